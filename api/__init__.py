@@ -1,0 +1,1 @@
+"""App factory, settings, auth, lifespan, CLI, health and metrics."""

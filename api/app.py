@@ -1,0 +1,115 @@
+"""The app factory: Starlette with the GraphQL endpoint (HTTP and WebSocket), health and metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from tortoise import connections
+
+from api.database import close_orm, init_orm, resolve_database_url
+from api.extensions import MaskUnexpectedErrors, limit_extensions, metrics_extension
+from api.graphql_app import OmniGraphQL
+from api.metrics import Metrics
+from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.schema import build_schema
+from api.settings import Settings, get_settings, tortoise_config
+from subscriptions.bus import Bus, make_bus
+from subscriptions.outbox import outbox_lag
+from subscriptions.relay import Relay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What the lifespan opens and closes; reachable as `app.state.runtime`."""
+
+    settings: Settings
+    bus: Bus
+    relay: Relay | None = None
+
+
+def _listen_dsn(db_url: str) -> dict:
+    creds = tortoise_config(db_url)["connections"]["default"]["credentials"]
+    return {k: creds[k] for k in ("host", "port", "user", "database")} | {"password": creds["password"] or None}
+
+
+def create_app(settings: Settings | None = None, *, db_url: str | None = None, manage_db: bool = True) -> Starlette:
+    """`manage_db=False` leaves Tortoise to the caller (tests that run several apps in one process)."""
+    settings = settings or get_settings()
+    metrics = Metrics()
+    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
+    schema = build_schema([
+        *limit_extensions(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases),
+        MaskUnexpectedErrors,
+        metrics_extension(metrics),
+    ])
+    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        url = db_url or resolve_database_url(settings)
+        if manage_db:
+            await init_orm(url, settings.db_pool_max)
+        await runtime.bus.start()
+        runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
+        await runtime.relay.start()
+        log.info("ready", extra={"bus": runtime.bus.name})
+        try:
+            yield
+        finally:
+            await runtime.relay.close()
+            await runtime.bus.close()
+            if manage_db:
+                await close_orm()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        components = {"database": {"ok": await _database_ok()},
+                      "bus": {"ok": await runtime.bus.ping(), "backend": runtime.bus.name}}
+        ready = all(c["ok"] for c in components.values())
+        return JSONResponse({"status": "ok" if ready else "unavailable", "components": components},
+                            status_code=200 if ready else 503)
+
+    async def metrics_route(request: Request) -> Response:
+        body = await metrics.render(runtime.bus.fanout.listeners, outbox_lag)
+        return Response(body, media_type="text/plain; version=0.0.4")
+
+    app = Starlette(
+        routes=[
+            Route("/", lambda request: RedirectResponse("/graphql")),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_route),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    app.state.runtime = runtime
+    app.state.metrics = metrics
+    return app
+
+
+async def _database_ok() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def app_factory() -> Starlette:
+    """For `uvicorn --factory api.app:app_factory` (and worker processes of `omniclaude serve`)."""
+    return create_app()

@@ -1,0 +1,153 @@
+"""`omniclaude`: serve, migrate, create-key, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import IO
+
+from api.settings import Settings, get_settings
+
+
+def _fail(message: str) -> int:
+    print(f"omniclaude: {message}", file=sys.stderr)
+    return 1
+
+
+def _take_serve_lock(data_dir: Path) -> IO[str] | None:
+    """One `serve` per data directory: the lock file holds the pid of the one that runs."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "serve.lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+def serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    from api.database import migrate, resolve_database_url
+    from api.logs import configure_logging, log_config
+
+    configure_logging(settings.log_level)
+    lock = _take_serve_lock(settings.data_dir)
+    if lock is None:
+        pid = (settings.data_dir / "serve.lock").read_text().strip() or "?"
+        return _fail(f"already running (pid {pid}) with data in {settings.data_dir}; stop it first, "
+                     "or give this one another OMNICLAUDE_DATA_DIR and PORT")
+    if not _port_free(host, port):
+        return _fail(f"{host}:{port} is already in use; is another server running? Set PORT or --port")
+    db_url = resolve_database_url(settings)
+    os.environ["DATABASE_URL"] = db_url  # worker processes join this database instead of starting one
+    applied = asyncio.run(migrate(db_url))
+    if applied:
+        print(f"omniclaude: applied migrations {', '.join(applied)}", file=sys.stderr)
+    print(f"omniclaude: serving GraphQL on http://{host}:{port}/graphql (Ctrl-C stops)", file=sys.stderr)
+    if workers > 1:
+        uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, workers=workers,
+                    log_config=log_config(settings.log_level), access_log=False)
+    else:
+        from api.app import create_app
+
+        uvicorn.run(create_app(settings, db_url=db_url), host=host, port=port,
+                    log_config=log_config(settings.log_level), access_log=False)
+    print("omniclaude: stopped", file=sys.stderr)
+    lock.close()
+    return 0
+
+
+def run_migrate(settings: Settings) -> int:
+    from api.database import migrate, resolve_database_url
+
+    applied = asyncio.run(migrate(resolve_database_url(settings)))
+    print("applied: " + (", ".join(applied) if applied else "nothing, the database is up to date"))
+    return 0
+
+
+def create_key(settings: Settings, role: str, name: str) -> int:
+    from api.database import close_orm, init_orm, migrate, resolve_database_url
+    from services.auth import create_principal_with_key, parse_role
+    from services.errors import DomainError
+
+    async def run() -> str:
+        db_url = resolve_database_url(settings)
+        await migrate(db_url)
+        await init_orm(db_url, 2)
+        try:
+            _, key = await create_principal_with_key(name, parse_role(role))
+            return key
+        finally:
+            await close_orm()
+
+    try:
+        key = asyncio.run(run())
+    except DomainError as exc:
+        return _fail(f"{exc.field}: {exc.message}")
+    print(key)
+    print(f"# API key for {name!r} ({role.upper()}); shown once, only its hash is stored", file=sys.stderr)
+    return 0
+
+
+def export_schema(output: str | None) -> int:
+    from api.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if output:
+        Path(output).write_text(sdl)
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="omniclaude", description="OmniClaude Intelligence API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="migrate, then serve GraphQL")
+    serve_cmd.add_argument("--host")
+    serve_cmd.add_argument("--port", type=int)
+    serve_cmd.add_argument("--workers", type=int)
+    commands.add_parser("migrate", help="apply pending migrations")
+    key_cmd = commands.add_parser("create-key", help="create a principal and print its new API key once")
+    key_cmd.add_argument("--role", required=True, help="ADMIN, REVIEWER, AGENT or CONTRIBUTOR")
+    key_cmd.add_argument("--name", required=True)
+    export_cmd = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export_cmd.add_argument("--output", "-o")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    if args.command == "serve":
+        return serve(settings, args.host or settings.host, args.port or settings.port, args.workers or settings.workers)
+    if args.command == "migrate":
+        return run_migrate(settings)
+    if args.command == "create-key":
+        return create_key(settings, args.role, args.name)
+    return export_schema(args.output)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

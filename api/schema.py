@@ -1,0 +1,32 @@
+"""The schema: every domain's queries, mutations and subscriptions merged into one.
+
+`strawberry export-schema api.schema:schema` prints it; `schema.graphql` is that output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import strawberry
+from strawberry.tools import merge_types
+
+from resolvers.auth import AuthMutation, AuthQuery
+from resolvers.events import EventsSubscription
+from resolvers.node import NodeQuery
+
+Query = merge_types("Query", (NodeQuery, AuthQuery))
+Mutation = merge_types("Mutation", (AuthMutation,))
+Subscription = merge_types("Subscription", (EventsSubscription,))
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        """Logging happens in MaskUnexpectedErrors, once, with the request id; not here."""
+
+
+def build_schema(extensions: Sequence[Any] = ()) -> Schema:
+    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions))
+
+
+schema = build_schema()

@@ -1,0 +1,6 @@
+"""Tortoise models, one module per domain. Tortoise discovers them through this package."""
+
+from models.auth import ApiKey, Principal, Role
+from models.outbox import OutboxCursor, OutboxEvent
+
+__all__ = ["ApiKey", "OutboxCursor", "OutboxEvent", "Principal", "Role"]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(str, Enum):
+    ADMIN = "ADMIN"
+    REVIEWER = "REVIEWER"
+    AGENT = "AGENT"
+    CONTRIBUTOR = "CONTRIBUTOR"
+
+
+class Principal(Model):
+    """Whoever holds an API key: a person, an agent or a service, with exactly one role."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    role = fields.CharEnumField(Role, max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "principals"
+
+
+class ApiKey(Model):
+    """An API key, stored only as the SHA-256 of the whole key; `prefix` identifies it in listings."""
+
+    id = fields.BigIntField(primary_key=True)
+    principal: fields.ForeignKeyRelation[Principal] = fields.ForeignKeyField(
+        "models.Principal", related_name="api_keys", on_delete=fields.CASCADE
+    )
+    key_hash = fields.CharField(max_length=64, unique=True)
+    prefix = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_keys"

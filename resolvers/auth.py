@@ -1,0 +1,100 @@
+"""Principals and API keys: `viewer`, `principals`, `apiKeyCreate`, `apiKeyRevoke`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from models import auth as m
+from resolvers.node import register_node
+from resolvers.payload import UserError, attempt
+from resolvers.permissions import IsAdmin, IsAuthenticated
+from resolvers.relay import Connection, Node, paginate, to_global_id
+from services import auth as auth_service
+
+Role = strawberry.enum(m.Role, description="What a principal may do.")
+
+
+@strawberry.type(description="Whoever holds an API key.")
+class Principal(Node):
+    name: str
+    role: Role
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: m.Principal) -> "Principal":
+        return cls(id=to_global_id("Principal", row.id), name=row.name, role=row.role, created_at=row.created_at)
+
+
+async def _load_principal(pk: str, info: Info) -> Principal | None:
+    viewer = info.context.principal
+    if viewer is None or not pk.isdigit() or (viewer.role != m.Role.ADMIN and str(viewer.id) != pk):
+        return None
+    row = await auth_service.get_principal(int(pk))
+    return Principal.of(row) if row else None
+
+
+register_node("Principal", _load_principal)
+
+
+@strawberry.input
+class ApiKeyCreateInput:
+    name: str = strawberry.field(description="A unique name for the new principal.")
+    role: Role
+
+
+@strawberry.type
+class ApiKeyCreatePayload:
+    principal: Principal | None
+    api_key: str | None = strawberry.field(description="The new key. Shown once; only its hash is stored.")
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class ApiKeyRevokeInput:
+    key_prefix: str = strawberry.field(description="The first 12 characters of the key, as listed.")
+
+
+@strawberry.type
+class ApiKeyRevokePayload:
+    key_prefix: str | None
+    revoked_at: datetime | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class AuthQuery:
+    @strawberry.field(description="The principal of the API key sent, or null when anonymous.")
+    def viewer(self, info: Info) -> Principal | None:
+        principal = info.context.principal
+        return Principal.of(principal) if principal else None
+
+    @strawberry.field(permission_classes=[IsAuthenticated, IsAdmin])
+    async def principals(
+        self, info: Info, first: int | None = None, after: str | None = None, role: Role | None = None
+    ) -> Connection[Principal]:
+        query = m.Principal.all() if role is None else m.Principal.filter(role=role)
+        return await paginate(query, first=first, after=after, order=["id"], to_node=Principal.of,
+                              max_page_size=info.context.max_page_size)
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin],
+                         description="Create a principal with a role and its first API key (ADMIN).")
+    async def api_key_create(self, input: ApiKeyCreateInput) -> ApiKeyCreatePayload:
+        created, errors = await attempt(auth_service.create_principal_with_key(input.name, m.Role(input.role.value)))
+        if created is None:
+            return ApiKeyCreatePayload(principal=None, api_key=None, user_errors=errors)
+        principal, key = created
+        return ApiKeyCreatePayload(principal=Principal.of(principal), api_key=key, user_errors=[])
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Revoke an API key (ADMIN).")
+    async def api_key_revoke(self, info: Info, input: ApiKeyRevokeInput) -> ApiKeyRevokePayload:
+        key, errors = await attempt(auth_service.revoke_key(input.key_prefix, info.context.principal))
+        return ApiKeyRevokePayload(
+            key_prefix=key.prefix if key else None, revoked_at=key.revoked_at if key else None, user_errors=errors
+        )

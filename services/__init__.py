@@ -1,0 +1,1 @@
+"""Domain rules and transactions, one module per domain. No GraphQL imports."""

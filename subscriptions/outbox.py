@@ -1,0 +1,48 @@
+"""The outbox writer: services record events in the transaction of the change they describe."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from models.outbox import OutboxEvent
+from subscriptions.event import EVENT_NAME
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"cannot put {type(value).__name__} into an event payload")
+
+
+def json_safe(payload: dict[str, Any]) -> dict[str, Any]:
+    """Decimals and UUIDs become strings, datetimes ISO 8601: what a JSON client can read exactly."""
+    return json.loads(json.dumps(payload, default=_json_default))
+
+
+async def record_event(name: str, payload: dict[str, Any], connection: BaseDBAsyncClient) -> OutboxEvent:
+    """Write one outbox row on `connection`, which must be the caller's open transaction."""
+    if not EVENT_NAME.match(name):
+        raise ValueError(f"event name {name!r} is not {{domain}}.{{entity}}.{{action}}.v{{n}}")
+    return await OutboxEvent.create(name=name, payload=json_safe(payload), using_db=connection)
+
+
+async def outbox_lag() -> tuple[int, float]:
+    """How many rows wait to be published, and how old the oldest is, in seconds."""
+    from tortoise import connections
+
+    _, rows = await connections.get("default").execute_query(
+        'SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min("created_at")), 0) AS lag '
+        'FROM "outbox_events" WHERE "published_at" IS NULL'
+    )
+    return int(rows[0]["n"]), float(rows[0]["lag"])
