@@ -53,7 +53,7 @@ def metrics_extension(metrics: Metrics) -> type[SchemaExtension]:
             started = time.perf_counter()
             yield
             context = self.execution_context
-            if context.operation_type and context.operation_type.value == "subscription":
+            if context.graphql_document is not None and context.operation_type.value == "subscription":
                 return
             name = context.operation_name or "anonymous"
             result = context.result

@@ -12,11 +12,12 @@ import strawberry
 from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
+from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.events import EventsSubscription
 from resolvers.node import NodeQuery
 
-Query = merge_types("Query", (NodeQuery, AuthQuery))
-Mutation = merge_types("Mutation", (AuthMutation,))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery))
+Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation))
 Subscription = merge_types("Subscription", (EventsSubscription,))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +14,10 @@ from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from services import auth as auth_service
+from services import contributors as contributor_service
+
+if TYPE_CHECKING:
+    from resolvers.contributors import Contributor
 
 Role = strawberry.enum(m.Role, description="What a principal may do.")
 
@@ -23,10 +27,19 @@ class Principal(Node):
     name: str
     role: Role
     created_at: datetime
+    pk: strawberry.Private[int]
 
     @classmethod
     def of(cls, row: m.Principal) -> "Principal":
-        return cls(id=to_global_id("Principal", row.id), name=row.name, role=row.role, created_at=row.created_at)
+        return cls(id=to_global_id("Principal", row.id), name=row.name, role=row.role, created_at=row.created_at,
+                   pk=row.id)
+
+    @strawberry.field(description="The contributor this principal acts for, if any.")
+    async def contributor(self) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")] | None:
+        from resolvers.contributors import Contributor
+
+        row = await contributor_service.of_principal_id(self.pk)
+        return Contributor.of(row) if row else None
 
 
 async def _load_principal(pk: str, info: Info) -> Principal | None:

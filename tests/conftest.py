@@ -67,13 +67,13 @@ def redis_url() -> str:
     return url
 
 
-def test_settings(**overrides) -> Settings:
+def settings_for_test(**overrides) -> Settings:
     base = {"redis_url": None, "database_url": None, "relay_poll_seconds": 0.2}
     return Settings(_env_file=None, **(base | overrides))
 
 
 async def start_server(db_url: str, **overrides) -> RunningServer:
-    server = await RunningServer(create_app(test_settings(**overrides), db_url=db_url, manage_db=False)).start()
+    server = await RunningServer(create_app(settings_for_test(**overrides), db_url=db_url, manage_db=False)).start()
     RUNNING.append(server)
     return server
 

@@ -1,0 +1,89 @@
+"""Contributors: `contributor`, `contributors`, `contributorRegister`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from models import contributors as m
+from resolvers.node import register_node
+from resolvers.payload import UserError, attempt
+from resolvers.permissions import IsAdmin, IsAuthenticated
+from resolvers.relay import Connection, Node, paginate, to_global_id
+from services import contributors as contributor_service
+
+ContributorKind = strawberry.enum(m.ContributorKind, description="A person or an agent.")
+
+
+@strawberry.type(description="A person or an agent that does work on the platform.")
+class Contributor(Node):
+    handle: str
+    kind: ContributorKind
+    expertise: list[str]
+    reputation: Decimal
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: m.Contributor) -> "Contributor":
+        return cls(id=to_global_id("Contributor", row.id), handle=row.handle, kind=row.kind,
+                   expertise=list(row.expertise), reputation=row.reputation, created_at=row.created_at)
+
+
+async def _load_contributor(pk: str, info: Info) -> Contributor | None:
+    row = await m.Contributor.get_or_none(id=int(pk)) if pk.isdigit() else None
+    return Contributor.of(row) if row else None
+
+
+register_node("Contributor", _load_contributor)
+
+
+@strawberry.input
+class ContributorRegisterInput:
+    handle: str = strawberry.field(description="3-32 characters of a-z, 0-9, _ and -; unique.")
+    kind: ContributorKind
+    expertise: list[str] = strawberry.field(default_factory=list, description="Lower-case tags, at most 20.")
+    issue_key: bool = strawberry.field(default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind).")
+
+
+@strawberry.type
+class ContributorRegisterPayload:
+    contributor: Contributor | None
+    api_key: str | None = strawberry.field(description="Set when `issueKey` was true. Shown once.")
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ContributorQuery:
+    @strawberry.field(description="A contributor by handle; public.")
+    async def contributor(self, handle: str) -> Contributor | None:
+        row = await contributor_service.by_handle(handle)
+        return Contributor.of(row) if row else None
+
+    @strawberry.field(description="Contributors, oldest first; public.")
+    async def contributors(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        kind: ContributorKind | None = None, expertise: str | None = None,
+    ) -> Connection[Contributor]:
+        query = m.Contributor.all()
+        if kind is not None:
+            query = query.filter(kind=kind)
+        if expertise is not None:
+            query = query.filter(expertise__contains=[expertise])
+        return await paginate(query, first=first, after=after, order=["id"], to_node=Contributor.of,
+                              max_page_size=info.context.max_page_size)
+
+
+@strawberry.type
+class ContributorMutation:
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin],
+                         description="Register a contributor, optionally with an API key (ADMIN).")
+    async def contributor_register(self, input: ContributorRegisterInput) -> ContributorRegisterPayload:
+        registered, errors = await attempt(contributor_service.register(
+            input.handle, m.ContributorKind(input.kind.value), input.expertise, input.issue_key))
+        if registered is None:
+            return ContributorRegisterPayload(contributor=None, api_key=None, user_errors=errors)
+        contributor, key = registered
+        return ContributorRegisterPayload(contributor=Contributor.of(contributor), api_key=key, user_errors=[])

@@ -1,0 +1,99 @@
+"""Request limits, error masking, health, readiness, metrics and the exported schema."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import httpx
+
+from api.app import create_app
+from api.schema import schema
+from resolvers import auth as auth_resolvers
+from tests.conftest import settings_for_test
+
+
+def _tight_client(**limits) -> httpx.AsyncClient:
+    app = create_app(settings_for_test(**limits), manage_db=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def test_over_deep_query_is_refused(db_url):
+    async with _tight_client(max_query_depth=2) as http:
+        response = await http.post("/graphql", json={"query": "{ principals { edges { node { name } } } }"})
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["message"] == "'anonymous' exceeds maximum operation depth of 2"
+
+
+async def test_too_many_aliases_are_refused(client):
+    aliases = " ".join(f"a{i}: viewer {{ id }}" for i in range(31))
+    body = (await client.post(f"{{ {aliases} }}")).json()
+    assert body["errors"][0]["message"] == "31 aliases found. Allowed: 30"
+
+
+async def test_too_many_tokens_are_refused(db_url):
+    async with _tight_client(max_query_tokens=10) as http:
+        response = await http.post("/graphql", json={"query": "{ viewer { id name role createdAt } node(id: \"x\") { id } }"})
+    assert "Document contains more than 10 tokens" in response.json()["errors"][0]["message"]
+
+
+async def test_oversized_body_is_refused_with_413(client):
+    big = "{ viewer { id } }" + " " * (1024 * 1024)
+    response = await client.http.post("/graphql", json={"query": big})
+    assert response.status_code == 413
+    assert "Request body too large" in response.json()["errors"][0]["message"]
+    assert "MAX_BODY_BYTES" in response.json()["errors"][0]["message"]
+
+
+async def test_streamed_oversized_body_is_refused(db_url):
+    async def chunks():
+        for _ in range(5):
+            yield b" " * 1024
+
+    async with _tight_client(max_body_bytes=4096) as http:
+        response = await http.post("/graphql", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+async def test_malformed_json_is_a_400_not_a_500(client):
+    response = await client.http.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+
+
+async def test_unexpected_errors_are_masked_and_logged_with_the_request_id(client, admin_key, monkeypatch, caplog):
+    async def explode(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(auth_resolvers.auth_service, "revoke_key", explode)
+    with caplog.at_level(logging.ERROR, logger="api.errors"):
+        response = await client.http.post(
+            "/graphql", headers={**client.headers(admin_key), "X-Request-ID": "req-test-123"},
+            json={"query": 'mutation { apiKeyRevoke(input: {keyPrefix: "omk_x"}) { keyPrefix } }'})
+    error = response.json()["errors"][0]
+    assert response.status_code == 200 and response.headers["x-request-id"] == "req-test-123"
+    assert "secret internals" not in response.text
+    assert error["message"] == "Internal server error (request id req-test-123); it has been logged"
+    assert error["extensions"] == {"code": "INTERNAL", "requestId": "req-test-123"}
+    assert any("secret internals" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+async def test_health_and_readiness(client):
+    assert (await client.http.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.http.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "components": {"database": {"ok": True},
+                                                           "bus": {"ok": True, "backend": "inprocess"}}}
+
+
+async def test_metrics_count_operations_by_name(client):
+    for _ in range(3):
+        await client.post("query MetricsProbe { viewer { id } }", operation_name="MetricsProbe")
+    text = (await client.http.get("/metrics")).text
+    assert 'omniclaude_graphql_requests_total{operation="MetricsProbe"} 3.0' in text
+    assert 'omniclaude_graphql_request_seconds_count{operation="MetricsProbe"} 3.0' in text
+    assert "omniclaude_outbox_unpublished " in text and "omniclaude_subscriptions_open " in text
+
+
+def test_schema_graphql_matches_the_code():
+    committed = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
+    assert committed == schema.as_str() + "\n", "schema.graphql drifted: run `make schema` and commit it"
