@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from api.sweepers import Sweepers
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -34,6 +35,7 @@ class Runtime:
     settings: Settings
     bus: Bus
     relay: Relay | None = None
+    sweepers: Sweepers | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -61,10 +63,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
+        runtime.sweepers = Sweepers(settings.reservation_sweep_seconds, settings.expiry_sweep_seconds)
+        await runtime.sweepers.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
+            await runtime.sweepers.close()
             await runtime.relay.close()
             await runtime.bus.close()
             if manage_db:

@@ -9,16 +9,23 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
+from resolvers.disputes import DisputeMutation, DisputeQuery
+from resolvers.economy import EconomyQuery
 from resolvers.events import EventsSubscription
+from resolvers.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.node import NodeQuery
+from resolvers.rewards import RewardMutation, RewardQuery, RewardSubscription
+from resolvers.scalars import SCALAR_MAP
 
-Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation))
-Subscription = merge_types("Subscription", (EventsSubscription,))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, LedgerQuery, RewardQuery, DisputeQuery,
+                              EconomyQuery))
+Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, LedgerMutation, RewardMutation, DisputeMutation))
+Subscription = merge_types("Subscription", (EventsSubscription, LedgerSubscription, RewardSubscription))
 
 
 class Schema(strawberry.Schema):
@@ -27,7 +34,8 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(extensions: Sequence[Any] = ()) -> Schema:
-    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions))
+    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions),
+                  config=StrawberryConfig(scalar_map=SCALAR_MAP))
 
 
 schema = build_schema()
