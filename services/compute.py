@@ -179,13 +179,13 @@ async def settle(principal: Principal, reservation_id: int, actual: int) -> Rese
                               "BELOW_CHARGED")
         held = reservation.amount - reservation.charged
         transfer = None
-        if actual > reservation.charged:
+        if actual > reservation.charged:  # the posting releases the whole hold as it spends part of it
             transfer = await ledger.post(conn, ledger.Posting(
                 kind=TransferKind.COMPUTE, debit=account.id, credit=compute_id, amount=actual - reservation.charged,
                 idempotency_key=_settle_key(reservation.id), reservation_id=reservation.id, release=held,
                 memo=f"settlement of reservation {reservation.id}", created_by=principal.id), accounts)
-            held -= actual - reservation.charged
-        await _release(conn, {account.id: held}, accounts)
+        else:
+            await _release(conn, {account.id: held}, accounts)
         reservation = await _close(conn, reservation, ReservationState.SETTLED, charged=actual)
         await record_event("ledger.reservation.settled.v1",
                            _event_payload(reservation, account, transferId=transfer.id if transfer else None), conn)

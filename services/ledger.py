@@ -362,7 +362,7 @@ async def after_integrity_error(exc: IntegrityError, posting: Posting) -> Posted
             accounts = await lock_accounts(conn, {posting.debit, posting.credit})
         if existing is not None:
             return Posted(_same(existing, posting), accounts, replayed=True)
-    if "ledger_accounts_user_balance_non_negative" in message or "ledger_accounts_reserved_covered" in message:
+    if "ledger_accounts_balance_non_negative" in message or "ledger_accounts_reserved_covered" in message:
         log.error("a CHECK constraint refused a posting the service let through", extra={"error": message})
         raise DomainError("amount", "insufficient funds", "INSUFFICIENT_FUNDS") from None
     raise exc

@@ -6,7 +6,7 @@ RUN_IN_TRANSACTION = True
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         ALTER TABLE "ledger_accounts"
-            ADD CONSTRAINT "ledger_accounts_user_balance_non_negative" CHECK ("kind" = 'SYSTEM' OR "balance" >= 0),
+            ADD CONSTRAINT "ledger_accounts_balance_non_negative" CHECK ("kind" = 'SYSTEM' OR "balance" >= 0),
             ADD CONSTRAINT "ledger_accounts_reserved_covered" CHECK (
                 "reserved" >= 0 AND ("kind" = 'USER' OR "reserved" = 0) AND ("kind" = 'SYSTEM' OR "reserved" <= "balance")),
             ADD CONSTRAINT "ledger_accounts_counters_non_negative" CHECK ("earned" >= 0 AND "spent" >= 0 AND "earned_today" >= 0),
@@ -91,7 +91,7 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
         ALTER TABLE "ledger_accounts" DROP CONSTRAINT IF EXISTS "ledger_accounts_user_has_contributor",
             DROP CONSTRAINT IF EXISTS "ledger_accounts_counters_non_negative",
             DROP CONSTRAINT IF EXISTS "ledger_accounts_reserved_covered",
-            DROP CONSTRAINT IF EXISTS "ledger_accounts_user_balance_non_negative";
+            DROP CONSTRAINT IF EXISTS "ledger_accounts_balance_non_negative";
         """
 
 
