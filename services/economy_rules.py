@@ -77,7 +77,7 @@ def quote_stf_reward(policy: StfCoefficients, inputs: StfRewardInputs) -> Reward
         product = factors["base"] * factors["adoption"] * factors["confidence"] * factors["cost"] * factors["safety"]
         amount = int(product.to_integral_value(rounding=ROUND_FLOOR))
     return RewardQuote(amount=amount, policy_version=policy.version,
-                       factors={name: str(value.normalize()) for name, value in factors.items()})
+                       factors={name: format(value.normalize(), "f") for name, value in factors.items()})
 
 
 def flat_quote(policy_version: int, tokens_per_unit: int, units: int, unit_name: str) -> RewardQuote:
