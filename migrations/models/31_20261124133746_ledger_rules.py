@@ -58,6 +58,11 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
                ('system:compute', 'SYSTEM', 0, 0, 0, 0, 0, false, '', now()),
                ('system:market', 'SYSTEM', 0, 0, 0, 0, 0, false, '', now())
         ON CONFLICT ("name") DO NOTHING;
+        -- contributors registered before the ledger existed get their account (empty: no starter grant)
+        INSERT INTO "ledger_accounts" ("name", "kind", "contributor_id", "balance", "reserved", "earned", "spent",
+                                       "earned_today", "frozen", "frozen_reason", "created_at")
+        SELECT c."handle", 'USER', c."id", 0, 0, 0, 0, 0, false, '', now() FROM "contributors" c
+        ON CONFLICT DO NOTHING;
         """
 
 
