@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from services.auth import key_cache
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -44,6 +45,7 @@ def _listen_dsn(db_url: str) -> dict:
 def create_app(settings: Settings | None = None, *, db_url: str | None = None, manage_db: bool = True) -> Starlette:
     """`manage_db=False` leaves Tortoise to the caller (tests that run several apps in one process)."""
     settings = settings or get_settings()
+    key_cache.ttl = settings.auth_cache_seconds
     metrics = Metrics()
     runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
     schema = build_schema([
