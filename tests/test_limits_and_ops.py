@@ -81,8 +81,12 @@ async def test_health_and_readiness(client):
     assert (await client.http.get("/healthz")).json() == {"status": "ok"}
     ready = await client.http.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "components": {"database": {"ok": True},
-                                                           "bus": {"ok": True, "backend": "inprocess"}}}
+    body = ready.json()
+    assert body["status"] == "ok"
+    assert body["components"]["database"] == {"ok": True}
+    assert body["components"]["bus"] == {"ok": True, "backend": "inprocess"}
+    assert body["components"]["vectors"]["ok"] is True
+    assert body["components"]["vectors"]["backend"].startswith("local:")
 
 
 async def test_metrics_count_operations_by_name(client):
