@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     db_pool_max: int = Field(default=20, ge=1)
     reservation_sweep_seconds: float = Field(default=1.0, gt=0)
     expiry_sweep_seconds: float = Field(default=3600.0, gt=0)
+    auth_cache_seconds: float = Field(default=5.0, ge=0)
 
     @property
     def data_dir(self) -> Path:
