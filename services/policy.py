@@ -29,6 +29,7 @@ COEFFICIENTS: dict[str, str] = {
 }
 UNIT_INTERVAL = {"confidence_floor", "safety_floor"}
 MAX_TOKENS = 2**62
+DECIMAL_PLACES = Decimal("0.0001")  # the columns' scale: more would be rounded silently
 
 
 async def current_policy(conn: BaseDBAsyncClient | None = None) -> RewardPolicy:
@@ -64,6 +65,8 @@ def _check(values: dict[str, Any]) -> None:
             raise DomainError(field, f"must be <= {MAX_TOKENS}, got {value}")
         if isinstance(value, Decimal) and value > Decimal(9999):
             raise DomainError(field, f"must be <= 9999, got {value}")
+        if isinstance(value, Decimal) and value != value.quantize(DECIMAL_PLACES):
+            raise DomainError(field, f"at most 4 decimal places, got {value}")
         if name in UNIT_INTERVAL and value > 1:
             raise DomainError(field, f"must be in [0, 1], got {value}")
     if values["stf_base_max_tokens"] < values["stf_base_min_tokens"]:

@@ -70,7 +70,7 @@ async def test_bad_policy_values_name_the_field_and_make_no_version(client, admi
              ({"expiryMode": "ROLLING"}, "expiryMonths"), ({"tokensPerUsd": 0}, "tokensPerUsd"),
              ({"starterGrant": -1}, "starterGrant"), ({"reputationHalfLifeDays": "0"}, "reputationHalfLifeDays"),
              ({"adoptionMax": "0.5"}, "adoptionMax"), ({"reason": "x", "starterGrant": 7}, "reason"),
-             ({"expiryMonths": 3}, "expiryMonths")]
+             ({"expiryMonths": 3}, "expiryMonths"), ({"adoptionStep": "0.12345"}, "adoptionStep")]
     for given, field in cases:
         payload = (await client.execute(POLICY_UPDATE, {"input": {"reason": "checking"} | given},
                                         key=admin_key))["rewardPolicyUpdate"]
