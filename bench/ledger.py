@@ -2,7 +2,7 @@
 
 1. Transfers/s through GraphQL (`tokenTransfer`, 50 wrk connections, every request a new
    idempotency key) between distinct accounts and out of one hot account, next to the same SQL
-   statements the service runs (resolve both accounts, lock them in id order, look the key up,
+   statements the service runs (resolve both accounts in one query, lock them in id order, look the key up,
    post, write the outbox row) through raw asyncpg in the same run, with as many connections as
    the server's pool.
 2. p50/p99 of `tokenBalance` and of the first page of `tokenTransactions` for an account with
@@ -61,7 +61,6 @@ end
 PAGE = ("query H($a: String!) { tokenTransactions(account: $a, first: 20) { edges { cursor node { amount balanceAfter "
         "kind createdAt transferId } } pageInfo { hasNextPage endCursor } } }")
 BALANCE = 'query B($a: String!) { tokenBalance(account: $a) { balance reserved available } }'
-RECIPIENT_SQL = 'SELECT "id" FROM "ledger_accounts" WHERE "name" = $1 AND "kind" = \'USER\' LIMIT 1'
 OUTBOX_SQL = 'INSERT INTO "outbox_events" ("name", "payload", "created_at") VALUES ($1, $2::jsonb, now())'
 
 
@@ -142,8 +141,8 @@ async def _raw_transfers(dsn: str, members: dict, hot: bool, seconds: int, clien
             started = time.perf_counter()
             async with pool.acquire() as conn:
                 raw = _Raw(conn)
-                debit = (await raw.execute_query_dict(ledger.ACCOUNT_OF_PRINCIPAL_SQL, [sender["principal"]]))[0]["id"]
-                credit = await conn.fetchval(RECIPIENT_SQL, recipient["handle"])
+                found = await conn.fetchrow(ledger.RESOLVE_TRANSFER_SQL, sender["principal"], recipient["handle"])
+                debit, credit = found["sender"], found["recipient"]
                 async with conn.transaction():
                     accounts = await ledger.lock_accounts(raw, [debit, credit])
                     assert await ledger.find_by_key(raw, key) is None

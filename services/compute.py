@@ -102,7 +102,7 @@ async def reserve(principal: Principal, amount: int, ttl_seconds: int, key: str)
         raise DomainError("ttlSeconds", f"must be between {MIN_TTL_SECONDS} and {MAX_TTL_SECONDS}")
     account_id = await ledger.account_of_principal(principal)
     if account_id is None:
-        raise DomainError(None, "this API key acts for no contributor, so it has no account", "NO_ACCOUNT")
+        raise ledger.no_account()
     try:
         async with in_transaction() as conn:
             accounts = await ledger.lock_accounts(conn, [account_id])

@@ -55,6 +55,11 @@ ACCOUNT_OF_PRINCIPAL_SQL = (
     'SELECT a."id" FROM "ledger_accounts" a JOIN "contributors" c ON c."id" = a."contributor_id" '
     'WHERE c."principal_id" = $1'
 )
+# tokenTransfer's two accounts in one round trip: the caller's (through its principal) and the recipient's
+RESOLVE_TRANSFER_SQL = (
+    f'SELECT ({ACCOUNT_OF_PRINCIPAL_SQL}) AS "sender", '
+    '(SELECT "id" FROM "ledger_accounts" WHERE "name" = $2 AND "kind" = \'USER\') AS "recipient"'
+)
 # One statement: the transfer row, both balances (and counters), both entries with the balance after.
 POST_SQL = """
 WITH t AS (
@@ -370,12 +375,8 @@ async def after_integrity_error(exc: IntegrityError, posting: Posting) -> Posted
 
 # --- user operations ----------------------------------------------------------------------------
 
-async def _sender_account(principal: Principal) -> int:
-    account_id = await account_of_principal(principal)
-    if account_id is None:
-        raise DomainError(None, "this API key acts for no contributor, so it has no account to pay from",
-                          "NO_ACCOUNT")
-    return account_id
+def no_account() -> DomainError:
+    return DomainError(None, "this API key acts for no contributor, so it has no account", "NO_ACCOUNT")
 
 
 def refuse_frozen(account: LockedAccount, field_name: str | None, whose: str) -> None:
@@ -388,8 +389,10 @@ async def transfer(principal: Principal, to: str, amount: int, memo: str, key: s
     check_amount(amount)
     check_key(key)
     check_memo(memo)
-    sender = await _sender_account(principal)
-    recipient = await Account.filter(name=to, kind=AccountKind.USER).first().values_list("id", flat=True)
+    [found] = await Account._meta.db.execute_query_dict(RESOLVE_TRANSFER_SQL, [principal.id, to])
+    sender, recipient = found["sender"], found["recipient"]
+    if sender is None:
+        raise no_account()
     if recipient is None:
         raise NotFound("to", f"no contributor {to!r}")
     if recipient == sender:

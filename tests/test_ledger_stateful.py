@@ -1,5 +1,5 @@
 """A seeded stateful test: random sequences of transfers (new and retried keys), reservations,
-settlements, voids, expiries, disputes and freezes through GraphQL, against a plain in-memory
+settlements, voids, expiries (of reservations and of tokens), disputes and freezes through GraphQL, against a plain in-memory
 auditor that predicts every outcome; every invariant is checked after each step.
 
 A failure prints the seed: `LEDGER_STATEFUL_SEED=<seed> pytest tests/test_ledger_stateful.py`
@@ -21,11 +21,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from models.auth import Role
 from services.compute import sweep_expired_reservations
+from services.expiry import sweep_expired_tokens
 from tests.conftest import make_key
 from tests.economy_support import (
     DISPUTE_OPEN,
     DISPUTE_RESOLVE,
     FREEZE,
+    POLICY_UPDATE,
     REGISTER,
     RESERVE,
     SETTLE,
@@ -38,6 +40,7 @@ from tests.economy_support import (
 
 SEED = int(os.environ.get("LEDGER_STATEFUL_SEED") or random.randrange(2**32))
 MEMBERS = 3
+FUNDS = 1000
 
 
 @dataclass
@@ -103,18 +106,31 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             self.accounts: list[Account] = []
             self.transfers: list[Posted] = []
             self.holds: list[Hold] = []
-            for _ in range(MEMBERS):
-                payload = world.gql(REGISTER, {"input": {"handle": new_handle("s"), "kind": "AGENT", "issueKey": True}},
-                                    world.admin_key)["contributorRegister"]
-                contributor = payload["contributor"]
-                self.accounts.append(Account(contributor["handle"], payload["apiKey"], contributor["balance"]))
+            self.expired_once = False
+            self.policy({"starterGrant": FUNDS})
+            try:
+                for _ in range(MEMBERS):
+                    payload = world.gql(REGISTER, {"input": {"handle": new_handle("s"), "kind": "AGENT",
+                                                             "issueKey": True}}, world.admin_key)["contributorRegister"]
+                    contributor = payload["contributor"]
+                    assert contributor["balance"] == FUNDS
+                    self.accounts.append(Account(contributor["handle"], payload["apiKey"], FUNDS))
+            finally:
+                self.policy({"starterGrant": self.starter_grant})
+
+        def policy(self, changes: dict) -> None:
+            if not hasattr(self, "starter_grant"):
+                self.starter_grant = world.gql("{ rewardPolicy { starterGrant } }", {}, world.admin_key)["rewardPolicy"]["starterGrant"]
+            payload = world.gql(POLICY_UPDATE, {"input": {"reason": "stateful test"} | changes},
+                                world.admin_key)["rewardPolicyUpdate"]
+            assert payload["userErrors"] == [], payload
 
         def expect_error(self, payload: dict, code: str, field: str | None = "-") -> None:
             assert payload["userErrors"] and payload["userErrors"][0]["code"] == code, (code, payload)
             if field != "-":
                 assert payload["userErrors"][0]["field"] == field, payload
 
-        @rule(sender=st.integers(0, MEMBERS - 1), recipient=st.integers(0, MEMBERS - 1), amount=st.integers(1, 160))
+        @rule(sender=st.integers(0, MEMBERS - 1), recipient=st.integers(0, MEMBERS - 1), amount=st.integers(1, 500))
         def transfer(self, sender: int, recipient: int, amount: int) -> None:
             if sender == recipient:
                 return
@@ -146,7 +162,7 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             else:
                 self.expect_error(payload, "IDEMPOTENCY_CONFLICT", "idempotencyKey")
 
-        @rule(owner=st.integers(0, MEMBERS - 1), amount=st.integers(1, 120))
+        @rule(owner=st.integers(0, MEMBERS - 1), amount=st.integers(1, 400))
         def reserve(self, owner: int, amount: int) -> None:
             account = self.accounts[owner]
             payload = world.gql(RESERVE, {"input": {"amount": amount, "ttlSeconds": 600,
@@ -205,6 +221,20 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                     hold.state = "EXPIRED"
                     self.accounts[hold.owner].reserved -= hold.amount
 
+        @precondition(lambda self: len(self.transfers) >= 4 and not self.expired_once)
+        @rule()
+        def tokens_expire(self) -> None:
+            """Months without activity under an ACTIVITY policy: every unreserved token goes back to mint
+            (once per run: afterwards the accounts hold only what is reserved)."""
+            self.policy({"expiryMode": "ACTIVITY", "expiryMonths": 1})
+            try:
+                world.run(sweep_expired_tokens(now=datetime.now(timezone.utc) + timedelta(days=40)))
+            finally:
+                self.policy({"expiryMode": "NONE"})
+            self.expired_once = True
+            for account in self.accounts:
+                account.balance = account.reserved
+
         @rule(member=st.integers(0, MEMBERS - 1))
         def freeze_or_unfreeze(self, member: int) -> None:
             account = self.accounts[member]
@@ -262,7 +292,7 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
 async def test_ledger_against_an_auditor(server, admin_key):
     world = World(server.url, admin_key, await make_key(Role.REVIEWER), asyncio.get_running_loop())
     machine = seed(SEED)(machine_for(world))
-    config = settings(max_examples=int(os.environ.get("LEDGER_STATEFUL_EXAMPLES", "6")), stateful_step_count=15,
+    config = settings(max_examples=int(os.environ.get("LEDGER_STATEFUL_EXAMPLES", "8")), stateful_step_count=20,
                       deadline=None, database=None, print_blob=True,
                       suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     try:
