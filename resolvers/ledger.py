@@ -12,7 +12,6 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import ledger as m
-from models.auth import Principal as PrincipalRow
 from resolvers import loaders
 from resolvers.events import Event, parse_after
 from resolvers.node import register_node
@@ -153,11 +152,6 @@ async def _account_now(account_id: int) -> Account:
     return Account.of(rows[account_id])
 
 
-async def _visible(principal: PrincipalRow | None, row: m.Account) -> bool:
-    own = await ledger_service.account_of_principal(principal) if principal else None
-    return ledger_service.may_see_account(principal, row, own)
-
-
 async def _load_account(pk: str, info: Info) -> Account | None:
     rows = await ledger_service.accounts_by_ids([int(pk)]) if pk.isdigit() else {}
     row = rows.get(int(pk)) if rows else None
@@ -166,22 +160,17 @@ async def _load_account(pk: str, info: Info) -> Account | None:
 
 async def _load_transfer(pk: str, info: Info) -> Transfer | None:
     row = await ledger_service.transfer_by_id(int(pk)) if pk.isdigit() else None
-    if row is None:
-        return None
-    accounts = await ledger_service.accounts_by_ids([row.debit_account_id, row.credit_account_id])
-    principal = info.context.principal
-    own = await ledger_service.account_of_principal(principal) if principal else None
-    if not any(ledger_service.may_see_account(principal, a, own) for a in accounts.values()):
+    if row is None or not await ledger_service.may_see(info.context.principal,
+                                                       [row.debit_account_id, row.credit_account_id]):
         return None
     return Transfer.of(row)
 
 
 async def _load_reservation(pk: str, info: Info) -> Reservation | None:
     row = await compute_service.reservation_by_id(int(pk)) if pk.isdigit() else None
-    if row is None:
+    if row is None or not await ledger_service.may_see(info.context.principal, [row.account_id]):
         return None
-    accounts = await ledger_service.accounts_by_ids([row.account_id])
-    return Reservation.of(row) if await _visible(info.context.principal, accounts[row.account_id]) else None
+    return Reservation.of(row)
 
 
 register_node("Account", _load_account)
@@ -282,7 +271,7 @@ class LedgerQuery:
         first: int | None = None, after: str | None = None,
     ) -> Connection[LedgerEntry]:
         row = await ledger_service.account_by_name(account)
-        if row is None or not await _visible(info.context.principal, row):
+        if row is None or not await ledger_service.may_see(info.context.principal, [row.id]):
             raise GraphQLError(f"account: no account {account!r} that you may see", extensions={"code": "NOT_FOUND"})
         query = ledger_service.history_query(row.id, [m.TransferKind(k.value) for k in kinds] if kinds else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=LedgerEntry.of,
@@ -353,7 +342,7 @@ class LedgerSubscription:
         "`after`, first what came after that cursor. The owner, REVIEWER or ADMIN."))
     async def ledger_events(self, info: Info, account: str, after: str | None = None) -> AsyncGenerator[Event, None]:
         row = await ledger_service.account_by_name(account)
-        if row is None or not await _visible(info.context.principal, row):
+        if row is None or not await ledger_service.may_see(info.context.principal, [row.id]):
             raise GraphQLError(f"account: no account {account!r} that you may see", extensions={"code": "NOT_FOUND"})
         async for event in stream_events(info.context.bus, after=parse_after(after), matches=involves(account)):
             yield Event.of(event)

@@ -1,8 +1,9 @@
 """The double-entry ledger: accounts, postings, idempotency keys, balances and history.
 
-Every movement of tokens goes through `post_once`: lock the accounts in id order, return the
-original when the idempotency key was used before (a user error when the values differ), check,
-then one statement inserts the transfer, updates both balances and writes both entries.
+Every movement of tokens is one `post`: a single statement inserts the transfer, updates both
+balances (and the earned/spent counters) and writes both entries, on accounts locked in id order.
+`post_once` wraps it for callers with an idempotency key: lock, return the original when the key
+was used before (a user error when the values differ), check, post.
 User balances never go below what is reserved, and never below 0 (CHECK constraints back the
 user errors up). The sum of all balances stays 0: each posting adds +amount and -amount.
 """
@@ -20,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.auth import Principal
+from models.auth import Principal, Role
 from models.contributors import Contributor
 from models.ledger import (
     EARNING_KINDS,
@@ -205,13 +206,13 @@ async def transfer_by_id(transfer_id: int) -> Transfer | None:
     return await Transfer.get_or_none(id=transfer_id)
 
 
-def may_see_account(principal: Principal | None, account: Account, own_account_id: int | None) -> bool:
-    """History is private: the owner, reviewers and admins see it."""
-    from models.auth import Role
-
+async def may_see(principal: Principal | None, account_ids: Iterable[int]) -> bool:
+    """History is private: a party (the owner of one of the accounts), reviewers and admins see it."""
     if principal is None:
         return False
-    return principal.role in (Role.ADMIN, Role.REVIEWER) or own_account_id == account.id
+    if principal.role in (Role.ADMIN, Role.REVIEWER):
+        return True
+    return await account_of_principal(principal) in set(account_ids)
 
 
 # --- posting ------------------------------------------------------------------------------------
