@@ -1,4 +1,5 @@
-"""`economyStats` over a window, and the live `ledgerEvents` / `rewardEvents` subscriptions."""
+"""`economyStats` over a window, and the live `ledgerEvents` / `rewardEvents` subscriptions (also
+between two replicas through Redis)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from models.contributors import Contributor
 from models.ledger import TransferKind
 from services import rewards as reward_service
 from services.economy_rules import flat_quote
-from tests.economy_support import RESERVE, SETTLE, register, register_funded, sql, transfer
-from tests.support import GraphQLWebSocket
+from tests.conftest import start_server, stop_server
+from tests.economy_support import RESERVE, SETTLE, TRANSFER, register, register_funded, sql, transfer
+from tests.support import GraphQLClient, GraphQLWebSocket
 
 STATS = """query S($from: DateTime!, $to: DateTime) { economyStats(from: $from, to: $to) {
   minted burned circulatingSupply circulatingSupplyAtFrom averageCirculatingSupply
@@ -91,3 +93,37 @@ async def test_reward_events_carry_the_policy_version_and_factors(server, client
     assert event["name"] == "reward.token.issued.v1"
     assert event["payload"]["contributor"] == member.handle and event["payload"]["amount"] == 5
     assert event["payload"]["policyVersion"] == 1 and event["payload"]["factors"] == {"rate": "5", "verifications": "1"}
+
+
+async def test_ledger_and_reward_events_reach_another_replica_through_redis(db_url, redis_url, only_these_relays,
+                                                                          client, admin_key):
+    channel = f"test:{uuid.uuid4().hex}"
+    a = await start_server(db_url, redis_url=redis_url, events_channel=channel)
+    b = await start_server(db_url, redis_url=redis_url, events_channel=channel)
+    only_these_relays(a, b)
+    alice, bob = await register_funded(client, admin_key, 300), await register(client, admin_key)
+    via_a = GraphQLClient(a.url)
+    try:
+        async with GraphQLWebSocket.connect(b.url, bob.key) as ws:
+            await ws.subscribe(LEDGER_EVENTS, {"a": bob.handle})
+            await ws.subscribe(REWARD_EVENTS, {"c": bob.handle})
+            await asyncio.sleep(0.2)
+            payload = (await via_a.execute(TRANSFER, {"input": {"to": bob.handle, "amount": 7,
+                                                                "idempotencyKey": uuid.uuid4().hex}},
+                                           key=alice.key))["tokenTransfer"]
+            assert payload["userErrors"] == []
+            contributor = await Contributor.get(handle=bob.handle)
+            await reward_service.issue_reward(contributor.id, TransferKind.VERIFICATION_REWARD,
+                                              flat_quote(1, 5, 1, "verifications"), f"v:{uuid.uuid4()}")
+            seen = {}
+            while len(seen) < 2 or "reward.token.issued.v1" not in seen:
+                data = await ws.next_data()
+                event = data.get("ledgerEvents") or data.get("rewardEvents")
+                seen.setdefault(event["name"], event)
+        posted = seen["ledger.transfer.posted.v1"]
+        assert posted["payload"]["amount"] == 7 and posted["payload"]["creditAccount"] == bob.handle
+        assert seen["reward.token.issued.v1"]["payload"]["amount"] == 5
+    finally:
+        await via_a.aclose()
+        await stop_server(a)
+        await stop_server(b)

@@ -204,7 +204,17 @@ async def test_freeze_stops_spending_and_receiving_until_unfrozen(client, admin_
     assert missing["userErrors"][0]["field"] == "handle"
 
 
-async def test_balances_are_public_and_system_accounts_are_named(client):
+async def test_balances_are_public_and_system_accounts_are_named(client, admin_key):
+    tag = f"t{uuid.uuid4().hex[:8]}"
+    rich = await register_funded(client, admin_key, 640)
+    await client.execute(REGISTER, {"input": {"handle": new_handle(), "kind": "HUMAN", "expertise": [tag]}}, key=admin_key)
+    from models.contributors import Contributor as Row
+    await Row.filter(handle=rich.handle).update(expertise=[tag])
+    listed = (await client.execute('query L($t: String!) { contributors(expertise: $t) { edges { node { '
+                                   'handle balance earned spent frozen reputation } } } }', {"t": tag}))["contributors"]
+    balances = {e["node"]["handle"]: e["node"]["balance"] for e in listed["edges"]}
+    assert balances[rich.handle] == 640 and len(balances) == 2
+    assert all(e["node"]["spent"] == 0 and e["node"]["frozen"] is False for e in listed["edges"])
     for name in ("system:mint", "system:compute", "system:market"):
         assert (await client.execute(BALANCE, {"a": name}))["tokenBalance"]["kind"] == "SYSTEM"
     assert (await client.execute(BALANCE, {"a": "nobody-here"}))["tokenBalance"] is None
