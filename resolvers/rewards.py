@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from models import rewards as m
+from models.auth import Role
 from resolvers.events import Event, parse_after
 from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
@@ -90,6 +91,17 @@ class RewardRefusal(Node):
         return cls(id=to_global_id("RewardRefusal", row.id), contributor_id=to_global_id("Contributor", row.contributor_id),
                    kind=row.kind, amount=row.amount, reason=row.reason, message=row.message,
                    policy_version=row.policy_version, created_at=row.created_at)
+
+
+async def _load_refusal(pk: str, info: Info) -> RewardRefusal | None:
+    principal = info.context.principal
+    if principal is None or principal.role is not Role.ADMIN or not pk.isdigit():
+        return None
+    row = await reward_service.refusal_by_id(int(pk))
+    return RewardRefusal.of(row) if row else None
+
+
+register_node("RewardRefusal", _load_refusal)
 
 
 @strawberry.input(description="Only the fields given change; the rest carry over from the current version.")

@@ -23,7 +23,14 @@ from models.contributors import Contributor
 from models.ledger import EARNING_KINDS, Transfer, TransferKind
 from models.rewards import RewardPolicy, RewardRefusal
 from services import ledger
-from services.economy_rules import RewardQuote, adjusted_reputation, decayed_reputation
+from services.economy_rules import (
+    RewardQuote,
+    StfRewardInputs,
+    adjusted_reputation,
+    decayed_reputation,
+    flat_quote,
+    quote_stf_reward,
+)
 from services.errors import DomainError
 from services.policy import current_policy
 from subscriptions.outbox import record_event
@@ -93,6 +100,21 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
     return RewardOutcome(transfer)
 
 
+async def issue_stf_reward(conn: BaseDBAsyncClient, author_id: int, inputs: StfRewardInputs,
+                           idempotency_key: str, memo: str = "") -> RewardOutcome:
+    """An adopted STF's reward to its author, by the formula of the policy in force."""
+    quote = quote_stf_reward(await current_policy(conn), inputs)
+    return await issue(conn, author_id, TransferKind.STF_REWARD, quote, idempotency_key, memo)
+
+
+async def issue_verification_reward(conn: BaseDBAsyncClient, verifier_id: int, idempotency_key: str,
+                                    memo: str = "") -> RewardOutcome:
+    """The policy's flat verification reward."""
+    policy = await current_policy(conn)
+    quote = flat_quote(policy.version, policy.tokens_per_verification, 1, "verifications")
+    return await issue(conn, verifier_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key, memo)
+
+
 async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, quote: RewardQuote, key: str,
                   reason: str, message: str) -> RewardRefusal:
     refusal = await RewardRefusal.create(contributor_id=contributor_id, kind=kind.value, amount=quote.amount,
@@ -135,6 +157,10 @@ async def grant_starter(conn: BaseDBAsyncClient, contributor: Contributor, accou
         idempotency_key=f"starter-grant:{contributor.id}", memo="starter grant", policy_version=policy.version,
         factors={"starterGrant": str(policy.starter_grant)}))
     return posted.transfer
+
+
+async def refusal_by_id(refusal_id: int) -> RewardRefusal | None:
+    return await RewardRefusal.get_or_none(id=refusal_id)
 
 
 def refusals_query(contributor_id: int | None):

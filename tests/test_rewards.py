@@ -37,7 +37,7 @@ POLICY = """query P($v: Int) { rewardPolicy(version: $v) {
 } }"""
 REPUTATION = "query C($h: String!) { contributor(handle: $h) { reputation earned balance } }"
 REFUSALS = """query R($c: String) { rewardRefusals(contributor: $c) {
-  totalCount edges { node { kind amount reason message policyVersion } } } }"""
+  totalCount edges { node { id kind amount reason message policyVersion } } } }"""
 
 
 async def _contributor_id(handle: str) -> int:
@@ -126,7 +126,11 @@ async def test_earning_above_the_daily_cap_is_refused_recorded_and_never_dropped
         await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, small, f"v:{uuid.uuid4()}")
         log = (await client.execute(REFUSALS, {"c": member.handle}, key=admin_key))["rewardRefusals"]
         assert log["totalCount"] == 1
-        assert log["edges"][0]["node"] | {"message": ""} == {"kind": "VERIFICATION_REWARD", "amount": 15,
+        refusal = log["edges"][0]["node"]
+        fetched = await client.execute("query N($id: ID!) { node(id: $id) { ... on RewardRefusal { amount } } }",
+                                       {"id": refusal["id"]}, key=admin_key)
+        assert fetched["node"] == {"amount": 15}
+        assert refusal | {"message": "", "id": ""} == {"id": "", "kind": "VERIFICATION_REWARD", "amount": 15,
                                                               "reason": "DAILY_CAP", "message": "",
                                                               "policyVersion": policy["version"]}
         events = await sql('SELECT count(*) AS n FROM "outbox_events" WHERE "name" = \'reward.token.refused.v1\' '
@@ -134,6 +138,27 @@ async def test_earning_above_the_daily_cap_is_refused_recorded_and_never_dropped
         assert events[0]["n"] == 1
     finally:
         await update_policy(client, admin_key, dailyEarningCap=5000)
+
+
+async def test_the_helpers_for_adoption_and_verification_work_inside_the_callers_transaction(client, admin_key):
+    author, verifier = await register(client, admin_key), await register(client, admin_key)
+    author_id, verifier_id = await _contributor_id(author.handle), await _contributor_id(verifier.handle)
+    policy = await current_policy()
+    inputs = StfRewardInputs(complexity=Decimal(1), adopters=1, confidence=Decimal(1), cost_saving=Decimal(0),
+                             safety=Decimal(1))
+    from tortoise.transactions import in_transaction
+
+    async with in_transaction() as conn:
+        adopted = await reward_service.issue_stf_reward(conn, author_id, inputs, f"adoption:{uuid.uuid4()}")
+        verified = await reward_service.issue_verification_reward(conn, verifier_id, f"verify:{uuid.uuid4()}")
+    assert adopted.transfer.amount == policy.stf_base_max_tokens and adopted.transfer.policy_version == policy.version
+    assert verified.transfer.amount == policy.tokens_per_verification
+    assert (await client.execute(REPUTATION, {"h": verifier.handle}))["contributor"]["earned"] == 5
+    with pytest.raises(RuntimeError):  # the caller's rollback takes the reward with it
+        async with in_transaction() as conn:
+            await reward_service.issue_verification_reward(conn, verifier_id, f"verify:{uuid.uuid4()}")
+            raise RuntimeError("the verification failed to save")
+    assert (await client.execute(REPUTATION, {"h": verifier.handle}))["contributor"]["earned"] == 5
 
 
 async def test_a_frozen_account_earns_nothing_and_the_refusal_is_kept(client, admin_key):
