@@ -185,8 +185,10 @@ async def accounts_by_ids(ids: Iterable[int]) -> dict[int, Account]:
     return {a.id: a for a in await Account.filter(id__in=list(set(ids)))}
 
 
-async def accounts_of_contributors(contributor_ids: Iterable[int]) -> dict[int, Account]:
-    return {a.contributor_id: a for a in await Account.filter(contributor_id__in=list(set(contributor_ids)))}
+async def accounts_of_contributors(contributor_ids: Iterable[int],
+                                   conn: BaseDBAsyncClient | None = None) -> dict[int, Account]:
+    query = Account.filter(contributor_id__in=list(set(contributor_ids)))
+    return {a.contributor_id: a for a in await (query.using_db(conn) if conn else query)}
 
 
 async def system_account_id(name: str, conn: BaseDBAsyncClient | None = None) -> int:

@@ -70,7 +70,7 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
         raise ValueError(f"{kind} is not a reward")
     policy = await current_policy(conn)
     mint = await ledger.system_account_id(ledger.MINT, conn)
-    account_id = (await ledger.accounts_of_contributors([contributor_id]))[contributor_id].id
+    account_id = (await ledger.accounts_of_contributors([contributor_id], conn))[contributor_id].id
     accounts = await ledger.lock_accounts(conn, [mint, account_id])
     existing = await ledger.find_by_key(conn, idempotency_key)
     if existing is not None:
