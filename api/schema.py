@@ -14,10 +14,14 @@ from strawberry.tools import merge_types
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.events import EventsSubscription
+from resolvers.executions import ExecutionMutation, ExecutionQuery
 from resolvers.node import NodeQuery
+from resolvers.pricing import PricingMutation, PricingQuery
+from resolvers.stf import StfMutation, StfQuery
 
-Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery))
+Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
+                                    ExecutionMutation))
 Subscription = merge_types("Subscription", (EventsSubscription,))
 
 

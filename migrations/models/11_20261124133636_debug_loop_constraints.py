@@ -13,7 +13,7 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
 
         ALTER TABLE "model_prices"
             ADD CONSTRAINT "model_prices_superseded_by_fk" FOREIGN KEY ("superseded_by_id")
-                REFERENCES "model_prices" ("id") ON DELETE RESTRICT,
+                REFERENCES "model_prices" ("id") ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED,
             ADD CONSTRAINT "model_prices_non_negative" CHECK (
                 "input_per_mtok" >= 0 AND "output_per_mtok" >= 0 AND coalesce("cache_read_per_mtok", 0) >= 0
                 AND coalesce("cache_write_per_mtok", 0) >= 0 AND coalesce("reasoning_per_mtok", 0) >= 0),
