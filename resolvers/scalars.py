@@ -21,10 +21,15 @@ def _parse_bigint(value: Any) -> int:
     return value
 
 
-BigInt = strawberry.scalar(
-    NewType("BigInt", int),
-    serialize=int,
-    parse_value=_parse_bigint,
-    description="A signed 64-bit integer (token counts). Sent as a JSON number; accepted as a number or a "
-    "string of digits.",
-)
+BigInt = NewType("BigInt", int)
+
+# Registered in the schema's config (api/schema.py): {Python type: GraphQL scalar}.
+SCALAR_MAP = {
+    BigInt: strawberry.scalar(
+        name="BigInt",
+        serialize=int,
+        parse_value=_parse_bigint,
+        description="A signed 64-bit integer (token counts). Sent as a JSON number; accepted as a number or a "
+        "string of digits.",
+    ),
+}

@@ -65,8 +65,9 @@ class Stf(Node):
     @classmethod
     def of(cls, row: m.Stf) -> "Stf":
         return cls(id=to_global_id("Stf", row.id), name=row.name, description=row.description, language=row.language,
-                   tags=list(row.tags), code_pointer=CodePointer(row.repository, row.commit_sha, row.file_path,
-                                                                 row.line_start, row.line_end),
+                   tags=list(row.tags), code_pointer=CodePointer(repository=row.repository, commit_sha=row.commit_sha,
+                                                                 file_path=row.file_path, line_start=row.line_start,
+                                                                 line_end=row.line_end),
                    code_sha256=row.code_sha256, version=row.version, is_latest=row.is_latest, status=row.status,
                    quality_score=row.quality_score, usage_count=row.usage_count,
                    deprecation_reason=row.deprecation_reason, created_at=row.created_at, updated_at=row.updated_at,
