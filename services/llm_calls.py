@@ -78,13 +78,13 @@ class Recorded:
 
 
 INSERT_CALLS = (
-    'INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", "output_tokens", '
+    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", "output_tokens", '
     '"cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "started_at", "client_call_id", '
     '"priced", "unpriced_reason", "price_id", "cost", "recorded_by_id", "recorded_at") '
     'SELECT *, $17::bigint, $18::timestamptz FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
     '$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::timestamptz[], '
     '$12::text[], $13::bool[], $14::text[], $15::bigint[], $16::numeric[]) '
-    'ON CONFLICT ("execution_id", "client_call_id") DO NOTHING RETURNING "id"'
+    'ON CONFLICT ("execution_id", "client_call_id") DO NOTHING RETURNING 1) SELECT count(*) AS n FROM inserted'
 )
 
 
@@ -130,7 +130,7 @@ async def record(by: Principal, calls: list[CallInput]) -> Recorded:
         book = await PriceBook.load([(calls[i].provider, calls[i].model) for i in fresh], conn)
         rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by) for i in fresh]
         inserted = await _insert(rows, conn)
-        if len(inserted) < len(rows):  # a concurrent retry of the same batch recorded some first
+        if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
             raise DomainError("calls", "a retry of this batch is being recorded at the same time; retry again",
                               "CONFLICT")
         # Charging for the compute (the token economy) joins here, on `conn`, in this transaction.
@@ -165,9 +165,10 @@ def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Prin
     return row
 
 
-async def _insert(rows: list[LlmCall], conn: BaseDBAsyncClient) -> list[int]:
+async def _insert(rows: list[LlmCall], conn: BaseDBAsyncClient) -> int:
+    """How many rows went in (fewer when a concurrent retry recorded some client call ids first)."""
     if not rows:
-        return []
+        return 0
     _, ids = await conn.execute_query(
         "SELECT nextval(pg_get_serial_sequence('llm_calls', 'id')) AS id FROM generate_series(1, $1)", [len(rows)])
     now = datetime.now(timezone.utc)
@@ -178,8 +179,8 @@ async def _insert(rows: list[LlmCall], conn: BaseDBAsyncClient) -> list[int]:
                [r.latency_ms for r in rows], [r.started_at for r in rows], [r.client_call_id for r in rows],
                [r.priced for r in rows], [r.unpriced_reason for r in rows], [r.price_id for r in rows],
                [r.cost for r in rows]]
-    _, returned = await conn.execute_query(INSERT_CALLS, [*columns, rows[0].recorded_by_id, now])
-    return [r["id"] for r in returned]
+    _, result = await conn.execute_query(INSERT_CALLS, [*columns, rows[0].recorded_by_id, now])
+    return result[0]["n"]
 
 
 # ---- repricing ----------------------------------------------------------------------------------
