@@ -73,7 +73,7 @@ def check_call(i: int, call: CallInput) -> CallInput:
 
 @dataclass
 class Recorded:
-    calls: list[LlmCall]  # in input order; retried ones are the rows recorded before
+    calls: list[LlmCall | CallRow]  # in input order; retried ones are the rows recorded before
     inserted: int
 
 
@@ -153,19 +153,40 @@ async def _recorded_before(calls: list[CallInput], executions: dict[uuid.UUID, E
     return {keyed[(r.execution_id, r.client_call_id)]: r for r in rows if (r.execution_id, r.client_call_id) in keyed}
 
 
-def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Principal) -> LlmCall:
+@dataclass(slots=True)
+class CallRow:
+    """A call as inserted: the attributes of an LlmCall row, without building an ORM object for each."""
+
+    execution_id: int
+    provider: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    reasoning_tokens: int
+    latency_ms: int
+    started_at: datetime
+    client_call_id: str | None
+    recorded_by_id: int
+    priced: bool
+    unpriced_reason: str | None
+    price_id: int | None
+    cost: Decimal | None
+    id: int = 0
+    recorded_at: datetime | None = None
+
+
+def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Principal) -> CallRow:
     match = book.match(call.provider, call.model, call.started_at)
-    row = LlmCall(execution_id=execution.id, provider=call.provider, model=call.model,
-                  **{n: getattr(call, n) for n in TOKEN_FIELDS}, latency_ms=call.latency_ms,
-                  started_at=call.started_at, client_call_id=call.client_call_id, recorded_by_id=by.id,
-                  priced=match.price is not None, unpriced_reason=match.reason,
-                  price_id=match.price.id if match.price else None,
-                  cost=cost_of(Rates.of(match.price), call.tokens()) if match.price else None)
-    row.execution = execution
-    return row
+    price = match.price
+    return CallRow(execution.id, call.provider, call.model, call.input_tokens, call.output_tokens,
+                   call.cache_read_tokens, call.cache_write_tokens, call.reasoning_tokens, call.latency_ms,
+                   call.started_at, call.client_call_id, by.id, price is not None, match.reason,
+                   price.id if price else None, cost_of(Rates.of(price), call.tokens()) if price else None)
 
 
-async def _insert(rows: list[LlmCall], conn: BaseDBAsyncClient) -> int:
+async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
     """How many rows went in (fewer when a concurrent retry recorded some client call ids first)."""
     if not rows:
         return 0
