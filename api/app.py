@@ -20,6 +20,8 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from services.auth import key_cache
+from services.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -44,6 +46,7 @@ def _listen_dsn(db_url: str) -> dict:
 def create_app(settings: Settings | None = None, *, db_url: str | None = None, manage_db: bool = True) -> Starlette:
     """`manage_db=False` leaves Tortoise to the caller (tests that run several apps in one process)."""
     settings = settings or get_settings()
+    key_cache.ttl = settings.auth_cache_seconds
     metrics = Metrics()
     runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
     schema = build_schema([
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         url = db_url or resolve_database_url(settings)
         if manage_db:
             await init_orm(url, settings.db_pool_max)
+        await open_store(settings.qdrant_url, settings.data_dir)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
@@ -67,6 +71,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         finally:
             await runtime.relay.close()
             await runtime.bus.close()
+            await close_store()
             if manage_db:
                 await close_orm()
 
@@ -74,8 +79,10 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        store = get_store()
         components = {"database": {"ok": await _database_ok()},
-                      "bus": {"ok": await runtime.bus.ping(), "backend": runtime.bus.name}}
+                      "bus": {"ok": await runtime.bus.ping(), "backend": runtime.bus.name},
+                      "vectors": {"ok": await store.ping(), "backend": store.where}}
         ready = all(c["ok"] for c in components.values())
         return JSONResponse({"status": "ok" if ready else "unavailable", "components": components},
                             status_code=200 if ready else 503)

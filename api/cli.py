@@ -52,6 +52,8 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
     from api.logs import configure_logging, log_config
 
     configure_logging(settings.log_level)
+    if workers > 1 and not settings.qdrant_url:
+        return _fail("--workers > 1 needs a Qdrant server (QDRANT_URL): local mode lets one process open its data")
     lock = _take_serve_lock(settings.data_dir)
     if lock is None:
         pid = (settings.data_dir / "serve.lock").read_text().strip() or "?"

@@ -8,7 +8,15 @@ import time
 from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from api.logs import request_id_var
 from api.metrics import Metrics
@@ -65,8 +73,15 @@ def metrics_extension(metrics: Metrics) -> type[SchemaExtension]:
 
 
 def limit_extensions(depth: int, tokens: int, aliases: int) -> list:
+    """The limits, and caches of parsed and validated documents (validation is most of the cost of
+    a small query; clients send the same few documents again and again)."""
+    # The rule classes are made once: ValidationCache keys on them, so new ones per request
+    # would never hit the cache.
+    rules = [*QueryDepthLimiter(max_depth=depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=aliases).validation_rules]
     return [
-        lambda: QueryDepthLimiter(max_depth=depth),
         lambda: MaxTokensLimiter(max_token_count=tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: ParserCache(maxsize=1024),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=1024),
     ]

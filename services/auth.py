@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
@@ -70,15 +71,54 @@ async def revoke_key(prefix: str, by: Principal) -> ApiKey:
         await record_event(
             "auth.api_key.revoked.v1", {"keyPrefix": prefix, "principalId": key.principal_id, "by": by.id}, conn
         )
+    key_cache.forget(key.key_hash)  # after commit: a request in between cannot cache the key again
     return key
+
+
+class KeyCache:
+    """Recently authenticated keys, so a busy client costs no query per request. A revocation
+    is seen at once by the replica that made it and within `ttl` seconds by the others."""
+
+    def __init__(self, ttl: float, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, key_hash: str) -> Principal | None:
+        entry = self._entries.get(key_hash)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key_hash: str, principal: Principal) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key_hash] = (time.monotonic() + self.ttl, principal)
+
+    def forget(self, key_hash: str | None = None) -> None:
+        if key_hash is None:
+            self._entries.clear()
+        else:
+            self._entries.pop(key_hash, None)
+
+
+key_cache = KeyCache(ttl=5.0)  # the app sets ttl from AUTH_CACHE_SECONDS
 
 
 async def authenticate(key: str) -> Principal | None:
     """The principal of a live key, or None for an unknown, malformed or revoked key."""
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
-    found = await ApiKey.filter(key_hash=hash_key(key), revoked_at__isnull=True).select_related("principal").first()
-    return found.principal if found else None
+    digest = hash_key(key)
+    if cached := key_cache.get(digest):
+        return cached
+    found = await ApiKey.filter(key_hash=digest, revoked_at__isnull=True).select_related("principal").first()
+    if found is None:
+        return None
+    key_cache.put(digest, found.principal)
+    return found.principal
 
 
 async def get_principal(principal_id: int) -> Principal | None:

@@ -67,8 +67,12 @@ def redis_url() -> str:
     return url
 
 
+TEST_DATA_DIR = tempfile.mkdtemp(prefix="omniclaude-test-data-")
+
+
 def settings_for_test(**overrides) -> Settings:
-    base = {"redis_url": None, "database_url": None, "relay_poll_seconds": 0.2}
+    base = {"redis_url": None, "database_url": None, "qdrant_url": None, "relay_poll_seconds": 0.2,
+            "omniclaude_data_dir": TEST_DATA_DIR}
     return Settings(_env_file=None, **(base | overrides))
 
 

@@ -81,8 +81,12 @@ async def test_health_and_readiness(client):
     assert (await client.http.get("/healthz")).json() == {"status": "ok"}
     ready = await client.http.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "components": {"database": {"ok": True},
-                                                           "bus": {"ok": True, "backend": "inprocess"}}}
+    body = ready.json()
+    assert body["status"] == "ok"
+    assert body["components"]["database"] == {"ok": True}
+    assert body["components"]["bus"] == {"ok": True, "backend": "inprocess"}
+    assert body["components"]["vectors"]["ok"] is True
+    assert body["components"]["vectors"]["backend"].startswith("local:")
 
 
 async def test_metrics_count_operations_by_name(client):
@@ -97,3 +101,24 @@ async def test_metrics_count_operations_by_name(client):
 def test_schema_graphql_matches_the_code():
     committed = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
     assert committed == schema.as_str() + "\n", "schema.graphql drifted: run `make schema` and commit it"
+
+
+async def test_graphiql_is_served_to_browsers(client):
+    response = await client.http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and "graphiql" in response.text.lower()
+
+
+def test_log_lines_are_json_with_the_request_id():
+    import json
+
+    from api.logs import JsonFormatter, request_id_var
+
+    token = request_id_var.set("rid-42")
+    try:
+        record = logging.LogRecord("api.test", logging.WARNING, __file__, 1, "outbox lag %s", (3,), None)
+        record.component = "relay"
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["msg"] == "outbox lag 3" and line["level"] == "WARNING"
+    assert line["request_id"] == "rid-42" and line["component"] == "relay"
