@@ -82,6 +82,9 @@ def run_wrk(url: str, bodies: list[str], connections: int, seconds: int) -> dict
     process.returncode = os.waitstatus_to_exitcode(status)
     os.unlink(script.name)
 
+    if process.returncode != 0 or "Requests/sec" not in out:
+        raise RuntimeError(f"wrk failed ({process.returncode}): {out}")
+
     def ms(label: str) -> float:
         value, unit = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
