@@ -9,15 +9,21 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.events import EventsSubscription
+from resolvers.executions import ExecutionMutation, ExecutionQuery
 from resolvers.node import NodeQuery
+from resolvers.pricing import PricingMutation, PricingQuery
+from resolvers.scalars import SCALAR_MAP
+from resolvers.stf import StfMutation, StfQuery
 
-Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery))
+Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
+                                    ExecutionMutation))
 Subscription = merge_types("Subscription", (EventsSubscription,))
 
 
@@ -27,7 +33,8 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(extensions: Sequence[Any] = ()) -> Schema:
-    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions))
+    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions),
+                  config=StrawberryConfig(scalar_map=SCALAR_MAP))
 
 
 schema = build_schema()

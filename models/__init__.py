@@ -2,6 +2,11 @@
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
+from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing
 from models.outbox import OutboxCursor, OutboxEvent
+from models.pricing import ModelPrice
+from models.stf import Stf, StfStatus
 
-__all__ = ["ApiKey", "Contributor", "ContributorKind", "OutboxCursor", "OutboxEvent", "Principal", "Role"]
+__all__ = ["ApiKey", "Contributor", "ContributorKind", "Execution", "ExecutionStatus", "LlmCall",
+           "LlmCallRepricing", "ModelPrice", "OutboxCursor", "OutboxEvent", "Principal", "Role", "Stf",
+           "StfStatus"]
