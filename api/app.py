@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from api.sweeper import DeadlineSweeper
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -34,6 +35,7 @@ class Runtime:
     settings: Settings
     bus: Bus
     relay: Relay | None = None
+    sweeper: DeadlineSweeper | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -61,10 +63,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
+        runtime.sweeper = DeadlineSweeper(settings.clarify_sweep_seconds)
+        await runtime.sweeper.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
+            await runtime.sweeper.close()
             await runtime.relay.close()
             await runtime.bus.close()
             if manage_db:

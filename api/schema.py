@@ -12,13 +12,14 @@ import strawberry
 from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
+from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.events import EventsSubscription
 from resolvers.node import NodeQuery
 
-Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation))
-Subscription = merge_types("Subscription", (EventsSubscription,))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, ClarificationQuery))
+Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, ClarificationMutation))
+Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription))
 
 
 class Schema(strawberry.Schema):

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1)
     db_pool_max: int = Field(default=20, ge=1)
 
+    clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+
     @property
     def data_dir(self) -> Path:
         return self.omniclaude_data_dir.expanduser().resolve()
