@@ -214,7 +214,7 @@ def _check_confidence(confidence: Decimal) -> Decimal:
     exponent = confidence.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -CONFIDENCE_PLACES:
         raise DomainError("confidence", f"at most {CONFIDENCE_PLACES} decimal places, got {confidence}")
-    return confidence
+    return confidence.quantize(Decimal(1).scaleb(-CONFIDENCE_PLACES))
 
 
 @dataclass(frozen=True, slots=True)
