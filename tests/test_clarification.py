@@ -569,3 +569,59 @@ async def test_updates_need_exactly_one_of_ticket_and_correlation(server, agent_
 async def test_reads_need_a_key(client, query):
     body = (await client.post(query)).json()
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+# -- the terminal client ------------------------------------------------------------------------
+
+async def test_the_terminal_client_answers_through_stdin_and_follows_the_vote(server, client, agent_key):
+    import os
+    import sys
+
+    from resolvers.relay import global_pk
+
+    t = tag()
+    agents = await make_agents(3, [t])
+    ticket = await open_ticket(client, agent_key, [t])
+    kinds = [q["kind"] for q in ticket["questions"]]
+    assert kinds == ["MISSING_CREDENTIALS", "MISSING_HOST", "MISSING_PORT"]
+    # q1: an invalid choice, then choice 2 by number; q2: skipped; q3: an invalid port, then 6432
+    typed = "a sticky note\n2\n\n70000\n6432\n"
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "COLUMNS": "200"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "api.cli", "clarify", ticket["id"], "--url", server.url, "--key", agent_key,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
+    process.stdin.write(typed.encode())
+    await process.stdin.drain()
+    process.stdin.close()
+    pk = global_pk(ticket["id"], "ClarificationTicket")
+    for _ in range(300):  # the client submits its answers, then watches
+        if (await ClarificationTicket.get(id=pk)).answers:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+    await vote(client, agents[0], ticket["id"], "AGREE", "0.9")
+    await vote(client, agents[1], ticket["id"], "AGREE")
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    out = stdout.decode()
+    assert process.returncode == 0, (out, stderr.decode())
+    assert "choose one of: environment variables, secrets manager" in out
+    assert "a port is a whole number from 1 to 65535, got '70000'" in out
+    assert "recorded 2 answer(s)" in out
+    assert "answer q1 = secrets manager" in out and "answer q3 = 6432" in out
+    assert "vote 1/3" in out and "vote 2/3" in out and out.rstrip().endswith("APPROVED")
+    answers = (await client.execute(TICKET, {"id": ticket["id"]}, key=agent_key))["clarificationTicket"]["answers"]
+    assert {a["questionId"]: a["value"] for a in answers} == {"q1": "secrets manager", "q3": "6432"}
+
+
+async def test_the_terminal_client_reports_a_missing_ticket(server, agent_key):
+    import os
+    import sys
+
+    from resolvers.relay import to_global_id
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "api.cli", "clarify", to_global_id("ClarificationTicket", 10**12), "--url", server.url,
+        "--key", agent_key, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.getcwd()})
+    stdout, _ = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 1 and "no clarification ticket" in stdout.decode()
