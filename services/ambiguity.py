@@ -110,38 +110,86 @@ class Detection:
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
-class Matcher:
-    """Regular expressions with a cheap gate: each pattern runs only when its required literal is
-    in the lower-cased prompt. Python's `re` scans slowly for patterns that start with `\\b` or a
-    lookbehind; a substring test is fast, and most patterns do not apply to most prompts."""
+WORD_CHARS = re.compile(r"[\w-]")
 
-    def __init__(self, parts: list[tuple[str | None, re.Pattern[str]]], any_of: set[str] | None = None) -> None:
+
+class Hit:
+    """A phrase found by substring search; quacks like the parts of re.Match the detector uses."""
+
+    __slots__ = ("_start", "_end", "_text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start, self._end, self._text = start, end, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, index: int = 0) -> str:
+        return self._text
+
+
+Found = re.Match[str] | Hit
+
+
+class Matcher:
+    """Phrases or regular expressions behind a cheap gate. Python's `re` scans slowly for patterns
+    that start with `\\b`, a lookbehind or a group of alternatives, while a substring test is fast
+    and most of the vocabulary does not occur in most prompts. So each pattern runs only when one of
+    the literals every match must contain is in the lower-cased prompt, and phrases are found by
+    substring search with the word boundaries checked by hand."""
+
+    def __init__(self, parts: list[tuple[frozenset[str] | None, re.Pattern[str]]], phrases: list[str] = ()) -> None:
         self.parts = parts
-        self.any_of = any_of  # phrase lists: run only when one of the phrases is in the prompt
+        self.phrase_list = sorted({w.lower() for w in phrases}, key=len, reverse=True)
 
     @classmethod
     def phrases(cls, words: list[str]) -> "Matcher":
-        alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", FLAGS)
-        return cls([(None, pattern)], any_of={w.lower() for w in words})
+        return cls([], words)
 
     @classmethod
     def patterns(cls, patterns: list[str]) -> "Matcher":
-        return cls([(_required_literal(p), re.compile(p, FLAGS)) for p in patterns])
+        return cls([(_gate(p), re.compile(p, FLAGS)) for p in patterns])
+
+    def _phrase_hits(self, prompt: str, lowered: str) -> list[Hit]:
+        if len(lowered) != len(prompt):  # lower() changed the length (rare Unicode): offsets would drift
+            alternatives = "|".join(re.escape(w) for w in self.phrase_list)
+            pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", FLAGS)
+            return [Hit(m.start(), m.end(), m.group(0)) for m in pattern.finditer(prompt)]
+        hits = []
+        for phrase in self.phrase_list:
+            at = lowered.find(phrase)
+            while at != -1:
+                end = at + len(phrase)
+                if (at == 0 or not WORD_CHARS.match(lowered[at - 1])) and (
+                        end == len(lowered) or not WORD_CHARS.match(lowered[end])):
+                    hits.append(Hit(at, end, prompt[at:end]))
+                at = lowered.find(phrase, at + 1)
+        hits.sort(key=lambda h: (h.start(), -h.end()))
+        kept: list[Hit] = []
+        for hit in hits:  # leftmost, then longest; no overlaps, as a regex alternation would give
+            if not kept or hit.start() >= kept[-1].end():
+                kept.append(hit)
+        return kept
 
     def _live(self, lowered: str) -> list[re.Pattern[str]]:
-        if self.any_of is not None and not any(word in lowered for word in self.any_of):
-            return []
-        return [pattern for literal, pattern in self.parts if literal is None or literal in lowered]
+        return [pattern for gate, pattern in self.parts if gate is None or any(g in lowered for g in gate)]
 
-    def finditer(self, prompt: str, lowered: str) -> list[re.Match[str]]:
+    def finditer(self, prompt: str, lowered: str) -> list[Found]:
+        if self.phrase_list:
+            return self._phrase_hits(prompt, lowered)  # type: ignore[return-value]
         live = self._live(lowered)
         found = [m for pattern in live for m in pattern.finditer(prompt)]
         if len(live) > 1:
             found.sort(key=lambda m: m.start())
         return found
 
-    def search(self, prompt: str, lowered: str) -> re.Match[str] | None:
+    def search(self, prompt: str, lowered: str) -> Found | None:
+        if self.phrase_list:
+            hits = self._phrase_hits(prompt, lowered)
+            return hits[0] if hits else None
         first = None
         for pattern in self._live(lowered):
             m = pattern.search(prompt)
@@ -150,29 +198,41 @@ class Matcher:
         return first
 
 
-def _required_literal(pattern: str) -> str | None:
-    """The longest run of literal characters every match must contain (lower case), if 3+ long."""
+def _gate(pattern: str) -> frozenset[str] | None:
+    """Literals (lower case) one of which every match of `pattern` contains, the longest such set
+    found; None when there is none and the pattern must always run."""
     from re import _constants as c, _parser as parser  # type: ignore[attr-defined]
 
-    def runs(items: Any) -> list[str]:
-        found, current = [], []
+    def of(items: Any) -> frozenset[str] | None:
+        candidates: list[frozenset[str]] = []
+        current: list[str] = []
+
+        def flush() -> None:
+            if current:
+                candidates.append(frozenset({"".join(current).lower()}))
+            current.clear()
+
         for op, arg in items:
             if op is c.LITERAL:
                 current.append(chr(arg))
-            elif op is c.AT:
                 continue
-            else:
-                found.append("".join(current))
-                current = []
-                if op is c.SUBPATTERN:
-                    found += runs(arg[-1])
-                elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-                    found += runs(arg[2])
-        found.append("".join(current))
-        return found
+            if op is c.AT:
+                continue
+            flush()
+            inner = None
+            if op is c.SUBPATTERN:
+                inner = of(arg[-1])
+            elif op is c.BRANCH:
+                alternatives = [of(a) for a in arg[1]]
+                inner = frozenset().union(*alternatives) if all(alternatives) else None
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+                inner = of(arg[2])
+            if inner:
+                candidates.append(inner)
+        flush()
+        return max(candidates, key=lambda g: (min(map(len, g)), -len(g)), default=None)
 
-    best = max(runs(parser.parse(pattern, FLAGS)), key=len)
-    return best.lower() if len(best) >= 3 else None
+    return of(parser.parse(pattern, FLAGS))
 
 
 @dataclass(frozen=True)
@@ -250,7 +310,7 @@ def _clause(prompt: str, start: int, limit: int = 80) -> str:
     return prompt[start:end].strip()
 
 
-def _in_identifier(prompt: str, m: re.Match[str]) -> bool:
+def _in_identifier(prompt: str, m: Found) -> bool:
     """`export` in `reports/export.py` or `legacy_export` names a file or a function, not a task."""
     before = prompt[m.start() - 1] if m.start() else " "
     after = prompt[m.end():m.end() + 2]
@@ -282,10 +342,10 @@ class Text:
         self.known_params = _known_params(known, vocab)
         self._present: dict[str, bool] = {}
 
-    def find(self, matcher: Matcher) -> re.Match[str] | None:
+    def find(self, matcher: Matcher) -> Found | None:
         return matcher.search(self.prompt, self.lowered)
 
-    def find_all(self, matcher: Matcher) -> list[re.Match[str]]:
+    def find_all(self, matcher: Matcher) -> list[Found]:
         return matcher.finditer(self.prompt, self.lowered)
 
     def gives(self, param: str) -> bool:
@@ -360,7 +420,7 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
     mentions.sort(key=lambda m: m[0])
     bounds = _sentence_bounds(prompt)
 
-    ports: dict[str, list[tuple[int, re.Match[str]]]] = {}
+    ports: dict[str, list[tuple[int, Found]]] = {}
     for m in text.find_all(vocab.port_patterns):
         owner = _port_owner(mentions, bounds, m.start())
         number = next(g for g in m.groups() if g is not None)
