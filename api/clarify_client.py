@@ -108,7 +108,7 @@ class ClarifyClient:
                     return answers
                 if not raw.strip():
                     break
-                if choices and raw.strip().isdigit() and 1 <= int(raw.strip()) <= len(choices):
+                if choices and raw.strip() in {str(i) for i in range(1, len(choices) + 1)}:
                     raw = choices[int(raw.strip()) - 1]
                 try:
                     answers.append((q["id"], canonical_value(q, raw)))

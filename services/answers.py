@@ -11,6 +11,8 @@ from typing import Any
 
 MAX_TEXT = 2000
 MAX_PATH = 4096
+PORT = re.compile(r"[0-9]{1,5}")
+MAX_MAGNITUDE = 30  # decimal digits either side of the point
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$")
 TRUE = {"true", "yes", "y", "1"}
 FALSE = {"false", "no", "n", "0"}
@@ -32,7 +34,7 @@ def canonical_value(question: dict[str, Any], value: str) -> str:
             return ""
         raise BadAnswer(f"an empty value is not a {answer_type}")
     if answer_type == "PORT":
-        if not text.isdigit() or not 1 <= int(text) <= 65535:
+        if not PORT.fullmatch(text) or not 1 <= int(text) <= 65535:
             raise BadAnswer(f"a port is a whole number from 1 to 65535, got {value!r}")
         return str(int(text))
     if answer_type == "NUMBER":
@@ -42,6 +44,8 @@ def canonical_value(question: dict[str, Any], value: str) -> str:
             raise BadAnswer(f"not a number: {value!r}") from None
         if not number.is_finite():
             raise BadAnswer(f"not a finite number: {value!r}")
+        if number and abs(number.adjusted()) > MAX_MAGNITUDE:
+            raise BadAnswer(f"a number within 1e-{MAX_MAGNITUDE} to 1e{MAX_MAGNITUDE}, got {value!r}")
         return format(number.normalize(), "f")
     if answer_type == "BOOLEAN":
         if text.lower() in TRUE:
