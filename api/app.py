@@ -22,6 +22,7 @@ from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
 from services.auth import key_cache
 from services.vectors import close_store, get_store, open_store
+from api.sweeper import DeadlineSweeper
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -36,6 +37,7 @@ class Runtime:
     settings: Settings
     bus: Bus
     relay: Relay | None = None
+    sweeper: DeadlineSweeper | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -65,10 +67,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
+        runtime.sweeper = DeadlineSweeper(settings.clarify_sweep_seconds)
+        await runtime.sweeper.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
+            await runtime.sweeper.close()
             await runtime.relay.close()
             await runtime.bus.close()
             await close_store()

@@ -1,4 +1,4 @@
-"""`omniclaude`: serve, migrate, create-key, prices import, export-schema."""
+"""`omniclaude`: serve, migrate, create-key, prices import, export-schema, clarify."""
 
 from __future__ import annotations
 
@@ -187,11 +187,21 @@ def build_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--effective-from", help="ISO 8601 with offset (default: now)")
     export_cmd = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export_cmd.add_argument("--output", "-o")
+    clarify_cmd = commands.add_parser("clarify", help="answer a clarification ticket and watch its panel vote")
+    clarify_cmd.add_argument("ticket_id", metavar="TICKET_ID")
+    clarify_cmd.add_argument("--url", default=os.environ.get("OMNICLAUDE_URL", "http://127.0.0.1:8000"),
+                             help="the server (default $OMNICLAUDE_URL or http://127.0.0.1:8000)")
+    clarify_cmd.add_argument("--key", default=os.environ.get("OMNICLAUDE_API_KEY"),
+                             help="an API key (default $OMNICLAUDE_API_KEY)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "clarify":
+        from api.clarify_client import run
+
+        return run(args.ticket_id, args.url, args.key)
     settings = get_settings()
     if args.command == "serve":
         return serve(settings, args.host or settings.host, args.port or settings.port, args.workers or settings.workers)

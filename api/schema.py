@@ -13,6 +13,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
+from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
@@ -21,10 +22,11 @@ from resolvers.pricing import PricingMutation, PricingQuery
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf import StfMutation, StfQuery
 
-Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
+                              ClarificationQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
-                                    ExecutionMutation))
-Subscription = merge_types("Subscription", (EventsSubscription,))
+                                    ExecutionMutation, ClarificationMutation))
+Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription))
 
 
 class Schema(strawberry.Schema):

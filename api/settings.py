@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     db_pool_max: int = Field(default=20, ge=1)
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
+    clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+
     @property
     def data_dir(self) -> Path:
         return self.omniclaude_data_dir.expanduser().resolve()
