@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench clean
+.PHONY: serve test install schema bench bench-clarify clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/http.py
+
+bench-clarify: $(STAMP)
+	$(BIN)/python bench/clarify_detector.py
+	$(BIN)/python bench/clarify_quorum.py
+	$(BIN)/python bench/clarify_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -20,9 +20,10 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
-from api.sweepers import Sweepers
+from api.ledger_sweepers import LedgerSweepers
 from services.auth import key_cache
 from services.vectors import close_store, get_store, open_store
+from api.sweeper import DeadlineSweeper
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -37,7 +38,8 @@ class Runtime:
     settings: Settings
     bus: Bus
     relay: Relay | None = None
-    sweepers: Sweepers | None = None
+    sweeper: DeadlineSweeper | None = None
+    ledger_sweepers: LedgerSweepers | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -67,13 +69,16 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
-        runtime.sweepers = Sweepers(settings.reservation_sweep_seconds, settings.expiry_sweep_seconds)
-        await runtime.sweepers.start()
+        runtime.sweeper = DeadlineSweeper(settings.clarify_sweep_seconds)
+        await runtime.sweeper.start()
+        runtime.ledger_sweepers = LedgerSweepers(settings.reservation_sweep_seconds, settings.expiry_sweep_seconds)
+        await runtime.ledger_sweepers.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
-            await runtime.sweepers.close()
+            await runtime.ledger_sweepers.close()
+            await runtime.sweeper.close()
             await runtime.relay.close()
             await runtime.bus.close()
             await close_store()

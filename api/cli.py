@@ -1,4 +1,4 @@
-"""`omniclaude`: serve, migrate, create-key, export-schema."""
+"""`omniclaude`: serve, migrate, create-key, prices import, export-schema, clarify."""
 
 from __future__ import annotations
 
@@ -66,6 +66,9 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
     applied = asyncio.run(migrate(db_url))
     if applied:
         print(f"omniclaude: applied migrations {', '.join(applied)}", file=sys.stderr)
+    seeded = asyncio.run(_with_orm(db_url, _seed_prices))
+    if seeded:
+        print(f"omniclaude: seeded the price catalog with {seeded} default prices", file=sys.stderr)
     print(f"omniclaude: serving GraphQL on http://{host}:{port}/graphql (Ctrl-C stops)", file=sys.stderr)
     if workers > 1:
         uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, workers=workers,
@@ -77,6 +80,48 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
                     log_config=log_config(settings.log_level), access_log=False)
     print("omniclaude: stopped", file=sys.stderr)
     lock.close()
+    return 0
+
+
+async def _with_orm(db_url: str, work):  # noqa: ANN001, ANN202
+    from api.database import close_orm, init_orm
+
+    await init_orm(db_url, 2)
+    try:
+        return await work()
+    finally:
+        await close_orm()
+
+
+async def _seed_prices() -> int:
+    """The default catalog, for provider+model pairs the catalog does not have yet (idempotent)."""
+    from services.litellm_catalog import seed_default_catalog
+
+    return (await seed_default_catalog()).imported
+
+
+def import_prices(settings: Settings, path: str, source: str | None, effective_from: str | None) -> int:
+    import json
+    from datetime import datetime
+
+    from api.database import migrate, resolve_database_url
+    from services.errors import DomainError
+    from services.litellm_catalog import import_catalog
+
+    try:
+        catalog = json.loads(Path(path).read_text())
+        at = datetime.fromisoformat(effective_from) if effective_from else None
+    except (OSError, ValueError) as exc:
+        return _fail(f"prices import: {exc}")
+    db_url = resolve_database_url(settings)
+    asyncio.run(migrate(db_url))
+    try:
+        report = asyncio.run(_with_orm(db_url, lambda: import_catalog(catalog, source or Path(path).name, at, None)))
+    except DomainError as exc:
+        return _fail(f"prices import: {exc.field}: {exc.message}")
+    print(f"imported {report.imported}, updated {report.updated}, skipped {report.skipped_count}")
+    for reason, keys in sorted(report.skipped.items(), key=lambda item: -len(item[1])):
+        print(f"  skipped {len(keys)}: {reason} (e.g. {', '.join(keys[:3])})")
     return 0
 
 
@@ -134,13 +179,29 @@ def build_parser() -> argparse.ArgumentParser:
     key_cmd = commands.add_parser("create-key", help="create a principal and print its new API key once")
     key_cmd.add_argument("--role", required=True, help="ADMIN, REVIEWER, AGENT or CONTRIBUTOR")
     key_cmd.add_argument("--name", required=True)
+    prices_cmd = commands.add_parser("prices", help="the model price catalog")
+    prices_sub = prices_cmd.add_subparsers(dest="prices_command", required=True)
+    import_cmd = prices_sub.add_parser("import", help="import LiteLLM's model_prices_and_context_window.json")
+    import_cmd.add_argument("file")
+    import_cmd.add_argument("--source", help="recorded as each price's source (default: the file name)")
+    import_cmd.add_argument("--effective-from", help="ISO 8601 with offset (default: now)")
     export_cmd = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export_cmd.add_argument("--output", "-o")
+    clarify_cmd = commands.add_parser("clarify", help="answer a clarification ticket and watch its panel vote")
+    clarify_cmd.add_argument("ticket_id", metavar="TICKET_ID")
+    clarify_cmd.add_argument("--url", default=os.environ.get("OMNICLAUDE_URL", "http://127.0.0.1:8000"),
+                             help="the server (default $OMNICLAUDE_URL or http://127.0.0.1:8000)")
+    clarify_cmd.add_argument("--key", default=os.environ.get("OMNICLAUDE_API_KEY"),
+                             help="an API key (default $OMNICLAUDE_API_KEY)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "clarify":
+        from api.clarify_client import run
+
+        return run(args.ticket_id, args.url, args.key)
     settings = get_settings()
     if args.command == "serve":
         return serve(settings, args.host or settings.host, args.port or settings.port, args.workers or settings.workers)
@@ -148,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_migrate(settings)
     if args.command == "create-key":
         return create_key(settings, args.role, args.name)
+    if args.command == "prices":
+        return import_prices(settings, args.file, args.source, args.effective_from)
     return export_schema(args.output)
 
 

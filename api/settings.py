@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     expiry_sweep_seconds: float = Field(default=3600.0, gt=0)
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
+    clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+
     @property
     def data_dir(self) -> Path:
         return self.omniclaude_data_dir.expanduser().resolve()
@@ -77,8 +79,15 @@ def _credentials(db_url: str, pool_max: int) -> dict:
             "database": (url.path or "/postgres").lstrip("/") or "postgres",
             "minsize": 1,
             "maxsize": pool_max,
+            "reset": _keep_session,
         },
     }
+
+
+async def _keep_session(connection: object) -> None:
+    """asyncpg's pool runs RESET ALL, UNLISTEN and unlocks on every release: a round trip per
+    query. Nothing here sets session state (locks are transaction-scoped, LISTEN has its own
+    connection), so releasing only rolls back an open transaction, which asyncpg always does."""
 
 
 # For the aerich CLI (`aerich migrate`), which needs a module-level config. The server itself

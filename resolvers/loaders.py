@@ -1,12 +1,13 @@
-"""Per-request DataLoaders (made lazily in `info.context.loaders`), so lists do not query per row."""
+"""Per-request DataLoaders (made lazily in `info.context.loaders`), so lists load related rows once."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
+from tortoise.models import Model
 
 from models.ledger import Account, Transfer
 from models.rewards import RewardPolicy
@@ -14,35 +15,42 @@ from services import ledger as ledger_service
 from services.policy import current_policy
 
 
-def _loader(info: Info, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
+def _loader(info: Info, name: str, load: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader:
     loaders = info.context.loaders
     if name not in loaders:
         loaders[name] = DataLoader(load_fn=load)
     return loaders[name]
 
 
-async def account(info: Info, account_id: int) -> Account:
-    async def load(ids: list[int]) -> list[Account | None]:
-        found = await ledger_service.accounts_by_ids(ids)
-        return [found.get(i) for i in ids]
+def by_id(info: Info, model: type[Model]) -> DataLoader[int, Any]:
+    async def load(ids: Sequence[int]) -> list[Any]:
+        rows = {row.id: row for row in await model.filter(id__in=list(ids))}
+        return [rows.get(i) for i in ids]
 
-    return await _loader(info, "account", load).load(account_id)
+    return _loader(info, f"{model.__name__}.id", load)
+
+
+async def load_one(info: Info, model: type[Model], pk: int | None, convert: Callable[[Any], Any]) -> Any:
+    if pk is None:
+        return None
+    row = await by_id(info, model).load(pk)
+    return convert(row) if row is not None else None
+
+
+async def account(info: Info, account_id: int) -> Account:
+    return await by_id(info, Account).load(account_id)
 
 
 async def account_of_contributor(info: Info, contributor_id: int) -> Account | None:
-    async def load(ids: list[int]) -> list[Account | None]:
+    async def load(ids: Sequence[int]) -> list[Account | None]:
         found = await ledger_service.accounts_of_contributors(ids)
         return [found.get(i) for i in ids]
 
-    return await _loader(info, "account_of_contributor", load).load(contributor_id)
+    return await _loader(info, "Account.contributor_id", load).load(contributor_id)
 
 
 async def transfer(info: Info, transfer_id: int) -> Transfer | None:
-    async def load(ids: list[int]) -> list[Transfer | None]:
-        found = {t.id: t for t in await Transfer.filter(id__in=list(set(ids)))}
-        return [found.get(i) for i in ids]
-
-    return await _loader(info, "transfer", load).load(transfer_id)
+    return await by_id(info, Transfer).load(transfer_id)
 
 
 async def policy(info: Info) -> RewardPolicy:

@@ -1,33 +1,35 @@
-"""Scalars shared by every domain."""
+"""Custom scalars shared by every domain."""
 
 from __future__ import annotations
 
-from typing import NewType
+from typing import Any, NewType
 
 import strawberry
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_BIGINT = 2**63 - 1
 
 
-def _parse_bigint(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError(f"BigInt must be an integer, got {value!r}")
-    number = int(value) if isinstance(value, int) or value.lstrip("-").isdigit() else None
-    if number is None:
-        raise ValueError(f"BigInt must be an integer, got {value!r}")
-    if not INT64_MIN <= number <= INT64_MAX:
-        raise ValueError(f"BigInt must fit in 64 bits, got {value}")
-    return number
+def _parse_bigint(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("BigInt: expected an integer, got a boolean")
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise ValueError(f"BigInt: expected an integer or a string of digits, got {value!r}")
+    if not -MAX_BIGINT - 1 <= value <= MAX_BIGINT:
+        raise ValueError("BigInt: outside the signed 64-bit range")
+    return value
 
 
 BigInt = NewType("BigInt", int)
 
-# Given to the schema's config (`StrawberryConfig(scalar_map=SCALAR_MAP)` in api/schema.py).
+# Registered in the schema's config (api/schema.py): {Python type: GraphQL scalar}.
 SCALAR_MAP = {
     BigInt: strawberry.scalar(
         name="BigInt",
         serialize=int,
         parse_value=_parse_bigint,
-        description="A 64-bit signed integer (token amounts). Sent as a JSON number; also accepted as a string of digits.",
+        description="A signed 64-bit integer (token counts). Sent as a JSON number; accepted as a number or a "
+        "string of digits.",
     ),
 }

@@ -37,6 +37,15 @@ async def record_event(name: str, payload: dict[str, Any], connection: BaseDBAsy
     return await OutboxEvent.create(name=name, payload=json_safe(payload), using_db=connection)
 
 
+async def record_events(name: str, payloads: list[dict[str, Any]], connection: BaseDBAsyncClient) -> None:
+    """Write one outbox row per payload in one statement, for bulk changes (a catalog import)."""
+    if not EVENT_NAME.match(name):
+        raise ValueError(f"event name {name!r} is not {{domain}}.{{entity}}.{{action}}.v{{n}}")
+    if payloads:
+        await OutboxEvent.bulk_create([OutboxEvent(name=name, payload=json_safe(p)) for p in payloads],
+                                      using_db=connection)
+
+
 async def outbox_lag() -> tuple[int, float]:
     """How many rows wait to be published, and how old the oldest is, in seconds."""
     from tortoise import connections

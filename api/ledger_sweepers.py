@@ -1,4 +1,4 @@
-"""Background sweepers every replica runs: expired compute reservations and expired tokens.
+"""The ledger's background sweepers, one set per replica: expired compute reservations and expired tokens.
 
 Each pass locks its rows with SKIP LOCKED, so replicas share the work and nothing is handled twice.
 """
@@ -24,7 +24,7 @@ async def _drain_reservations() -> int:
     return total + count
 
 
-class Sweepers:
+class LedgerSweepers:
     def __init__(self, reservation_seconds: float, expiry_seconds: float) -> None:
         self._jobs: list[tuple[str, float, Callable[[], Awaitable[int]]]] = [
             ("reservations", reservation_seconds, _drain_reservations),

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+USD = {"max_digits": 30, "decimal_places": 15}
+
+
+class ExecutionStatus(str, Enum):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class Execution(Model):
+    """One run of an agent on a task, identified by its correlation id."""
+
+    id = fields.BigIntField(primary_key=True)
+    correlation_id = fields.UUIDField(unique=True)
+    agent_name = fields.CharField(max_length=100, db_index=True)
+    task_prompt = fields.TextField()
+    parameters = fields.JSONField(default=dict)
+    fingerprint = fields.CharField(max_length=64, db_index=True)
+    status = fields.CharEnumField(ExecutionStatus, max_length=10, default=ExecutionStatus.RUNNING)
+    stf = fields.ForeignKeyField("models.Stf", related_name=False, null=True, on_delete=fields.RESTRICT)
+    summary = fields.TextField(null=True)
+    started_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
+    started_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "executions"
+
+
+class LlmCall(Model):
+    """One LLM call of an execution, priced at ingest from the price in force at `started_at`.
+
+    Token fields are disjoint: each token is counted in exactly one of them. `cost` is exact
+    (NUMERIC, no rounding); it is NULL with `priced = false` and a reason when no price applied."""
+
+    id = fields.BigIntField(primary_key=True)
+    execution = fields.ForeignKeyField("models.Execution", related_name="llm_calls", on_delete=fields.RESTRICT)
+    provider = fields.CharField(max_length=64)
+    model = fields.CharField(max_length=200)
+    input_tokens = fields.BigIntField()
+    output_tokens = fields.BigIntField()
+    cache_read_tokens = fields.BigIntField()
+    cache_write_tokens = fields.BigIntField()
+    reasoning_tokens = fields.BigIntField()
+    latency_ms = fields.IntField()
+    started_at = fields.DatetimeField()
+    client_call_id = fields.CharField(max_length=128, null=True)
+    priced = fields.BooleanField()
+    unpriced_reason = fields.CharField(max_length=300, null=True)
+    price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
+    cost = fields.DecimalField(**USD, null=True)
+    recorded_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "llm_calls"
+        unique_together = (("execution_id", "client_call_id"),)
+        indexes = (("started_at",),)
+
+
+class LlmCallRepricing(Model):
+    """One change of a call's cost by `llmCallsReprice`: what it was, what it became, and why."""
+
+    id = fields.BigIntField(primary_key=True)
+    run_id = fields.UUIDField(db_index=True)
+    call = fields.ForeignKeyField("models.LlmCall", related_name="repricings", on_delete=fields.RESTRICT)
+    old_cost = fields.DecimalField(**USD, null=True)
+    new_cost = fields.DecimalField(**USD, null=True)
+    old_price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
+    new_price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
+    reason = fields.CharField(max_length=300)
+    repriced_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
+    repriced_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "llm_call_repricings"

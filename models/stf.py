@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class StfStatus(str, Enum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    DEPRECATED = "DEPRECATED"
+    VERIFIED = "VERIFIED"
+
+
+class Stf(Model):
+    """One version of a reusable code transformation. Versions of one STF share `lineage_id` (the id
+    of version 1); exactly one of them is `is_latest`. Old versions stay readable, never rewritten."""
+
+    id = fields.BigIntField(primary_key=True)
+    lineage_id = fields.BigIntField(db_index=True)
+    version = fields.IntField()
+    is_latest = fields.BooleanField(default=True)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField()
+    language = fields.CharField(max_length=32)
+    tags = fields.JSONField(default=list)
+    repository = fields.CharField(max_length=300)
+    commit_sha = fields.CharField(max_length=40)
+    file_path = fields.CharField(max_length=500)
+    line_start = fields.IntField()
+    line_end = fields.IntField()
+    code_sha256 = fields.CharField(max_length=64)
+    status = fields.CharEnumField(StfStatus, max_length=12, default=StfStatus.DRAFT)
+    quality_score = fields.FloatField(default=0.0)
+    usage_count = fields.BigIntField(default=0)
+    contributor = fields.ForeignKeyField("models.Contributor", related_name="stfs", on_delete=fields.RESTRICT)
+    deprecation_reason = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "stfs"
+        unique_together = (("lineage_id", "version"),)
