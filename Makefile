@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench bench-clarify clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ bench-clarify: $(STAMP)
 	$(BIN)/python bench/clarify_detector.py
 	$(BIN)/python bench/clarify_quorum.py
 	$(BIN)/python bench/clarify_latency.py
+
+bench-ledger: $(STAMP)
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

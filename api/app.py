@@ -20,6 +20,7 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from api.ledger_sweepers import LedgerSweepers
 from services.auth import key_cache
 from services.vectors import close_store, get_store, open_store
 from api.sweeper import DeadlineSweeper
@@ -38,6 +39,7 @@ class Runtime:
     bus: Bus
     relay: Relay | None = None
     sweeper: DeadlineSweeper | None = None
+    ledger_sweepers: LedgerSweepers | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -69,10 +71,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.relay.start()
         runtime.sweeper = DeadlineSweeper(settings.clarify_sweep_seconds)
         await runtime.sweeper.start()
+        runtime.ledger_sweepers = LedgerSweepers(settings.reservation_sweep_seconds, settings.expiry_sweep_seconds)
+        await runtime.ledger_sweepers.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
+            await runtime.ledger_sweepers.close()
             await runtime.sweeper.close()
             await runtime.relay.close()
             await runtime.bus.close()

@@ -15,18 +15,24 @@ from strawberry.tools import merge_types
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.contributors import ContributorMutation, ContributorQuery
+from resolvers.disputes import DisputeMutation, DisputeQuery
+from resolvers.economy import EconomyQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
+from resolvers.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
+from resolvers.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf import StfMutation, StfQuery
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
-                              ClarificationQuery))
+                              ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
-                                    ExecutionMutation, ClarificationMutation))
-Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription))
+                                    ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
+                                    DisputeMutation))
+Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
+                                            RewardSubscription))
 
 
 class Schema(strawberry.Schema):

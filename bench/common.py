@@ -84,12 +84,13 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
-def wrk(url: str, body: dict, *, connections: int = 50, seconds: int = 10, threads: int = 2,
-        headers: dict[str, str] | None = None, server_pid: int | None = None) -> dict:
-    """Requests/s and latency percentiles of POSTing `body` to `url`, with client and server CPU."""
+def wrk(url: str, body: dict | None = None, *, connections: int = 50, seconds: int = 10, threads: int = 2,
+        headers: dict[str, str] | None = None, server_pid: int | None = None, lua: str | None = None) -> dict:
+    """Requests/s and latency percentiles of POSTing `body` to `url`, with client and server CPU.
+    `lua` replaces the fixed body with a script of its own (a `request()` making each body)."""
     lines = "\n".join(f'wrk.headers["{k}"] = {json.dumps(v)}' for k, v in (headers or {}).items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.format(body=json.dumps(json.dumps(body)), headers=lines))
+        script.write(lua if lua is not None else WRK_SCRIPT.format(body=json.dumps(json.dumps(body)), headers=lines))
     server_before = cpu_seconds(server_pid) if server_pid else 0.0
     started = time.monotonic()
     client = subprocess.Popen(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",

@@ -13,11 +13,14 @@ from models.clarification import (
 )
 from models.contributors import Contributor, ContributorKind
 from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing
+from models.ledger import Account, Dispute, Entry, Reservation, Transfer
 from models.outbox import OutboxCursor, OutboxEvent
 from models.pricing import ModelPrice
+from models.rewards import RewardPolicy, RewardRefusal
 from models.stf import Stf, StfStatus
 
-__all__ = ["ApiKey", "Assumption", "AssumptionStatus", "ClarificationRequestLog", "ClarificationTicket", "Contributor",
-           "ContributorKind", "Execution", "ExecutionStatus", "LlmCall", "LlmCallRepricing", "ModelPrice",
-           "OutboxCursor", "OutboxEvent", "PanelMember", "Principal", "Role", "Stf", "StfStatus", "TicketStatus",
+__all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "ClarificationRequestLog", "ClarificationTicket",
+           "Contributor", "ContributorKind", "Dispute", "Entry", "Execution", "ExecutionStatus", "LlmCall",
+           "LlmCallRepricing", "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "Principal",
+           "Reservation", "RewardPolicy", "RewardRefusal", "Role", "Stf", "StfStatus", "TicketStatus", "Transfer",
            "Vote", "VoteChoice"]

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from models import contributors as m
+from resolvers import loaders
 from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
+from resolvers.scalars import BigInt
 from services import contributors as contributor_service
+from services import rewards as reward_service
+
+if TYPE_CHECKING:
+    from resolvers.ledger import Account
 
 ContributorKind = strawberry.enum(m.ContributorKind, description="A person or an agent.")
 
@@ -23,13 +30,40 @@ class Contributor(Node):
     handle: str
     kind: ContributorKind
     expertise: list[str]
-    reputation: Decimal
     created_at: datetime
+    row: strawberry.Private[m.Contributor]
 
     @classmethod
     def of(cls, row: m.Contributor) -> "Contributor":
         return cls(id=to_global_id("Contributor", row.id), handle=row.handle, kind=row.kind,
-                   expertise=list(row.expertise), reputation=row.reputation, created_at=row.created_at)
+                   expertise=list(row.expertise), created_at=row.created_at, row=row)
+
+    @strawberry.field(description="Reputation now: it rises with adopted and verified work, falls with reversed "
+                      "transfers, and halves every `reputationHalfLifeDays` of the reward policy.")
+    async def reputation(self, info: Info) -> Decimal:
+        return reward_service.reputation_now(self.row, await loaders.policy(info))
+
+    @strawberry.field(description="The contributor's ledger account.")
+    async def account(self, info: Info) -> Annotated["Account", strawberry.lazy("resolvers.ledger")]:
+        from resolvers.ledger import Account
+
+        return Account.of(await loaders.account_of_contributor(info, self.row.id))
+
+    @strawberry.field
+    async def balance(self, info: Info) -> BigInt:
+        return (await loaders.account_of_contributor(info, self.row.id)).balance
+
+    @strawberry.field(description="Tokens received as rewards (net of reversals).")
+    async def earned(self, info: Info) -> BigInt:
+        return (await loaders.account_of_contributor(info, self.row.id)).earned
+
+    @strawberry.field(description="Tokens paid for compute and context (net of reversals).")
+    async def spent(self, info: Info) -> BigInt:
+        return (await loaders.account_of_contributor(info, self.row.id)).spent
+
+    @strawberry.field(description="A frozen account can neither earn nor spend.")
+    async def frozen(self, info: Info) -> bool:
+        return (await loaders.account_of_contributor(info, self.row.id)).frozen
 
 
 async def _load_contributor(pk: str, info: Info) -> Contributor | None:

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from tortoise.models import Model
 
+from models.ledger import Account, Transfer
+from models.rewards import RewardPolicy
+from services import ledger as ledger_service
+from services.policy import current_policy
 
-def by_id(info: Info, model: type[Model]) -> DataLoader[int, Any]:
-    name = f"{model.__name__}.id"
+
+def _loader(info: Info, name: str, load: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader:
     loaders = info.context.loaders
     if name not in loaders:
-        async def load(ids: Sequence[int]) -> list[Any]:
-            rows = {row.id: row for row in await model.filter(id__in=list(ids))}
-            return [rows.get(i) for i in ids]
-
         loaders[name] = DataLoader(load_fn=load)
     return loaders[name]
+
+
+def by_id(info: Info, model: type[Model]) -> DataLoader[int, Any]:
+    async def load(ids: Sequence[int]) -> list[Any]:
+        rows = {row.id: row for row in await model.filter(id__in=list(ids))}
+        return [rows.get(i) for i in ids]
+
+    return _loader(info, f"{model.__name__}.id", load)
 
 
 async def load_one(info: Info, model: type[Model], pk: int | None, convert: Callable[[Any], Any]) -> Any:
@@ -29,3 +37,24 @@ async def load_one(info: Info, model: type[Model], pk: int | None, convert: Call
     return convert(row) if row is not None else None
 
 
+async def account(info: Info, account_id: int) -> Account:
+    return await by_id(info, Account).load(account_id)
+
+
+async def account_of_contributor(info: Info, contributor_id: int) -> Account | None:
+    async def load(ids: Sequence[int]) -> list[Account | None]:
+        found = await ledger_service.accounts_of_contributors(ids)
+        return [found.get(i) for i in ids]
+
+    return await _loader(info, "Account.contributor_id", load).load(contributor_id)
+
+
+async def transfer(info: Info, transfer_id: int) -> Transfer | None:
+    return await by_id(info, Transfer).load(transfer_id)
+
+
+async def policy(info: Info) -> RewardPolicy:
+    """The policy in force, read once per request."""
+    if "policy" not in info.context.loaders:
+        info.context.loaders["policy"] = await current_policy()
+    return info.context.loaders["policy"]

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
+from services import ledger, rewards
 from services.auth import generate_key, hash_key
 from services.errors import DomainError
 from subscriptions.outbox import record_event
@@ -39,7 +40,9 @@ def role_for(kind: ContributorKind) -> Role:
 
 
 async def register(handle: str, kind: ContributorKind, expertise: list[str], issue_key: bool) -> tuple[Contributor, str | None]:
-    """Create a contributor, and with `issue_key` a principal of the matching role and its API key."""
+    """Create a contributor, its ledger account and the policy's starter grant (once: its
+    idempotency key names the contributor), and with `issue_key` a principal of the matching role
+    and its API key."""
     handle = check_handle(handle)
     expertise = check_tags(expertise, "expertise")
     key = generate_key() if issue_key else None
@@ -51,12 +54,18 @@ async def register(handle: str, kind: ContributorKind, expertise: list[str], iss
                 await ApiKey.create(principal=principal, key_hash=hash_key(key), prefix=key[:12], using_db=conn)
             contributor = await Contributor.create(handle=handle, kind=kind, expertise=expertise,
                                                    principal=principal, using_db=conn)
+            account = await ledger.create_account(conn, contributor)
+            await rewards.grant_starter(conn, contributor, account.id)
             await record_event("contributor.contributor.registered.v1",
                                {"contributorId": contributor.id, "handle": handle, "kind": kind,
                                 "expertise": expertise}, conn)
     except IntegrityError:
         raise DomainError("handle", f"the handle {handle!r} is taken", "DUPLICATE") from None
     return contributor, key
+
+
+async def by_id(contributor_id: int) -> Contributor | None:
+    return await Contributor.get_or_none(id=contributor_id)
 
 
 async def by_handle(handle: str) -> Contributor | None:

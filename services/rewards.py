@@ -1,0 +1,170 @@
+"""Rewards: tokens minted to contributors for their work, by the policy in force, within the daily
+earning cap, never to a frozen account; reputation that rises with rewarded work, falls with
+reversed transfers and decays with the policy's half-life.
+
+`issue()` runs inside the caller's transaction (the STF adoption or verification that earned the
+reward); a refused reward is written (`reward_refusals`, an event, a log line) in that same
+transaction and reported in the outcome, never silently dropped. `issue_reward()` is the
+stand-alone unit of work that turns a refusal into a user error after committing the record.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.contributors import Contributor
+from models.ledger import EARNING_KINDS, Transfer, TransferKind
+from models.rewards import RewardPolicy, RewardRefusal
+from services import ledger
+from services.economy_rules import (
+    RewardQuote,
+    StfRewardInputs,
+    adjusted_reputation,
+    decayed_reputation,
+    flat_quote,
+    quote_stf_reward,
+)
+from services.errors import DomainError
+from services.policy import current_policy
+from subscriptions.outbox import record_event
+
+log = logging.getLogger(__name__)
+
+REPUTATION_GAIN = {TransferKind.STF_REWARD: "reputation_per_adoption",
+                   TransferKind.VERIFICATION_REWARD: "reputation_per_verification"}
+
+
+@dataclass
+class RewardOutcome:
+    transfer: Transfer | None
+    refusal: RewardRefusal | None = None
+    replayed: bool = False
+
+
+def reputation_now(contributor: Contributor, policy: RewardPolicy, now: datetime | None = None) -> Decimal:
+    return decayed_reputation(contributor.reputation, contributor.reputation_at, now or datetime.now(timezone.utc),
+                              policy.reputation_half_life_days)
+
+
+async def adjust_reputation(conn: BaseDBAsyncClient, contributor_id: int, delta: Decimal, policy: RewardPolicy) -> Decimal:
+    """Decay the stored reputation to now, add `delta`, store it as of now."""
+    contributor = await Contributor.filter(id=contributor_id).using_db(conn).select_for_update().get()
+    now = datetime.now(timezone.utc)
+    value = adjusted_reputation(contributor.reputation, contributor.reputation_at, now,
+                                policy.reputation_half_life_days, delta)
+    await Contributor.filter(id=contributor_id).using_db(conn).update(reputation=value, reputation_at=now)
+    return value
+
+
+async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+                idempotency_key: str, memo: str = "") -> RewardOutcome:
+    """Mint `quote.amount` to the contributor as a `kind` reward naming the policy version and factors."""
+    if kind not in EARNING_KINDS:
+        raise ValueError(f"{kind} is not a reward")
+    policy = await current_policy(conn)
+    mint = await ledger.system_account_id(ledger.MINT, conn)
+    account_id = (await ledger.accounts_of_contributors([contributor_id], conn))[contributor_id].id
+    accounts = await ledger.lock_accounts(conn, [mint, account_id])
+    existing = await ledger.find_by_key(conn, idempotency_key)
+    if existing is not None:
+        return RewardOutcome(existing, replayed=True)
+    if quote.amount <= 0:
+        return RewardOutcome(None)
+    account = accounts[account_id]
+    today = datetime.now(timezone.utc).date()
+    earned_today = account.earned_today if account.earned_day == today else 0
+    if account.frozen:
+        return RewardOutcome(None, await _refuse(conn, contributor_id, kind, quote, idempotency_key, "FROZEN",
+                                                 f"account {account.name} is frozen"))
+    if earned_today + quote.amount > policy.daily_earning_cap:
+        return RewardOutcome(None, await _refuse(
+            conn, contributor_id, kind, quote, idempotency_key, "DAILY_CAP",
+            f"{account.name} earned {earned_today} tokens today; {quote.amount} more would pass the daily cap "
+            f"of {policy.daily_earning_cap} (policy version {policy.version})"))
+    posting = ledger.Posting(kind=kind, debit=mint, credit=account_id, amount=quote.amount,
+                             idempotency_key=idempotency_key, memo=memo, policy_version=quote.policy_version,
+                             factors=quote.factors)
+    transfer = await ledger.post(conn, posting, accounts)
+    if kind in REPUTATION_GAIN:
+        await adjust_reputation(conn, contributor_id, getattr(policy, REPUTATION_GAIN[kind]), policy)
+    await record_event("reward.token.issued.v1", {
+        "contributorId": contributor_id, "contributor": account.name, "kind": kind, "amount": quote.amount,
+        "policyVersion": quote.policy_version, "factors": quote.factors, "transferId": transfer.id}, conn)
+    return RewardOutcome(transfer)
+
+
+async def issue_stf_reward(conn: BaseDBAsyncClient, author_id: int, inputs: StfRewardInputs,
+                           idempotency_key: str, memo: str = "") -> RewardOutcome:
+    """An adopted STF's reward to its author, by the formula of the policy in force."""
+    quote = quote_stf_reward(await current_policy(conn), inputs)
+    return await issue(conn, author_id, TransferKind.STF_REWARD, quote, idempotency_key, memo)
+
+
+async def issue_verification_reward(conn: BaseDBAsyncClient, verifier_id: int, idempotency_key: str,
+                                    memo: str = "") -> RewardOutcome:
+    """The policy's flat verification reward."""
+    policy = await current_policy(conn)
+    quote = flat_quote(policy.version, policy.tokens_per_verification, 1, "verifications")
+    return await issue(conn, verifier_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key, memo)
+
+
+async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, quote: RewardQuote, key: str,
+                  reason: str, message: str) -> RewardRefusal:
+    refusal = await RewardRefusal.create(contributor_id=contributor_id, kind=kind.value, amount=quote.amount,
+                                         reason=reason, message=message, policy_version=quote.policy_version,
+                                         factors=quote.factors, idempotency_key=key, using_db=conn)
+    log.warning("reward refused", extra={"contributorId": contributor_id, "kind": kind.value, "amount": quote.amount,
+                                         "reason": reason, "detail": message})
+    await record_event("reward.token.refused.v1", {
+        "contributorId": contributor_id, "refusalId": refusal.id, "kind": kind, "amount": quote.amount,
+        "reason": reason, "message": message, "policyVersion": quote.policy_version, "factors": quote.factors}, conn)
+    return refusal
+
+
+async def issue_reward(contributor_id: int, kind: TransferKind, quote: RewardQuote, idempotency_key: str,
+                       memo: str = "") -> RewardOutcome:
+    """`issue` as its own unit of work: a refusal is committed (the record) and then raised."""
+    ledger.check_key(idempotency_key)
+    try:
+        async with in_transaction() as conn:
+            outcome = await issue(conn, contributor_id, kind, quote, idempotency_key, memo)
+    except IntegrityError as exc:
+        if "ledger_transfers_idempotency_key" not in str(exc):
+            raise
+        async with in_transaction() as conn:
+            outcome = await issue(conn, contributor_id, kind, quote, idempotency_key, memo)
+    if outcome.refusal is not None:
+        code = "EARNING_CAP" if outcome.refusal.reason == "DAILY_CAP" else "FROZEN"
+        raise DomainError("contributor", outcome.refusal.message, code)
+    return outcome
+
+
+async def grant_starter(conn: BaseDBAsyncClient, contributor: Contributor, account_id: int) -> Transfer | None:
+    """The starter grant of the policy in force, once per contributor (its idempotency key)."""
+    policy = await current_policy(conn)
+    if policy.starter_grant <= 0:
+        return None
+    mint = await ledger.system_account_id(ledger.MINT, conn)
+    posted = await ledger.post_once_in(conn, ledger.Posting(
+        kind=TransferKind.STARTER_GRANT, debit=mint, credit=account_id, amount=policy.starter_grant,
+        idempotency_key=f"starter-grant:{contributor.id}", memo="starter grant", policy_version=policy.version,
+        factors={"starterGrant": str(policy.starter_grant)}))
+    return posted.transfer
+
+
+async def refusal_by_id(refusal_id: int) -> RewardRefusal | None:
+    return await RewardRefusal.get_or_none(id=refusal_id)
+
+
+def refusals_query(contributor_id: int | None):
+    query = RewardRefusal.all()
+    if contributor_id is not None:
+        query = query.filter(contributor_id=contributor_id)
+    return query
