@@ -115,11 +115,11 @@ async def request(principal: Principal, correlation_id: str, prompt: str, known:
         await PanelMember.bulk_create(
             [PanelMember(ticket_id=ticket.id, contributor_id=row["id"], weight=row["reputation"], position=i)
              for i, row in enumerate(panel)], using_db=conn)
-        event = await record_event("clarification.ticket.created.v1", {
+        event_id = await record_event("clarification.ticket.created.v1", {
             **_ids(ticket), "status": ticket.status, "deadlineAt": ticket.deadline_at, "createdAt": ticket.created_at,
             "panelSize": len(panel), "panel": [row["handle"] for row in panel], "domainTags": tags,
             "questions": ticket.questions, "reason": detection.reason}, conn)
-        ticket.created_event_id = event.id
+        ticket.created_event_id = event_id
         await ticket.save(update_fields=["created_event_id"], using_db=conn)
     return RequestOutcome(ticket, detection)
 
