@@ -16,10 +16,12 @@ from tortoise import connections
 from api.database import close_orm, init_orm, resolve_database_url
 from api.extensions import MaskUnexpectedErrors, limit_extensions, metrics_extension
 from api.graphql_app import OmniGraphQL
+from api.maintenance import Maintenance
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from services import stf_index
 from services.auth import key_cache
 from services.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
@@ -36,6 +38,7 @@ class Runtime:
     settings: Settings
     bus: Bus
     relay: Relay | None = None
+    maintenance: Maintenance | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -65,10 +68,14 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
+        await stf_index.ensure_collection()
+        runtime.maintenance = Maintenance(settings)
+        runtime.maintenance.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
+            await runtime.maintenance.close()
             await runtime.relay.close()
             await runtime.bus.close()
             await close_store()

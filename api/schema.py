@@ -14,16 +14,20 @@ from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
+from resolvers.debug import DebugMutation, DebugQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
+from resolvers.golden_states import GoldenStateMutation, GoldenStateQuery
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf import StfMutation, StfQuery
+from resolvers.stf_usage import StfUsageMutation, StfUsageQuery
 
-Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery))
+Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
+                              DebugQuery, GoldenStateQuery, StfUsageQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
-                                    ExecutionMutation))
+                                    ExecutionMutation, DebugMutation, GoldenStateMutation, StfUsageMutation))
 Subscription = merge_types("Subscription", (EventsSubscription,))
 
 
