@@ -58,8 +58,7 @@ async def _pending(conn: BaseDBAsyncClient, execution_id: int, up_to_step: int) 
 
 async def _count(conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, now: datetime) -> tuple[int, int, float]:
     """One more decided attempt (and success) for the pair; the confidence moves with the counters."""
-    _, rows = await conn.execute_query(COUNT, [attempt.signature_id, attempt.stf_id, int(succeeded), now])
-    stat = rows[0]
+    [stat] = await conn.execute_query_dict(COUNT, [attempt.signature_id, attempt.stf_id, int(succeeded), now])
     confidence = wilson_lower_bound(stat["successes"], stat["attempts"])
     await conn.execute_query('UPDATE "fix_stats" SET "confidence" = $1 WHERE "id" = $2', [confidence, stat["id"]])
     return stat["attempts"], stat["successes"], confidence

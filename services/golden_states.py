@@ -43,7 +43,7 @@ async def propose(by: Principal, snapshot_id: int, note: str) -> GoldenState:
         snapshot = await Snapshot.filter(id=snapshot_id).using_db(conn).select_for_update(no_key=True).first()
         if snapshot is None:
             raise NotFound("snapshot", "no such snapshot (it may have been pruned by retention)")
-        if await GoldenState.exists(snapshot_id=snapshot_id).using_db(conn):
+        if await GoldenState.filter(snapshot_id=snapshot_id).using_db(conn).exists():
             raise DomainError("snapshot", "this snapshot was already proposed", "DUPLICATE")
         golden = await GoldenState.create(snapshot_id=snapshot.id, execution_id=snapshot.execution_id, note=note,
                                           proposed_by_id=by.id, using_db=conn)
