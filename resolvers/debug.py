@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
@@ -20,7 +20,8 @@ from resolvers.loaders import load_one
 from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Node, global_pk, to_global_id
+from resolvers.relay import (Connection, Edge, Node, PageInfo, check_first, decode_cursor, encode_cursor, global_pk,
+                             to_global_id)
 from resolvers.scalars import BigInt
 from resolvers.stf import Stf
 from services import debug_events, fixes, replay as replay_service
@@ -240,17 +241,51 @@ class ReplayMissing:
     phase: SnapshotPhase | None
 
 
-@strawberry.type
+@strawberry.type(description="An execution replayed from its records.")
 class ExecutionReplay:
     execution: Execution
-    verdict: ReplayVerdict = strawberry.field(description=(
+    found: strawberry.Private[dict]  # the verdict, computed once and only when asked for
+
+    async def _verdict(self) -> replay_service.Replay:
+        if "verdict" not in self.found:  # the fields resolve concurrently: they share one task
+            self.found["verdict"] = asyncio.ensure_future(replay_service.verdict(self.found["row"]))
+        return await self.found["verdict"]
+
+    @strawberry.field(description=(
         "REPRODUCIBLE when every step from the first to the last has an INPUT and an OUTPUT snapshot whose "
         "stored hash verifies; otherwise INCOMPLETE with `missing`."))
-    missing: list[ReplayMissing]
-    first_step: int | None
-    last_step: int | None
-    pruned_at: datetime | None = strawberry.field(description="When retention deleted snapshots of it, if it did.")
-    timeline: list[ReplayEntry] = strawberry.field(description="In order: by time, then step.")
+    async def verdict(self) -> ReplayVerdict:
+        return (await self._verdict()).verdict
+
+    @strawberry.field
+    async def missing(self) -> list[ReplayMissing]:
+        return [ReplayMissing(gap=g.gap, step=g.step, phase=g.phase) for g in (await self._verdict()).missing]
+
+    @strawberry.field
+    async def first_step(self) -> int | None:
+        return (await self._verdict()).first_step
+
+    @strawberry.field
+    async def last_step(self) -> int | None:
+        return (await self._verdict()).last_step
+
+    @strawberry.field(description="When retention deleted snapshots of it, if it did.")
+    async def pruned_at(self) -> datetime | None:
+        return (await self._verdict()).pruned_at
+
+    @strawberry.field(description=(
+        "What happened, in order: LLM calls by their start, records by when they were recorded; ties by step, then "
+        "snapshot, call, error, STF attempt, success."))
+    async def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ReplayEntry]:
+        size = check_first(first, info.context.max_page_size)
+        key = decode_cursor(after, 4) if after else None
+        entries = await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        page = entries[:size]
+        edges = [Edge(cursor=encode_cursor(list(e.key)), node=_entry(e, self.execution.correlation_id)) for e in page]
+        return Connection(edges=edges, page_info=PageInfo(
+            has_next_page=len(entries) > size, has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None),
+            count=lambda: replay_service.timeline_count(self.execution.pk))
 
 
 @strawberry.type
@@ -308,16 +343,8 @@ class DebugQuery:
         "An execution's timeline from its records (LLM calls, snapshots, errors, successes, STF attempts) and "
         "whether it can be reproduced."))
     async def execution_replay(self, correlation_id: uuid.UUID) -> ExecutionReplay | None:
-        try:
-            result = await replay_service.replay(correlation_id)
-        except DomainError:
-            return None
-        cid = result.execution.correlation_id
-        return ExecutionReplay(
-            execution=Execution.of(result.execution), verdict=result.verdict,
-            missing=[ReplayMissing(gap=g.gap, step=g.step, phase=g.phase) for g in result.missing],
-            first_step=result.first_step, last_step=result.last_step, pruned_at=result.pruned_at,
-            timeline=[_entry(e, cid) for e in result.entries])
+        row = await replay_service.find(correlation_id)
+        return ExecutionReplay(execution=Execution.of(row), found={"row": row}) if row else None
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions.")
     async def debug_stats(self) -> DebugStats:

@@ -3,7 +3,6 @@ step from its first to its last has an INPUT and an OUTPUT snapshot whose stored
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +13,6 @@ from tortoise import connections
 
 from models.debug import ErrorEvent, Snapshot, SnapshotPhase, SnapshotPruning, StfApplication, SuccessEvent
 from models.executions import Execution, LlmCall
-from services.errors import NotFound
 
 
 class EntryKind(str, Enum):
@@ -37,17 +35,18 @@ class Gap(str, Enum):
     HASH_MISMATCH = "HASH_MISMATCH"  # the stored state no longer hashes to the stored SHA-256
 
 
-# Within one instant, the order a step unfolds in.
-KIND_RANK = {EntryKind.LLM_CALL: 1, EntryKind.SNAPSHOT: 0, EntryKind.ERROR: 2, EntryKind.STF_APPLICATION: 3,
-             EntryKind.SUCCESS: 4}
-
-
 @dataclass
 class Entry:
     kind: EntryKind
     at: datetime
     step: int | None
+    rank: int  # within one instant and step, the order a step unfolds in
     row: Any
+
+    @property
+    def key(self) -> tuple[datetime, int, int, int]:
+        """The timeline's sort key, and its keyset cursor."""
+        return self.at, -1 if self.step is None else self.step, self.rank, self.row.id
 
 
 @dataclass
@@ -60,7 +59,6 @@ class Missing:
 @dataclass
 class Replay:
     execution: Execution
-    entries: list[Entry]
     first_step: int | None
     last_step: int | None
     missing: list[Missing] = field(default_factory=list)
@@ -71,42 +69,89 @@ class Replay:
         return Verdict.INCOMPLETE if self.missing else Verdict.REPRODUCIBLE
 
 
-async def replay(correlation_id: uuid.UUID) -> Replay:
-    """Entries ordered by when they happened (LLM calls by their start, records by when they were
-    recorded), ties by step, then snapshot < call < error < attempt < success."""
-    execution = await Execution.get_or_none(correlation_id=correlation_id)
-    if execution is None:
-        raise NotFound("correlationId", "no execution with this correlation id")
-    eid = execution.id
-    calls = await LlmCall.filter(execution_id=eid)
-    snapshots = await Snapshot.filter(execution_id=eid)
-    errors = await ErrorEvent.filter(execution_id=eid).select_related("signature")
-    successes = await SuccessEvent.filter(execution_id=eid)
-    applications = await StfApplication.filter(execution_id=eid)
-    pruning = await SnapshotPruning.get_or_none(execution_id=eid)
-    error_step = {e.id: e.step for e in errors}
-    entries = ([Entry(EntryKind.LLM_CALL, c.started_at, None, c) for c in calls]
-               + [Entry(EntryKind.SNAPSHOT, s.recorded_at, s.step, s) for s in snapshots]
-               + [Entry(EntryKind.ERROR, e.recorded_at, e.step, e) for e in errors]
-               + [Entry(EntryKind.SUCCESS, s.recorded_at, s.step, s) for s in successes]
-               + [Entry(EntryKind.STF_APPLICATION, a.applied_at, error_step[a.error_event_id], a)
-                  for a in applications])
-    entries.sort(key=lambda e: (e.at, -1 if e.step is None else e.step, KIND_RANK[e.kind], e.row.id))
-    steps = [e.step for e in entries if e.step is not None]
-    result = Replay(execution, entries, min(steps) if steps else None, max(steps) if steps else None,
-                    pruned_at=pruning.pruned_at if pruning else None)
-    if not steps:
+# The hash is verified in PostgreSQL, so the states themselves never leave the database.
+SNAPSHOTS = """
+SELECT "step", "phase", encode(sha256(convert_to("state", 'UTF8')), 'hex') = "sha256" AS verified
+FROM "snapshots" WHERE "execution_id" = $1
+"""
+STEPS = """
+SELECT min("step") AS first, max("step") AS last FROM (
+    SELECT "step" FROM "snapshots" WHERE "execution_id" = $1
+    UNION ALL SELECT "step" FROM "error_events" WHERE "execution_id" = $1
+    UNION ALL SELECT "step" FROM "success_events" WHERE "execution_id" = $1) stepped
+"""
+
+
+async def find(correlation_id: uuid.UUID) -> Execution | None:
+    return await Execution.get_or_none(correlation_id=correlation_id)
+
+
+async def verdict(execution: Execution) -> Replay:
+    """Every step from the first to the last recorded has an INPUT and an OUTPUT snapshot whose
+    stored state still hashes to its stored SHA-256."""
+    conn = connections.get("default")
+    _, span = await conn.execute_query(STEPS, [execution.id])
+    _, snapshots = await conn.execute_query(SNAPSHOTS, [execution.id])
+    pruning = await SnapshotPruning.get_or_none(execution_id=execution.id)
+    first, last = span[0]["first"], span[0]["last"]
+    result = Replay(execution, first, last, pruned_at=pruning.pruned_at if pruning else None)
+    if first is None:
         result.missing.append(Missing(Gap.PRUNED_SNAPSHOT if pruning else Gap.NO_STEPS, None, None))
         return result
-    have = {(s.step, s.phase): s for s in snapshots}
-    for step in range(result.first_step, result.last_step + 1):
+    have = {(r["step"], SnapshotPhase(r["phase"])): r["verified"] for r in snapshots}
+    for step in range(first, last + 1):
         for phase in (SnapshotPhase.INPUT, SnapshotPhase.OUTPUT):
-            snapshot = have.get((step, phase))
-            if snapshot is None:
+            verified = have.get((step, phase))
+            if verified is None:
                 result.missing.append(Missing(Gap.PRUNED_SNAPSHOT if pruning else Gap.MISSING_SNAPSHOT, step, phase))
-            elif hashlib.sha256(snapshot.state.encode()).hexdigest() != snapshot.sha256:
+            elif not verified:
                 result.missing.append(Missing(Gap.HASH_MISMATCH, step, phase))
     return result
+
+
+# LLM calls by their start, records by when they were recorded; ties by step (calls first), then
+# snapshot < call < error < attempt < success, then id. An attempt takes the step of its error.
+TIMELINE = """
+WITH t AS (
+    SELECT 'LLM_CALL' AS kind, "started_at" AS at, NULL::int AS step, 1 AS rank, "id" FROM "llm_calls"
+    WHERE "execution_id" = $1
+    UNION ALL SELECT 'SNAPSHOT', "recorded_at", "step", 0, "id" FROM "snapshots" WHERE "execution_id" = $1
+    UNION ALL SELECT 'ERROR', "recorded_at", "step", 2, "id" FROM "error_events" WHERE "execution_id" = $1
+    UNION ALL SELECT 'STF_APPLICATION', a."applied_at", e."step", 3, a."id" FROM "stf_applications" a
+    JOIN "error_events" e ON e."id" = a."error_event_id" WHERE a."execution_id" = $1
+    UNION ALL SELECT 'SUCCESS', "recorded_at", "step", 4, "id" FROM "success_events" WHERE "execution_id" = $1
+)
+SELECT * FROM t WHERE $2::timestamptz IS NULL OR (at, coalesce(step, -1), rank, "id") > ($2::timestamptz, $3::int, $4::int, $5::bigint)
+ORDER BY at, coalesce(step, -1), rank, "id" LIMIT $6
+"""
+TIMELINE_COUNT = """
+SELECT (SELECT count(*) FROM "llm_calls" WHERE "execution_id" = $1) + (SELECT count(*) FROM "snapshots"
+  WHERE "execution_id" = $1) + (SELECT count(*) FROM "error_events" WHERE "execution_id" = $1)
+  + (SELECT count(*) FROM "stf_applications" WHERE "execution_id" = $1)
+  + (SELECT count(*) FROM "success_events" WHERE "execution_id" = $1) AS n
+"""
+MODELS: dict[EntryKind, Any] = {EntryKind.LLM_CALL: LlmCall, EntryKind.SNAPSHOT: Snapshot, EntryKind.ERROR: ErrorEvent,
+                                EntryKind.STF_APPLICATION: StfApplication, EntryKind.SUCCESS: SuccessEvent}
+
+
+async def timeline(execution_id: int, limit: int, after: tuple[datetime, int, int, int] | None) -> list[Entry]:
+    """Up to `limit` entries after the key `after` (an Entry.key), in timeline order."""
+    _, keys = await connections.get("default").execute_query(TIMELINE, [execution_id, *(after or (None,) * 4), limit])
+    rows: dict[tuple[EntryKind, int], Any] = {}
+    for kind in EntryKind:
+        ids = [k["id"] for k in keys if k["kind"] == kind.value]
+        if ids:
+            query = MODELS[kind].filter(id__in=ids)
+            if kind is EntryKind.ERROR:
+                query = query.select_related("signature")
+            rows |= {(kind, r.id): r for r in await query}
+    return [Entry(EntryKind(k["kind"]), k["at"], k["step"], k["rank"], rows[(EntryKind(k["kind"]), k["id"])])
+            for k in keys]
+
+
+async def timeline_count(execution_id: int) -> int:
+    _, rows = await connections.get("default").execute_query(TIMELINE_COUNT, [execution_id])
+    return rows[0]["n"]
 
 
 @dataclass

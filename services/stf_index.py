@@ -13,7 +13,6 @@ import logging
 
 from tortoise import connections
 
-from models.debug import StfEmbedding
 from models.stf import Stf, StfStatus
 from services.embedding import get_embedder
 from services.errors import DomainError

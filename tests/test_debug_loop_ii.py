@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from tortoise import connections
 
@@ -32,11 +32,16 @@ APPLY = """mutation A($input: StfApplyInput!) { stfApply(input: $input) { create
 SUGGEST = """query F($t: String, $type: String, $e: ID, $first: Int!) {
   fixSuggestions(errorText: $t, errorType: $type, errorEventId: $e, first: $first) { known
     signature { digest errorType pattern }
-    suggestions { source attempts successes confidence similarity stf { id name } } } }"""
-REPLAY = """query R($c: UUID!) { executionReplay(correlationId: $c) { verdict firstStep lastStep prunedAt
-  missing { gap step phase }
-  timeline { kind step at llmCall { model } snapshot { step phase } errorEvent { errorType }
-    successEvent { qualityScore } stfApplication { outcome } } } }"""
+    suggestions { source attempts successes confidence similarity stf { id name tags status createdAt } } } }"""
+REPLAY = """query R($c: UUID!, $first: Int = 100, $after: String) { executionReplay(correlationId: $c) {
+  verdict firstStep lastStep prunedAt missing { gap step phase }
+  timeline(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    edges { node { kind step at llmCall { model } snapshot { step phase } errorEvent { errorType }
+      successEvent { qualityScore } stfApplication { outcome } } } } } }"""
+
+
+def timeline(replay: dict) -> list[dict]:
+    return [edge["node"] for edge in replay["timeline"]["edges"]]
 OUTCOME = """query N($id: ID!) { node(id: $id) { ... on StfApplication { outcome decidedAt
   successEvent { qualityScore } } } }"""
 
@@ -136,6 +141,10 @@ async def test_attempt_outcomes_follow_the_next_success_error_or_failed_finish(c
     [only] = found["fixSuggestions"]["suggestions"]
     assert (only["source"], only["attempts"], only["successes"]) == ("HISTORY", 3, 1)
     assert only["stf"]["id"] == stf["id"] and 0 < only["confidence"] < 1 / 3
+    by_event = (await client.execute(SUGGEST, {"e": first["id"], "first": 5}, key=agent_key))["fixSuggestions"]
+    assert by_event == found["fixSuggestions"]
+    both = await client.post(SUGGEST, {"e": first["id"], "t": "x", "first": 5}, key=agent_key)
+    assert both.json()["errors"][0]["message"].startswith("errorText: give errorText or errorEventId")
 
 
 async def test_apply_checks_its_inputs(client, agent_key, admin_key):
@@ -186,6 +195,7 @@ async def test_wilson_ordering_two_of_two_ranks_below_ninety_five_of_a_hundred(c
     assert [(s["stf"]["id"], s["attempts"], s["successes"]) for s in ranked] == [
         (proven["id"], 100, 95), (lucky["id"], 2, 2)]
     assert ranked[0]["confidence"] > ranked[1]["confidence"]
+    assert ranked[0]["stf"]["tags"] == ["http", "retry"] and ranked[0]["stf"]["status"] == "DRAFT"
     assert abs(ranked[0]["confidence"] - 0.8882) < 1e-3 and abs(ranked[1]["confidence"] - 0.3424) < 1e-3
     assert all(s["source"] == "HISTORY" and s["similarity"] is None for s in ranked)
 
@@ -335,12 +345,22 @@ async def test_replay_of_a_complete_and_an_incomplete_execution(client, agent_ke
     complete = (await client.execute(REPLAY, {"c": run}, key=agent_key))["executionReplay"]
     assert complete["verdict"] == "REPRODUCIBLE" and complete["missing"] == []
     assert (complete["firstStep"], complete["lastStep"]) == (1, 2)
-    assert [e["kind"] for e in complete["timeline"]] == [
+    entries = timeline(complete)
+    assert [e["kind"] for e in entries] == [
         "SNAPSHOT", "LLM_CALL", "ERROR", "STF_APPLICATION", "SUCCESS", "SNAPSHOT", "SNAPSHOT", "SNAPSHOT"]
-    assert complete["timeline"][3]["stfApplication"]["outcome"] == "SUCCEEDED"
-    assert complete["timeline"][1]["llmCall"]["model"] == "gpt-replay"
-    times = [e["at"] for e in complete["timeline"]]
+    assert entries[3]["stfApplication"]["outcome"] == "SUCCEEDED" and entries[3]["step"] == 1
+    assert entries[1]["llmCall"]["model"] == "gpt-replay" and entries[2]["errorEvent"]["errorType"] == "AssertionError"
+    assert complete["timeline"]["totalCount"] == 8 and not complete["timeline"]["pageInfo"]["hasNextPage"]
+    times = [e["at"] for e in entries]
     assert times == sorted(times)
+    walked, after = [], None
+    while True:  # pages of 3 give the same timeline
+        page = (await client.execute(REPLAY, {"c": run, "first": 3, "after": after}, key=agent_key))["executionReplay"]
+        walked += timeline(page)
+        if not page["timeline"]["pageInfo"]["hasNextPage"]:
+            break
+        after = page["timeline"]["pageInfo"]["endCursor"]
+    assert walked == entries
 
     gaps = (await start(client, agent_key))["correlationId"]
     await snapshot(client, agent_key, gaps, 0, "INPUT", {"a": 1})
@@ -367,8 +387,8 @@ async def test_replay_of_a_complete_and_an_incomplete_execution(client, agent_ke
 
 async def test_retention_prunes_old_snapshots_except_golden_executions(client, agent_key):
     old, kept, recent = [await _complete_run(client, agent_key, 2) for _ in range(3)]
-    snap = (await client.execute(REPLAY.replace("snapshot { step phase }", "snapshot { id step phase }"),
-                                 {"c": kept}, key=agent_key))["executionReplay"]["timeline"][0]["snapshot"]["id"]
+    snap = timeline((await client.execute(REPLAY.replace("snapshot { step phase }", "snapshot { id step phase }"),
+                                          {"c": kept}, key=agent_key))["executionReplay"])[0]["snapshot"]["id"]
     await client.execute("""mutation P($s: ID!) { goldenStatePropose(input: {snapshot: $s, note: "keep"}) {
         userErrors { message } } }""", {"s": snap}, key=agent_key)
     await connections.get("default").execute_query(
