@@ -167,13 +167,15 @@ async def refresh_times(db_url: str) -> dict:
 
 SUGGEST = """query F($t: String!) { fixSuggestions(errorText: $t, first: 10) { known
   suggestions { source attempts successes confidence stf { id name } } } }"""
-REPLAY = """query R($c: UUID!, $after: String) { executionReplay(correlationId: $c) { verdict missing { gap step phase }
-  timeline(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+TIMELINE = """timeline(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
     edges { node { kind step at snapshot { step phase sha256 } llmCall { model } errorEvent { errorType }
-      successEvent { qualityScore } stfApplication { outcome } } } } } }"""
-
+      successEvent { qualityScore } stfApplication { outcome } } } }"""
+REPLAY_PAGE = """query R($c: UUID!, $after: String) { executionReplay(correlationId: $c) { %s } }""" % TIMELINE
+REPLAY = """query R($c: UUID!, $after: String) { executionReplay(correlationId: $c) { verdict missing { gap step phase }
+  %s } }""" % TIMELINE
 
 async def main(stfs: int, attempts: int, signatures: int, seconds: int) -> dict:
+    at_start = machine()
     db_url = await fresh_database("omniclaude_bench_debug2")
     data_dir = tempfile.mkdtemp(prefix="omniclaude-bench-data-")
     try:
@@ -210,7 +212,7 @@ async def main(stfs: int, attempts: int, signatures: int, seconds: int) -> dict:
         explain = await _explain(db_url, max(per_signature, key=per_signature.get))
     finally:
         await drop_database(db_url)
-    return {"benchmark": "debug loop II", "machine": machine(), "load_average_at_end": os.getloadavg(),
+    return {"benchmark": "debug loop II", "machine": at_start, "load_average_at_end": os.getloadavg(),
             "setup": seeded | {"server_workers": 1, "load_generator": "wrk -t1/-t2 with a Lua script (random error "
                                                                       "text per request)"},
             "results": results, "usage_view_refresh": refresh, "fix_suggestions_sql": explain,
@@ -230,7 +232,8 @@ async def _admin_key(db_url: str) -> str:
 
 
 async def _walk(url: str, correlation: uuid.UUID, headers: dict, repeats: int = 20) -> dict:
-    """Verdict and every page of the timeline, one request after another, as a client replaying it would."""
+    """The verdict with the first page, then every other page, one request after another, as a client
+    replaying it would."""
     import httpx
 
     walks, pages, entries, size = [], 0, 0, 0
@@ -238,12 +241,13 @@ async def _walk(url: str, correlation: uuid.UUID, headers: dict, repeats: int = 
         for _ in range(repeats):
             started, after, pages, entries, size = time.perf_counter(), None, 0, 0, 0
             while True:
-                response = await client.post(url + "/graphql", json={"query": REPLAY, "variables": {
-                    "c": str(correlation), "after": after}}, headers=headers)
+                response = await client.post(url + "/graphql", json={"query": REPLAY_PAGE if after else REPLAY,
+                                                                     "variables": {"c": str(correlation), "after": after}},
+                                             headers=headers)
                 body = response.json()
                 assert "errors" not in body, response.text[:500]
                 replay = body["data"]["executionReplay"]
-                assert replay["verdict"] == "REPRODUCIBLE", replay["missing"][:5]
+                assert after or replay["verdict"] == "REPRODUCIBLE", replay["missing"][:5]
                 pages, entries, size = pages + 1, entries + len(replay["timeline"]["edges"]), size + len(response.content)
                 if not replay["timeline"]["pageInfo"]["hasNextPage"]:
                     break

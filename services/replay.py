@@ -3,6 +3,7 @@ step from its first to its last has an INPUT and an OUTPUT snapshot whose stored
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,9 +91,9 @@ async def verdict(execution: Execution) -> Replay:
     """Every step from the first to the last recorded has an INPUT and an OUTPUT snapshot whose
     stored state still hashes to its stored SHA-256."""
     conn = connections.get("default")
-    _, span = await conn.execute_query(STEPS, [execution.id])
-    _, snapshots = await conn.execute_query(SNAPSHOTS, [execution.id])
-    pruning = await SnapshotPruning.get_or_none(execution_id=execution.id)
+    (_, span), (_, snapshots), pruning = await asyncio.gather(
+        conn.execute_query(STEPS, [execution.id]), conn.execute_query(SNAPSHOTS, [execution.id]),
+        SnapshotPruning.get_or_none(execution_id=execution.id))
     first, last = span[0]["first"], span[0]["last"]
     result = Replay(execution, first, last, pruned_at=pruning.pruned_at if pruning else None)
     if first is None:
@@ -137,14 +138,16 @@ MODELS: dict[EntryKind, Any] = {EntryKind.LLM_CALL: LlmCall, EntryKind.SNAPSHOT:
 async def timeline(execution_id: int, limit: int, after: tuple[datetime, int, int, int] | None) -> list[Entry]:
     """Up to `limit` entries after the key `after` (an Entry.key), in timeline order."""
     _, keys = await connections.get("default").execute_query(TIMELINE, [execution_id, *(after or (None,) * 4), limit])
-    rows: dict[tuple[EntryKind, int], Any] = {}
+    queries = []
     for kind in EntryKind:
         ids = [k["id"] for k in keys if k["kind"] == kind.value]
         if ids:
             query = MODELS[kind].filter(id__in=ids)
-            if kind is EntryKind.ERROR:
-                query = query.select_related("signature")
-            rows |= {(kind, r.id): r for r in await query}
+            queries.append((kind, query.select_related("signature") if kind is EntryKind.ERROR else query))
+    rows: dict[tuple[EntryKind, int], Any] = {}
+    # plain reads on the pool, no transaction: safe to run side by side
+    for (kind, _), found in zip(queries, await asyncio.gather(*(q for _, q in queries))):
+        rows |= {(kind, r.id): r for r in found}
     return [Entry(EntryKind(k["kind"]), k["at"], k["step"], k["rank"], rows[(EntryKind(k["kind"]), k["id"])])
             for k in keys]
 

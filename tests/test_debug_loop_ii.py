@@ -10,6 +10,7 @@ import json
 import uuid
 from datetime import datetime, timezone
 
+import asyncpg
 from tortoise import connections
 
 from models.auth import Role
@@ -450,3 +451,77 @@ async def test_debug_stats_count_reproducible_runs_reuse_and_confident_signature
     assert count(after, "stfReuseRate", "executions") == count(before, "stfReuseRate", "executions") + 1
     assert count(after, "signaturesWithConfidenceShare", "signatures") == \
         count(before, "signaturesWithConfidenceShare", "signatures") + 1
+
+
+async def test_the_schedule_refreshes_the_view_one_replica_at_a_time(db_url, client, admin_key):
+    from services import stf_usage
+    from tests.conftest import start_server, stop_server
+    from tests.support import GraphQLClient
+
+    stf = await register_stf(client, (await contributor_key(client, admin_key))[1])
+    usage = """query U($id: ID!) { stf(id: $id) { usage { refreshedAt } } }"""
+    before = (await client.execute(usage, {"id": stf["id"]}))["stf"]["usage"]["refreshedAt"]
+    # another replica holds the refresh lock: a scheduled refresh skips, an admin's waits for it
+    holder = await asyncpg.connect(db_url)
+    try:
+        async with holder.transaction():
+            await holder.execute("SELECT pg_advisory_xact_lock($1)", stf_usage.REFRESH_LOCK)
+            skipped = await stf_usage.refresh(wait=False)
+            assert skipped.refreshed is False
+            waiting = asyncio.ensure_future(stf_usage.refresh(wait=True))
+            await asyncio.sleep(0.3)
+            assert not waiting.done()
+    finally:
+        await holder.close()
+    assert (await waiting).refreshed is True
+    server = await start_server(db_url, stf_usage_refresh_seconds=0.2)
+    gql = GraphQLClient(server.url)
+    try:
+        for _ in range(100):
+            now = (await gql.execute(usage, {"id": stf["id"]}))["stf"]["usage"]["refreshedAt"]
+            if now > (await waiting).refreshed_at.isoformat():
+                break
+            await asyncio.sleep(0.1)
+        assert now > before and now > (await waiting).refreshed_at.isoformat()
+    finally:
+        await gql.aclose()
+        await stop_server(server)
+
+
+async def test_an_stf_whose_vector_was_lost_is_embedded_again(client, admin_key):
+    from services import stf_index
+    from services.vectors import get_store
+
+    word = uuid.uuid4().hex[:6]
+    stf = await register_stf(client, (await contributor_key(client, admin_key))[1],
+                             name=f"Deduplicate webhook{word} deliveries",
+                             description=f"Drops repeated webhook{word} deliveries by idempotency key")
+    query = """query S($t: String!) { stfsSimilar(text: $t, first: 3) { stf { id } } }"""
+    text = f"ignore duplicate webhook{word} deliveries"
+    assert (await client.execute(query, {"t": text}))["stfsSimilar"][0]["stf"]["id"] == stf["id"]
+    pk = int(__import__("base64").urlsafe_b64decode(stf["id"]).decode().split(":")[1])
+    # as if Qdrant had failed after the commit: no point, no record of one
+    await get_store().delete(stf_index.COLLECTION, [pk])
+    await connections.get("default").execute_query('DELETE FROM "stf_embeddings" WHERE "stf_id" = $1', [pk])
+    assert stf["id"] not in [h["stf"]["id"] for h in (await client.execute(query, {"t": text}))["stfsSimilar"]]
+    while await stf_index.embed_pending(batch=500):
+        pass
+    assert (await client.execute(query, {"t": text}))["stfsSimilar"][0]["stf"]["id"] == stf["id"]
+
+
+async def test_the_signatures_an_stf_fixed_are_embedded_with_it(client, agent_key, admin_key):
+    from services import stf_index
+
+    word = uuid.uuid4().hex[:6]
+    stf = await register_stf(client, (await contributor_key(client, admin_key))[1], name="Pin the allocator",
+                             description="Switches the arena to a fixed-size pool", tags=["memory"])
+    run = (await start(client, agent_key))["correlationId"]
+    failure = (await error(client, agent_key, run, 1, "ArenaError", f"quux{word} spill beyond watermark 8"))["errorEvent"]
+    await apply(client, agent_key, failure["id"], stf["id"])
+    await success(client, agent_key, run, 1)
+    while await stf_index.embed_pending(batch=500):  # the schedule's job: its text now names the signature
+        pass
+    near = (await client.execute(SUGGEST, {"t": f"ArenaWarning: quux{word} spill beyond watermark", "first": 3},
+                                 key=agent_key))["fixSuggestions"]
+    assert near["known"] is False
+    assert near["suggestions"][0]["stf"]["id"] == stf["id"] and near["suggestions"][0]["source"] == "SEMANTIC"
