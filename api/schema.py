@@ -15,22 +15,26 @@ from strawberry.tools import merge_types
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.contributors import ContributorMutation, ContributorQuery
+from resolvers.debug import DebugMutation, DebugQuery
 from resolvers.disputes import DisputeMutation, DisputeQuery
 from resolvers.economy import EconomyQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
+from resolvers.golden_states import GoldenStateMutation, GoldenStateQuery
 from resolvers.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
 from resolvers.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf import StfMutation, StfQuery
+from resolvers.stf_usage import StfUsageMutation, StfUsageQuery
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
-                              ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery))
+                              ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
+                              GoldenStateQuery, StfUsageQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
-                                    DisputeMutation))
+                                    DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation))
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription))
 

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
     clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+    snapshot_retention_days: float = Field(default=30.0, gt=0)
+    snapshot_sweep_seconds: float = Field(default=3600.0, gt=0)
+    stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)
+    stf_embed_retry_seconds: float = Field(default=60.0, gt=0)
 
     @property
     def data_dir(self) -> Path:

@@ -59,8 +59,9 @@ async def seed(db_url: str, count: int) -> None:
 
 LUA = """
 local bodies = {%s}
+local headers = {%s}
 request = function()
-  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, bodies[math.random(#bodies)])
+  return wrk.format("POST", "/graphql", headers, bodies[math.random(#bodies)])
 end
 """
 STF = "query S($id: ID!) { stf(id: $id) { id name version status qualityScore tags codePointer { commitSha } } }"
@@ -72,10 +73,11 @@ def lua_bodies(bodies: list[str]) -> str:
     return ",".join("[==[" + b + "]==]" for b in bodies)
 
 
-def run_wrk(url: str, bodies: list[str], connections: int, seconds: int) -> dict:
+def run_wrk(url: str, bodies: list[str], connections: int, seconds: int, headers: dict[str, str] | None = None) -> dict:
+    given = {"Content-Type": "application/json"} | (headers or {})
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % lua_bodies(bodies))
-    process = subprocess.Popen(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
+        script.write(LUA % (lua_bodies(bodies), ", ".join(f'["{k}"] = "{v}"' for k, v in given.items())))
+    process = subprocess.Popen(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
                                 url], stdout=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     out = process.stdout.read()

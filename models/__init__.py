@@ -12,6 +12,8 @@ from models.clarification import (
     VoteChoice,
 )
 from models.contributors import Contributor, ContributorKind
+from models.debug import (AttemptOutcome, ErrorEvent, ErrorSignature, FixStat, GoldenState, GoldenStatus, Snapshot,
+                          SnapshotPhase, SnapshotPruning, StfApplication, StfEmbedding, SuccessEvent)
 from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing
 from models.ledger import Account, Dispute, Entry, Reservation, Transfer
 from models.outbox import OutboxCursor, OutboxEvent
@@ -19,8 +21,9 @@ from models.pricing import ModelPrice
 from models.rewards import RewardPolicy, RewardRefusal
 from models.stf import Stf, StfStatus
 
-__all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "ClarificationRequestLog", "ClarificationTicket",
-           "Contributor", "ContributorKind", "Dispute", "Entry", "Execution", "ExecutionStatus", "LlmCall",
-           "LlmCallRepricing", "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "Principal",
-           "Reservation", "RewardPolicy", "RewardRefusal", "Role", "Stf", "StfStatus", "TicketStatus", "Transfer",
-           "Vote", "VoteChoice"]
+__all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcome", "ClarificationRequestLog",
+           "ClarificationTicket", "Contributor", "ContributorKind", "Dispute", "Entry", "ErrorEvent", "ErrorSignature",
+           "Execution", "ExecutionStatus", "FixStat", "GoldenState", "GoldenStatus", "LlmCall", "LlmCallRepricing",
+           "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "Principal", "Reservation", "RewardPolicy",
+           "RewardRefusal", "Role", "Snapshot", "SnapshotPhase", "SnapshotPruning", "Stf", "StfApplication",
+           "StfEmbedding", "StfStatus", "SuccessEvent", "TicketStatus", "Transfer", "Vote", "VoteChoice"]

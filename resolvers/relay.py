@@ -85,6 +85,15 @@ def _decode(cursor: str, width: int) -> list[Any]:
         raise GraphQLError(f"after: {cursor!r} is not a cursor of this list", extensions={"code": "INVALID"}) from None
 
 
+def encode_cursor(values: Sequence[Any]) -> str:
+    """An opaque cursor of a keyset position, for lists that `paginate` cannot serve (a union of tables)."""
+    return _encode(values)
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    return _decode(cursor, width)
+
+
 def check_first(first: int | None, max_page_size: int) -> int:
     if first is None:
         return min(DEFAULT_PAGE_SIZE, max_page_size)

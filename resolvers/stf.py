@@ -23,6 +23,7 @@ from services.errors import DomainError
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
+    from resolvers.stf_usage import StfUsage
 
 StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by review.")
 StfOrderField = strawberry.enum(stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions).")
@@ -78,6 +79,12 @@ class Stf(Node):
         from resolvers.contributors import Contributor
 
         return await load_one(info, cm.Contributor, self.contributor_pk, Contributor.of)
+
+    @strawberry.field(description="Applications, successes and quality of this version, from the usage view.")
+    async def usage(self, info: Info) -> Annotated["StfUsage", strawberry.lazy("resolvers.stf_usage")]:
+        from resolvers.stf_usage import usage_loader
+
+        return await usage_loader(info).load(global_pk(self.id, "Stf"))
 
     @strawberry.field(description="Every version of this STF, newest first.")
     async def versions(self, info: Info, first: int | None = None, after: str | None = None) -> Connection["Stf"]:

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.executions import Execution, ExecutionStatus
+from services import attempts
 from services import stf as stf_service
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
@@ -121,6 +122,8 @@ async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStat
         execution.summary = summary
         execution.finished_at = datetime.now(timezone.utc)
         await execution.save(using_db=conn, update_fields=["status", "summary", "finished_at"])
+        if status is ExecutionStatus.FAILED:
+            await attempts.after_failed_finish(conn, execution.id)  # its pending STF attempts failed
         await record_event("execution.execution.finished.v1", {
             "correlationId": execution.correlation_id, "agentName": execution.agent_name, "status": status,
             "fingerprint": execution.fingerprint, "startedAt": execution.started_at,

@@ -16,6 +16,7 @@ from models.auth import Principal, Role
 from models.contributors import Contributor
 from models.stf import Stf, StfStatus
 from services.contributors import check_tags
+from services import stf_index
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
@@ -167,6 +168,7 @@ async def register(by: Principal, draft: StfDraft, contributor_id: int | None = 
         stf.lineage_id = stf.id
         await stf.save(using_db=conn, update_fields=["lineage_id"])
         await record_event("stf.stf.registered.v1", _event_payload(stf), conn)
+    await stf_index.index([stf.id])  # after the commit: Qdrant is not transactional
     return stf, True
 
 
@@ -212,6 +214,7 @@ async def update(by: Principal, stf_id: int, changes: StfChanges) -> Stf:
                                **_pointer_filter(draft), status=draft.status, quality_score=draft.quality_score,
                                contributor_id=old.contributor_id, using_db=conn)
         await record_event("stf.stf.updated.v1", _event_payload(stf) | {"previousId": old.id}, conn)
+    await stf_index.index([stf.id], replaced_ids=[old.id])  # after the commit: Qdrant is not transactional
     return stf
 
 
