@@ -16,13 +16,11 @@ from tortoise import connections
 from api.database import close_orm, init_orm, resolve_database_url
 from api.extensions import MaskUnexpectedErrors, limit_extensions, metrics_extension
 from api.graphql_app import OmniGraphQL
-from api.maintenance import Maintenance
+from api.jobs import BackgroundJobs, replica_jobs
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
-from api.ledger_sweepers import LedgerSweepers
-from api.sweeper import DeadlineSweeper
 from services import stf_index
 from services.auth import key_cache
 from services.vectors import close_store, get_store, open_store
@@ -40,9 +38,7 @@ class Runtime:
     settings: Settings
     bus: Bus
     relay: Relay | None = None
-    sweeper: DeadlineSweeper | None = None
-    ledger_sweepers: LedgerSweepers | None = None
-    maintenance: Maintenance | None = None
+    jobs: BackgroundJobs | None = None
 
 
 def _listen_dsn(db_url: str) -> dict:
@@ -72,20 +68,14 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
-        runtime.sweeper = DeadlineSweeper(settings.clarify_sweep_seconds)
-        await runtime.sweeper.start()
-        runtime.ledger_sweepers = LedgerSweepers(settings.reservation_sweep_seconds, settings.expiry_sweep_seconds)
-        await runtime.ledger_sweepers.start()
         await stf_index.ensure_collection()
-        runtime.maintenance = Maintenance(settings)
-        runtime.maintenance.start()
+        runtime.jobs = BackgroundJobs(replica_jobs(settings))
+        runtime.jobs.start()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield
         finally:
-            await runtime.ledger_sweepers.close()
-            await runtime.sweeper.close()
-            await runtime.maintenance.close()
+            await runtime.jobs.close()
             await runtime.relay.close()
             await runtime.bus.close()
             await close_store()

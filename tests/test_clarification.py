@@ -378,12 +378,12 @@ async def test_two_replicas_sweeping_handle_each_expired_ticket_once(db_url, cli
         t = tag()
         await make_agents(3, [t])
         tickets = await asyncio.gather(*(open_ticket(client, agent_key, [t]) for _ in range(30)))
-        before = sum(s.app.state.runtime.sweeper.handled for s in RUNNING)
+        before = sum(s.app.state.runtime.jobs.jobs["clarification deadlines"].handled for s in RUNNING)
         await expire([x["id"] for x in tickets])
         for x in tickets:
             assert (await wait_status(client, agent_key, x["id"]))["status"] == "TIMED_OUT"
-        assert sum(s.app.state.runtime.sweeper.handled for s in RUNNING) - before == 30
-        assert a.app.state.runtime.sweeper.handled + b.app.state.runtime.sweeper.handled > 0
+        assert sum(s.app.state.runtime.jobs.jobs["clarification deadlines"].handled for s in RUNNING) - before == 30
+        assert a.app.state.runtime.jobs.jobs["clarification deadlines"].handled + b.app.state.runtime.jobs.jobs["clarification deadlines"].handled > 0
         from resolvers.relay import global_pk
 
         for x in tickets:
