@@ -1,14 +1,20 @@
 """Detector latency on a 2,000-character prompt (target p99 <= 5 ms). Prints JSON.
 
-    PYTHONPATH=. python bench/clarify_detector.py [--runs 5000]
+    .venv/bin/python bench/clarify_detector.py [--runs 5000]
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a file, this folder would come first on sys.path, and bench/http.py would shadow the stdlib.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import time
 
-from support import emit, percentile
+from bench.support import emit, percentile
 
 from services.ambiguity import detect
 from services.clarification import detector_defaults

@@ -1,6 +1,6 @@
 """Vote-to-subscriber latency over WebSocket (target p99 <= 50 ms). Prints JSON.
 
-    PYTHONPATH=. python bench/clarify_latency.py [--votes 300]
+    .venv/bin/python bench/clarify_latency.py [--votes 300]
 
 Starts its own server (one uvicorn worker, in-process bus) on a throwaway database. A subscriber
 follows `clarificationUpdates(correlationId)`; votes are cast one at a time over HTTP, and for each
@@ -11,12 +11,18 @@ bus -> stream -> WebSocket.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a file, this folder would come first on sys.path, and bench/http.py would shadow the stdlib.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import asyncio
 import json
 
 import websockets
-from support import BenchServer, Connection, emit, make_agents, now, percentile, requester_key
+from bench.support import BenchServer, Connection, emit, make_agents, now, percentile, requester_key
 
 REQUEST = """mutation R($input: ClarificationRequestInput!) { clarificationRequest(input: $input) {
   ticket { id panel { contributor { handle } } } userErrors { code message } } }"""

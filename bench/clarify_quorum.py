@@ -1,6 +1,6 @@
 """500 tickets opened concurrently, 3 votes each, until every ticket is decided. Prints JSON.
 
-    PYTHONPATH=. python bench/clarify_quorum.py [--tickets 500] [--connections 32]
+    .venv/bin/python bench/clarify_quorum.py [--tickets 500] [--connections 32]
 
 Starts its own server (one uvicorn worker, in-process bus) on a throwaway database on
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres). The client speaks raw
@@ -9,10 +9,16 @@ keep-alive HTTP/1.1 so that it is not the bottleneck; its CPU is reported next t
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a file, this folder would come first on sys.path, and bench/http.py would shadow the stdlib.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import asyncio
 
-from support import BenchServer, Pool, cpu_seconds, emit, make_agents, now, requester_key
+from bench.support import BenchServer, Pool, emit, make_agents, now, own_cpu, requester_key
 
 REQUEST = """mutation R($input: ClarificationRequestInput!) { clarificationRequest(input: $input) {
   ticket { id panel { contributor { handle } } } userErrors { code message } } }"""
@@ -28,7 +34,7 @@ async def main(tickets: int, connections: int, agents_count: int) -> None:
         requester = await requester_key()
         agents = dict(await make_agents(agents_count, ["postgres"]))
         pool = Pool(server.port, connections)
-        server_cpu, client_cpu = server.server_cpu_seconds(), cpu_seconds()
+        server_cpu, client_cpu = server.server_cpu_seconds(), own_cpu()
         started = now()
 
         async def one_ticket(i: int) -> str:
@@ -48,7 +54,7 @@ async def main(tickets: int, connections: int, agents_count: int) -> None:
 
         done = await asyncio.gather(*(one_ticket(i) for i in range(tickets)))
         elapsed = now() - started
-        server_used, client_used = server.server_cpu_seconds() - server_cpu, cpu_seconds() - client_cpu
+        server_used, client_used = server.server_cpu_seconds() - server_cpu, own_cpu() - client_cpu
         pool.close()
         from models.clarification import ClarificationTicket
 

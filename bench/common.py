@@ -3,21 +3,30 @@ and wrk as the load generator (it is not the bottleneck: it reports its own CPU 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
 import re
+import resource
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+BENCH_SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 def machine() -> dict:
@@ -30,7 +39,8 @@ def machine() -> dict:
     mem_kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
     return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gib": round(mem_kb / 1024 / 1024, 1),
             "python": platform.python_version(), "platform": platform.platform(),
-            "load_average_at_start": os.getloadavg()}
+            "load_average_at_start": os.getloadavg(),
+            "note": "a shared 2-core machine: other work may have run at the same time"}
 
 
 def free_port() -> int:
@@ -39,23 +49,80 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_url() -> str:
-    """DATABASE_URL when set; otherwise an embedded PostgreSQL in a temporary directory."""
-    if url := os.environ.get("DATABASE_URL"):
-        return url
-    sys.path.insert(0, str(ROOT))
-    from api.database import start_embedded_postgres
-
-    return start_embedded_postgres(Path(tempfile.mkdtemp(prefix="omniclaude-bench-")))
-
-
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-class Server:
-    """`python -m <module>` serving on a free port, its environment given."""
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def with_database(server_url: str, name: str) -> str:
+    return urlunparse(urlparse(server_url)._replace(path=f"/{name}"))
+
+
+async def fresh_database(prefix: str) -> str:
+    """A new database on BENCH_DATABASE_URL's server (default the local one), every migration applied."""
+    from api.database import migrate
+
+    url = with_database(BENCH_SERVER, f"{prefix}_{uuid.uuid4().hex[:8]}")
+    await migrate(url)
+    return url
+
+
+async def drop_database(url: str) -> None:
+    conn = await asyncpg.connect(BENCH_SERVER)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+class AppServer:
+    """One uvicorn process (and its workers) serving the app on `db_url`."""
+
+    def __init__(self, db_url: str, workers: int = 1, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
+            cwd=ROOT, env=os.environ | {"DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"} | env)
+
+    async def ready(self) -> "AppServer":
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                try:
+                    if (await client.get(f"{self.url}/readyz", timeout=1)).status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def cpu(self) -> float:
+        """The server's processes (uvicorn's workers are children of the first)."""
+        import psutil
+
+        parent = psutil.Process(self.process.pid)
+        return sum(sum(p.cpu_times()[:2]) for p in [parent, *parent.children(recursive=True)])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+
+
+class ModuleServer:
+    """`python -m <module>` serving on a free port, its environment given (a server script that
+    adds routes of its own, such as bench/http_server.py)."""
 
     def __init__(self, module: str, env: dict[str, str]) -> None:
         self.port = free_port()
@@ -116,4 +183,5 @@ def _ms(value: str) -> float:
 
 
 def emit(result: dict) -> None:
-    print(json.dumps(result, indent=2))
+    """Print the result as JSON, with the machine it ran on."""
+    print(json.dumps(result if "machine" in result else {"machine": machine(), **result}, indent=2, default=str))

@@ -7,7 +7,7 @@ Rows are seeded with COPY (the STFs as in bench.stf_reads), not through GraphQL;
 their Wilson confidence are computed from the seeded attempts with the server's own function. The
 requests go through wrk (a Lua script picks a random error text per request) at 1 connection (the
 latency of one request) and at 8 (throughput). Needs wrk. Makes and drops its own database on
-BENCH_POSTGRES (default the local server)."""
+BENCH_DATABASE_URL (default the local server)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 
 import asyncpg
 
-from bench.debug_loop_support import Server, drop_database, fresh_database, machine
+from bench.common import AppServer, drop_database, fresh_database, machine
 from bench.stf_reads import run_wrk, seed as seed_stfs
 from services.confidence import wilson_lower_bound
 from services.signatures import signature
@@ -183,7 +183,7 @@ async def main(stfs: int, attempts: int, signatures: int, seconds: int) -> dict:
         correlation = await seed_replay(db_url, 500)
         refresh = await refresh_times(db_url)
         admin_key = await _admin_key(db_url)
-        server = await Server(db_url, OMNICLAUDE_DATA_DIR=data_dir, STF_EMBED_RETRY_SECONDS="86400",
+        server = await AppServer(db_url, OMNICLAUDE_DATA_DIR=data_dir, STF_EMBED_RETRY_SECONDS="86400",
                               STF_USAGE_REFRESH_SECONDS="86400", SNAPSHOT_SWEEP_SECONDS="86400").ready()
         try:
             rng = random.Random(3)

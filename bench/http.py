@@ -3,7 +3,7 @@ Starlette JSON route in the same server process and run. Load from wrk (see benc
 
     .venv/bin/python bench/http.py [--seconds 10] [--connections 50]
 
-Uses DATABASE_URL, or an embedded PostgreSQL in a temporary directory when unset.
+Makes a fresh database on BENCH_DATABASE_URL's server (default the local PostgreSQL) and drops it.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 
-from bench.common import Server, database_url, emit, machine, wrk  # noqa: E402
+from bench.common import ModuleServer, drop_database, emit, fresh_database, machine, wrk  # noqa: E402
 
 
 async def _admin_key(db_url: str) -> str:
-    from api.database import close_orm, init_orm, migrate
+    from api.database import close_orm, init_orm
     from models.auth import Role
     from services.auth import create_principal_with_key
 
-    await migrate(db_url)
     await init_orm(db_url, 2)
     try:
         import uuid
@@ -41,9 +40,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
-    db_url = database_url()
+    db_url = asyncio.run(fresh_database("omniclaude_bench_http"))
     key = asyncio.run(_admin_key(db_url))
-    server = Server("bench.http_server", {"DATABASE_URL": db_url})
+    server = ModuleServer("bench.http_server", {"DATABASE_URL": db_url})
     pid = server.process.pid
     run = dict(connections=args.connections, seconds=args.seconds, server_pid=pid)
     try:
@@ -54,6 +53,7 @@ def main() -> None:
                             headers={"Authorization": f"Bearer {key}"}, **run)
     finally:
         server.stop()
+        asyncio.run(drop_database(db_url))
     emit({
         "benchmark": "http", "machine": machine(),
         "setup": {"server": "1 uvicorn worker, httptools, in-process bus", "load": "wrk -t2",

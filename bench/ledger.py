@@ -10,8 +10,8 @@
 
     .venv/bin/python bench/ledger.py [--seconds 10] [--connections 50] [--transfers 1000000]
 
-Uses DATABASE_URL's server (a fresh database is created on it and dropped afterwards), or an
-embedded PostgreSQL in a temporary directory when unset.
+Uses the PostgreSQL server at BENCH_DATABASE_URL (default the local one): a fresh database is
+created on it and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ import json  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from urllib.parse import urlparse, urlunparse  # noqa: E402
 
 import asyncpg  # noqa: E402
 
-from bench.common import Server, database_url, emit, machine, wrk  # noqa: E402
+from bench.common import BENCH_SERVER, ModuleServer, drop_database, emit, machine, with_database, wrk  # noqa: E402
 
 PAIRS = 200
 POOL = 20  # the server's DB_POOL_MAX default; the raw run gets as many connections
@@ -62,10 +61,6 @@ PAGE = ("query H($a: String!) { tokenTransactions(account: $a, first: 20) { edge
         "kind createdAt transferId } } pageInfo { hasNextPage endCursor } } }")
 BALANCE = 'query B($a: String!) { tokenBalance(account: $a) { balance reserved available } }'
 OUTBOX_SQL = 'INSERT INTO "outbox_events" ("name", "payload", "created_at") VALUES ($1, $2::jsonb, now())'
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
 
 
 async def _prepare(db_url: str) -> dict:
@@ -237,15 +232,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--transfers", type=int, default=1_000_000)
     args = parser.parse_args()
-    base = database_url()
-    name = f"omniclaude_bench_ledger_{uuid.uuid4().hex[:8]}"
-    db_url = _with_database(base, name)
+    db_url = with_database(BENCH_SERVER, f"omniclaude_bench_ledger_{uuid.uuid4().hex[:8]}")
     members = asyncio.run(_prepare(db_url))
     from api.settings import tortoise_config
 
     creds = tortoise_config(db_url)["connections"]["default"]["credentials"]
     dsn = f"postgresql://{creds['user']}@/{creds['database']}?host={creds['host']}&port={creds['port']}"
-    server = Server("bench.http_server", {"DATABASE_URL": db_url})
+    server = ModuleServer("bench.http_server", {"DATABASE_URL": db_url})
     result: dict = {"benchmark": "ledger", "machine": machine(),
                     "setup": {"server": f"1 uvicorn worker, DB pool {POOL}, in-process bus", "load": "wrk -t2",
                               "connections": args.connections, "seconds": args.seconds, "accounts": 2 * PAIRS + 1,
@@ -278,20 +271,8 @@ def main() -> None:
         result["reads_with_million_transfers"] = reads
     finally:
         server.stop()
-        asyncio.run(_drop(base, name))
+        asyncio.run(drop_database(db_url))
     emit(result)
-
-
-async def _drop(base: str, name: str) -> None:
-    from api.settings import tortoise_config
-
-    creds = tortoise_config(base)["connections"]["default"]["credentials"]
-    conn = await asyncpg.connect(host=creds["host"], port=creds["port"], user=creds["user"],
-                                 password=creds["password"] or None, database="postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ default catalog), next to inserting the same rows with raw asyncpg in the same r
 
     python -m bench.llm_calls_ingest [--calls 40000] [--clients 4] [--workers 1]
 
-BENCH_POSTGRES names the PostgreSQL server (default the local one); a fresh database is made and dropped."""
+BENCH_DATABASE_URL names the PostgreSQL server (default the local one); a fresh database is made and dropped."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 import asyncpg
 import httpx
 
-from bench.debug_loop_support import Server, drop_database, fresh_database, machine, own_cpu
+from bench.common import AppServer, drop_database, fresh_database, machine, own_cpu
 
 BATCH = 500
 RECORD = """mutation R($input: LlmCallsRecordInput!) { llmCallsRecord(input: $input) {
@@ -102,7 +102,7 @@ async def main(total: int, clients: int, workers: int) -> dict:
     seeded = (await seed_default_catalog()).imported
     _, key = await create_principal_with_key("bench-admin", Role.ADMIN)
     await close_orm()
-    server = await Server(db_url, workers).ready()
+    server = await AppServer(db_url, workers).ready()
     try:
         async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as http:
             correlation_ids = []

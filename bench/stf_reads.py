@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 
 import asyncpg
 
-from bench.debug_loop_support import Server, drop_database, fresh_database, machine
+from bench.common import AppServer, drop_database, fresh_database, machine
 
 TAGS = [f"tag{i}" for i in range(50)]
 WORDS = "retry cache parse http client timeout pool async logging config migrate index schema json auth".split()
@@ -34,8 +34,8 @@ async def seed(db_url: str, count: int) -> None:
     conn = await asyncpg.connect(db_url)
     try:
         contributor = await conn.fetchval(
-            """INSERT INTO "contributors" ("handle", "kind", "expertise", "reputation", "created_at")
-               VALUES ('bench-author', 'AGENT', '[]', 1, now()) RETURNING "id\"""")
+            """INSERT INTO "contributors" ("handle", "kind", "expertise", "reputation", "reputation_at", "created_at")
+               VALUES ('bench-author', 'AGENT', '[]', 1, now(), now()) RETURNING "id\"""")
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
         def row(i: int) -> tuple:
@@ -107,7 +107,7 @@ async def main(count: int, connections: int, seconds: int, workers: int) -> dict
     db_url = await fresh_database("omniclaude_bench_stfs")
     try:
         await seed(db_url, count)
-        server = await Server(db_url, workers).ready()
+        server = await AppServer(db_url, workers).ready()
         try:
             by_id = [json.dumps({"query": STF, "variables": {"id": global_id(rng.randrange(1, count + 1))}})
                      for _ in range(2000)]

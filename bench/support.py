@@ -7,99 +7,54 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
-import resource
-import socket
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))
-    except (OSError, StopIteration):
-        model = platform.processor()
-    return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "note": "shared 2-core machine: other engineers' test runs may have been using it at the same time"}
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.common import AppServer, drop_database, emit, fresh_database, machine, own_cpu, percentile  # noqa: E402,F401
 
 
 class BenchServer:
-    """A fresh database on BENCH_DATABASE_URL's server, migrated, and `uvicorn` serving it."""
+    """A fresh database on BENCH_DATABASE_URL's server, migrated, and `uvicorn` serving it (no Redis)."""
 
     def __init__(self) -> None:
-        base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-        self.name = f"omniclaude_bench_{uuid.uuid4().hex[:8]}"
-        self.server_url = base
-        self.db_url = urlunparse(urlparse(base)._replace(path=f"/{self.name}"))
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
+        self.db_url = ""
+        self.server: AppServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server
+        return self.server.url
+
+    @property
+    def port(self) -> int:
+        assert self.server
+        return self.server.port
 
     async def __aenter__(self) -> "BenchServer":
-        from api.database import init_orm, migrate
+        from api.database import init_orm
 
-        await migrate(self.db_url)
+        self.db_url = await fresh_database("omniclaude_bench_clarify")
         await init_orm(self.db_url, 5)
-        env = {**os.environ, "DATABASE_URL": self.db_url, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
-        env.pop("REDIS_URL", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning", "--no-access-log"], env=env, cwd=ROOT)
-        for _ in range(200):
-            try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
+        self.server = await AppServer(self.db_url, REDIS_URL="").ready()
         return self
 
     def server_cpu_seconds(self) -> float:
-        stat = Path(f"/proc/{self.process.pid}/stat").read_text().split()
-        return (int(stat[13]) + int(stat[14])) / os.sysconf("SC_CLK_TCK")
+        assert self.server
+        return self.server.cpu()
 
     async def __aexit__(self, *exc: object) -> None:
-        import asyncpg
-
         from api.database import close_orm
 
-        if self.process:
-            self.process.terminate()
-            self.process.wait(10)
+        if self.server:
+            self.server.stop()
         await close_orm()
-        u = urlparse(self.server_url)
-        conn = await asyncpg.connect(host=u.hostname, port=u.port or 5432, user=u.username or "postgres",
-                                     password=u.password, database=(u.path or "/postgres").lstrip("/"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+        await drop_database(self.db_url)
 
 
 class Connection:
@@ -162,10 +117,6 @@ async def requester_key() -> str:
 
     _, key = await create_principal_with_key(f"bench-requester-{uuid.uuid4().hex[:8]}", Role.AGENT)
     return key
-
-
-def emit(result: dict[str, Any]) -> None:
-    print(json.dumps({"machine": machine(), **result}, indent=2))
 
 
 def now() -> float:
