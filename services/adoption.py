@@ -47,6 +47,10 @@ GROUP BY c."execution_id" HAVING bool_and(c."priced")
 """
 
 
+def _usd(value: Decimal | None) -> str:
+    return "unknown" if value is None else format(value.normalize(), "f")
+
+
 def key_of(application_id: int) -> str:
     return f"stf-adoption:{application_id}"
 
@@ -89,8 +93,7 @@ async def reward_adoption(conn: BaseDBAsyncClient, application_id: int, confiden
              "adopterId": str(adopter_id), "lines": str(row["line_end"] - row["line_start"] + 1),
              "complexity": str(inputs.complexity), "adopters": str(inputs.adopters),
              "fixConfidence": str(inputs.confidence), "costSaved": str(inputs.cost_saving),
-             "executionCost": "unknown" if basis.cost is None else str(basis.cost),
-             "medianCost": "unknown" if basis.median is None else str(basis.median),
+             "executionCost": _usd(basis.cost), "medianCost": _usd(basis.median),
              "medianOfRuns": str(basis.runs), "status": row["status"], "safetyScore": str(inputs.safety)}
     return await rewards.issue_stf_reward(conn, row["author_id"], inputs, key_of(application_id),
                                           memo=f"adoption of STF {row['stf_id']} (attempt {application_id})",

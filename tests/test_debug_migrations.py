@@ -42,7 +42,14 @@ async def test_debug_loop_ii_migrations_downgrade_and_upgrade(db_url):
     try:
         aerich(url, "upgrade")
         assert all((await _objects(url)).values())
-        assert "41_" in aerich(url, "downgrade", "--yes")  # the SQL one: view, indexes, checks
+        # later migrations (other domains, the merged models' state) come off first, one at a time
+        for _ in range(20):
+            done = aerich(url, "downgrade", "--yes")
+            if "41_" in done:  # the SQL one: view, indexes, checks
+                break
+            assert int(done.split("downgrading to ")[1].split("_")[0]) > 41, done
+        else:
+            raise AssertionError("migration 41 was never downgraded")
         after_sql = await _objects(url)
         assert after_sql == {"stf_usage": False, "stf_usage_stf": False, "stf_usage_refreshes": False,
                              "fix_stats_ranking": False, "snapshots": True}
