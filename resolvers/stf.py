@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from resolvers.stf_usage import StfUsage
     from resolvers.stf_verification import StfVerification
 
-StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by review.")
+StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts.")
 StfOrderField = strawberry.enum(stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions).")
 
 
