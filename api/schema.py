@@ -28,13 +28,15 @@ from resolvers.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf import StfMutation, StfQuery
 from resolvers.stf_usage import StfUsageMutation, StfUsageQuery
+from resolvers.stf_verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
                               GoldenStateQuery, StfUsageQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
-                                    DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation))
+                                    DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
+                                    StfVerificationMutation))
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription))
 

@@ -14,16 +14,16 @@ from models.clarification import (
 from models.contributors import Contributor, ContributorKind
 from models.debug import (AttemptOutcome, ErrorEvent, ErrorSignature, FixStat, GoldenState, GoldenStatus, Snapshot,
                           SnapshotPhase, SnapshotPruning, StfApplication, StfEmbedding, SuccessEvent)
-from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing
+from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing, PaymentStatus
 from models.ledger import Account, Dispute, Entry, Reservation, Transfer
 from models.outbox import OutboxCursor, OutboxEvent
 from models.pricing import ModelPrice
 from models.rewards import RewardPolicy, RewardRefusal
-from models.stf import Stf, StfStatus
+from models.stf import Stf, StfStatus, StfVerification, Verdict
 
 __all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcome", "ClarificationRequestLog",
            "ClarificationTicket", "Contributor", "ContributorKind", "Dispute", "Entry", "ErrorEvent", "ErrorSignature",
            "Execution", "ExecutionStatus", "FixStat", "GoldenState", "GoldenStatus", "LlmCall", "LlmCallRepricing",
-           "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "Principal", "Reservation", "RewardPolicy",
+           "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "Reservation", "RewardPolicy",
            "RewardRefusal", "Role", "Snapshot", "SnapshotPhase", "SnapshotPruning", "Stf", "StfApplication",
-           "StfEmbedding", "StfStatus", "SuccessEvent", "TicketStatus", "Transfer", "Vote", "VoteChoice"]
+           "StfEmbedding", "StfStatus", "StfVerification", "Verdict", "SuccessEvent", "TicketStatus", "Transfer", "Vote", "VoteChoice"]

@@ -111,6 +111,9 @@ class StfApplication(Model):
     applied_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
     applied_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
+    # who adopted the STF, set when the attempt succeeds: the contributor of the execution's starter
+    # (else of the principal that applied it); null when neither acts for a contributor
+    adopter = fields.ForeignKeyField("models.Contributor", related_name=False, null=True, on_delete=fields.RESTRICT)
 
     class Meta:
         table = "stf_applications"

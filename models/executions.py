@@ -34,6 +34,12 @@ class Execution(Model):
         table = "executions"
 
 
+class PaymentStatus(str, Enum):
+    PAID = "PAID"
+    UNPAID = "UNPAID"
+    NOT_CHARGED = "NOT_CHARGED"
+
+
 class LlmCall(Model):
     """One LLM call of an execution, priced at ingest from the price in force at `started_at`.
 
@@ -58,6 +64,10 @@ class LlmCall(Model):
     cost = fields.DecimalField(**USD, null=True)
     recorded_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
     recorded_at = fields.DatetimeField(auto_now_add=True)
+    # whether the batch that recorded it was charged for it (llmCallsRecord's reservation or account)
+    payment_status = fields.CharEnumField(PaymentStatus, max_length=11, default=PaymentStatus.NOT_CHARGED)
+    payment_transfer = fields.ForeignKeyField("models.Transfer", related_name=False, null=True,
+                                              on_delete=fields.RESTRICT)
 
     class Meta:
         table = "llm_calls"

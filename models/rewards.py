@@ -59,7 +59,7 @@ class RewardRefusal(Model):
     message = fields.CharField(max_length=500)
     policy_version = fields.IntField()
     factors = fields.JSONField(null=True)
-    idempotency_key = fields.CharField(max_length=200)
+    idempotency_key = fields.CharField(max_length=200, db_index=True)  # the reward's: find what became of it
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

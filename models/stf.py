@@ -42,3 +42,23 @@ class Stf(Model):
     class Meta:
         table = "stfs"
         unique_together = (("lineage_id", "version"),)
+
+
+class Verdict(str, Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+
+
+class StfVerification(Model):
+    """One contributor's verdict on one STF version, with evidence; once per verifier per version."""
+
+    id = fields.BigIntField(primary_key=True)
+    stf = fields.ForeignKeyField("models.Stf", related_name=False, on_delete=fields.RESTRICT)
+    verifier = fields.ForeignKeyField("models.Contributor", related_name=False, on_delete=fields.RESTRICT)
+    verdict = fields.CharEnumField(Verdict, max_length=4)
+    evidence = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "stf_verifications"
+        unique_together = (("stf_id", "verifier_id"),)

@@ -7,12 +7,14 @@ import asyncio
 import json
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from models import contributors as cm
 from models import debug as m
 from models import stf as sm
 from resolvers.executions import Execution, LlmCall
@@ -22,10 +24,14 @@ from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import (Connection, Edge, Node, PageInfo, check_first, decode_cursor, encode_cursor, global_pk,
                              to_global_id)
+from resolvers.rewards import RewardOutcome
 from resolvers.scalars import BigInt
 from resolvers.stf import Stf
-from services import debug_events, fixes, replay as replay_service
+from services import adoption, debug_events, fixes, replay as replay_service
 from services.errors import DomainError
+
+if TYPE_CHECKING:
+    from resolvers.contributors import Contributor
 
 SnapshotPhase = strawberry.enum(m.SnapshotPhase, description="The state before (INPUT) or after (OUTPUT) a step.")
 AttemptOutcome = strawberry.enum(m.AttemptOutcome, description=(
@@ -102,12 +108,27 @@ class StfApplication(Node):
     stf_pk: strawberry.Private[int]
     error_pk: strawberry.Private[int]
     success_pk: strawberry.Private[int | None]
+    adopter_pk: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, row: m.StfApplication) -> "StfApplication":
         return cls(id=to_global_id("StfApplication", row.id), outcome=row.outcome, applied_at=row.applied_at,
                    decided_at=row.decided_at, stf_pk=row.stf_id, error_pk=row.error_event_id,
-                   success_pk=row.success_event_id)
+                   success_pk=row.success_event_id, adopter_pk=row.adopter_id)
+
+    @strawberry.field(description=(
+        "Who adopted the STF, once the attempt succeeded: the contributor of the execution's starter (else of "
+        "the principal that applied it); null when neither acts for a contributor."))
+    async def adopter(self, info: Info) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")] | None:
+        from resolvers.contributors import Contributor
+
+        return await load_one(info, cm.Contributor, self.adopter_pk, Contributor.of)
+
+    @strawberry.field(description=(
+        "The STF reward its author got for this adoption (paid or refused); null while PENDING, after a FAILED "
+        "attempt, without an adopter, or when the author adopted their own STF."))
+    async def adoption_reward(self, info: Info) -> RewardOutcome | None:
+        return await RewardOutcome.by_key(info, adoption.key_of(global_pk(self.id, "StfApplication")))
 
     @strawberry.field
     async def stf(self, info: Info) -> Stf:

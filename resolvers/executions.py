@@ -20,8 +20,9 @@ from models import executions as m
 from models import pricing as pm
 from models import stf as sm
 from resolvers.loaders import load_one
+from resolvers.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, input_pk
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.pricing import ModelPrice
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
@@ -77,6 +78,10 @@ class LlmCallRepricing:
         return await load_one(info, am.Principal, self.by_pk, Principal.of)
 
 
+PaymentStatus = strawberry.enum(m.PaymentStatus, name="LlmCallPaymentStatus",
+                                description="PAID, UNPAID (recorded, not paid for) or NOT_CHARGED.")
+
+
 @strawberry.type(description=(
     "One LLM call. Token counts are disjoint: input excludes cache reads and writes, output excludes "
     "reasoning. `cost` (USD, exact) comes from the price in force at `startedAt`; null with `priced: false` "
@@ -97,8 +102,12 @@ class LlmCall(Node):
     unpriced_reason: str | None
     cost: Decimal | None
     recorded_at: datetime
+    payment_status: PaymentStatus = strawberry.field(description=(
+        "PAID or UNPAID when the batch named a reservation or account to charge and the call has a price; "
+        "NOT_CHARGED otherwise."))
     pk: strawberry.Private[int]
     price_pk: strawberry.Private[int | None]
+    payment_transfer_pk: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, row: m.LlmCall, correlation_id: uuid.UUID) -> "LlmCall":
@@ -107,7 +116,12 @@ class LlmCall(Node):
                    cache_read_tokens=row.cache_read_tokens, cache_write_tokens=row.cache_write_tokens,
                    reasoning_tokens=row.reasoning_tokens, latency_ms=row.latency_ms, started_at=row.started_at,
                    client_call_id=row.client_call_id, priced=row.priced, unpriced_reason=row.unpriced_reason,
-                   cost=row.cost, recorded_at=row.recorded_at, pk=row.id, price_pk=row.price_id)
+                   cost=row.cost, recorded_at=row.recorded_at, payment_status=row.payment_status, pk=row.id,
+                   price_pk=row.price_id, payment_transfer_pk=row.payment_transfer_id)
+
+    @strawberry.field(description="The COMPUTE transfer that paid for the call's batch (a party, REVIEWER or ADMIN sees it).")
+    async def payment_transfer(self, info: Info) -> Transfer | None:
+        return await visible_transfer(info, self.payment_transfer_pk)
 
     @strawberry.field(description="The price row the cost was computed from.")
     async def price(self, info: Info) -> ModelPrice | None:
@@ -229,6 +243,39 @@ LlmCallInput.__strawberry_definition__.from_input = _call_from_input
 @strawberry.input
 class LlmCallsRecordInput:
     calls: list[LlmCallInput] = strawberry.field(description="1 to 1,000 calls, recorded all or none.")
+    reservation_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "Pay for the priced calls from this compute reservation of yours (at most what it still holds)."))
+    charge_account: str | None = strawberry.field(default=None, description=(
+        "Pay for the priced calls from this account: your own (an ADMIN may name any contributor's)."))
+
+
+@strawberry.type(description=(
+    "How the calls recorded by this request were paid for: their USD cost as tokens at the policy's tokensPerUsd, "
+    "rounded up, all or nothing. A retry that recorded nothing new reports the earlier payment (`replayed`)."))
+class LlmCallsPayment:
+    status: PaymentStatus = strawberry.field(description="PAID, UNPAID (recorded anyway), or NOT_CHARGED.")
+    tokens: BigInt = strawberry.field(description="Tokens charged, or owed when UNPAID.")
+    usd: Decimal = strawberry.field(description="The priced cost charged (or owed).")
+    shortfall: BigInt = strawberry.field(description="Tokens the account or reservation lacked (0 unless UNPAID).")
+    reason: str | None = strawberry.field(description="Why it was not paid or not charged.")
+    charged_calls: int = strawberry.field(description="Calls with a price, charged (or owed).")
+    unpriced_calls: int = strawberry.field(description="Calls without a price: never charged.")
+    replayed: bool
+    transfer_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def of(cls, p: call_service.Payment) -> "LlmCallsPayment":
+        return cls(status=p.status, tokens=p.tokens, usd=p.usd, shortfall=p.shortfall, reason=p.reason,
+                   charged_calls=p.charged_calls, unpriced_calls=p.unpriced_calls, replayed=p.replayed,
+                   transfer_pk=p.transfer.id if p.transfer else None)
+
+    @strawberry.field
+    def transfer_id(self) -> strawberry.ID | None:
+        return to_global_id("Transfer", self.transfer_pk) if self.transfer_pk else None
+
+    @strawberry.field(description="The COMPUTE transfer, when PAID with more than 0 tokens.")
+    async def transfer(self, info: Info) -> Transfer | None:
+        return await visible_transfer(info, self.transfer_pk)
 
 
 @strawberry.type
@@ -236,6 +283,7 @@ class LlmCallsRecordPayload:
     calls: list[LlmCall] = strawberry.field(description="In input order, including calls recorded by an earlier try.")
     recorded: int = strawberry.field(description="Calls recorded by this request.")
     priced: int = strawberry.field(description="Of the calls returned, how many have a cost.")
+    payment: LlmCallsPayment | None
     user_errors: list[UserError]
 
 
@@ -368,12 +416,18 @@ class ExecutionMutation:
         "A bad call is a user error naming its index (calls[3].model)."))
     async def llm_calls_record(self, info: Info, input: LlmCallsRecordInput) -> LlmCallsRecordPayload:
         calls: list[call_service.CallInput] = input.calls  # type: ignore[assignment]  # see _call_from_input
-        result, errors = await attempt(call_service.record(info.context.principal, calls))
+
+        async def record() -> call_service.Recorded:
+            reservation = input_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
+            return await call_service.record(info.context.principal, calls, reservation, input.charge_account)
+
+        result, errors = await attempt(record())
         if result is None:
-            return LlmCallsRecordPayload(calls=[], recorded=0, priced=0, user_errors=errors)
+            return LlmCallsRecordPayload(calls=[], recorded=0, priced=0, payment=None, user_errors=errors)
         return LlmCallsRecordPayload(
             calls=[LlmCall.of(row, call.correlation_id) for row, call in zip(result.calls, calls)],
-            recorded=result.inserted, priced=sum(row.priced for row in result.calls), user_errors=[])
+            recorded=result.inserted, priced=sum(row.priced for row in result.calls),
+            payment=LlmCallsPayment.of(result.payment) if result.payment else None, user_errors=[])
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description=(
         "Price unpriced calls and re-price calls whose price was corrected or whose period was split (ADMIN). "

@@ -158,6 +158,15 @@ async def _load_account(pk: str, info: Info) -> Account | None:
     return Account.of(row) if row else None
 
 
+async def visible_transfer(info: Info, transfer_id: int | None) -> Transfer | None:
+    """The transfer when the caller may see it (a party, REVIEWER, ADMIN); otherwise null."""
+    row = await loaders.transfer(info, transfer_id) if transfer_id else None
+    if row is None or not await ledger_service.may_see(info.context.principal,
+                                                       [row.debit_account_id, row.credit_account_id]):
+        return None
+    return Transfer.of(row)
+
+
 async def _load_transfer(pk: str, info: Info) -> Transfer | None:
     row = await ledger_service.transfer_by_id(int(pk)) if pk.isdigit() else None
     if row is None or not await ledger_service.may_see(info.context.principal,

@@ -10,8 +10,9 @@ from strawberry.types import Info
 from tortoise.models import Model
 
 from models.ledger import Account, Transfer
-from models.rewards import RewardPolicy
+from models.rewards import RewardPolicy, RewardRefusal
 from services import ledger as ledger_service
+from services import rewards as reward_service
 from services.policy import current_policy
 
 
@@ -58,3 +59,12 @@ async def policy(info: Info) -> RewardPolicy:
     if "policy" not in info.context.loaders:
         info.context.loaders["policy"] = await current_policy()
     return info.context.loaders["policy"]
+
+
+async def reward_by_key(info: Info, key: str) -> Transfer | RewardRefusal | None:
+    """What became of the reward with this idempotency key: its transfer, its refusal, or nothing."""
+    async def load(keys: Sequence[str]) -> list[Transfer | RewardRefusal | None]:
+        found = await reward_service.outcomes_by_keys(list(keys))
+        return [found.get(k) for k in keys]
+
+    return await _loader(info, "reward.key", load).load(key)

@@ -6,15 +6,20 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import rewards as m
 from models.auth import Role
+from models.ledger import Transfer as TransferRow
+from resolvers import loaders
 from resolvers.events import Event, parse_after
+from resolvers.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
@@ -102,6 +107,45 @@ async def _load_refusal(pk: str, info: Info) -> RewardRefusal | None:
 
 
 register_node("RewardRefusal", _load_refusal)
+
+
+@strawberry.enum(description="PAID: the tokens were minted to the contributor; REFUSED: the daily cap or a freeze stopped them (kept as a refusal).")
+class RewardStatus(Enum):
+    PAID = "PAID"
+    REFUSED = "REFUSED"
+
+
+@strawberry.type(description="What became of one reward (an STF adoption, a verification): paid or refused, "
+                 "with the policy version and the factors it was computed from.")
+class RewardOutcome:
+    status: RewardStatus
+    amount: BigInt
+    policy_version: int
+    factors: JSON | None = strawberry.field(description="The formula's factors and where its inputs came from, as strings.")
+    refusal_reason: str | None = strawberry.field(description="DAILY_CAP or FROZEN when REFUSED.")
+    refusal_message: str | None
+    transfer_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def of(cls, row: TransferRow | m.RewardRefusal) -> "RewardOutcome":
+        if isinstance(row, m.RewardRefusal):
+            return cls(status=RewardStatus.REFUSED, amount=row.amount, policy_version=row.policy_version,
+                       factors=row.factors, refusal_reason=row.reason, refusal_message=row.message, transfer_pk=None)
+        return cls(status=RewardStatus.PAID, amount=row.amount, policy_version=row.policy_version or 0,
+                   factors=row.factors, refusal_reason=None, refusal_message=None, transfer_pk=row.id)
+
+    @classmethod
+    async def by_key(cls, info: Info, key: str) -> "RewardOutcome | None":
+        row = await loaders.reward_by_key(info, key)
+        return cls.of(row) if row is not None else None
+
+    @strawberry.field
+    def transfer_id(self) -> strawberry.ID | None:
+        return to_global_id("Transfer", self.transfer_pk) if self.transfer_pk else None
+
+    @strawberry.field(description="The reward's transfer (its recipient, REVIEWER and ADMIN see it).")
+    async def transfer(self, info: Info) -> Transfer | None:
+        return await visible_transfer(info, self.transfer_pk)
 
 
 @strawberry.input(description="Only the fields given change; the rest carry over from the current version.")

@@ -24,8 +24,9 @@ from services.errors import DomainError
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
     from resolvers.stf_usage import StfUsage
+    from resolvers.stf_verification import StfVerification
 
-StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by review.")
+StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts.")
 StfOrderField = strawberry.enum(stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions).")
 
 
@@ -85,6 +86,15 @@ class Stf(Node):
         from resolvers.stf_usage import usage_loader
 
         return await usage_loader(info).load(global_pk(self.id, "Stf"))
+
+    @strawberry.field(description="The verifications of this version, oldest first (see stfVerify).")
+    async def verifications(self, info: Info, first: int | None = None, after: str | None = None
+                            ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf_verification")]]:
+        from resolvers.stf_verification import StfVerification
+        from services.verification import of_stf
+
+        return await paginate(of_stf(global_pk(self.id, "Stf")), first=first, after=after, order=["id"],
+                              to_node=StfVerification.of, max_page_size=info.context.max_page_size)
 
     @strawberry.field(description="Every version of this STF, newest first.")
     async def versions(self, info: Info, first: int | None = None, after: str | None = None) -> Connection["Stf"]:

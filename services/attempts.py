@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.debug import AttemptOutcome
+from services import adoption
 from services.confidence import wilson_lower_bound
 from subscriptions.outbox import record_events
 
@@ -67,7 +68,8 @@ async def _count(conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, now
 async def attempt_succeeded(conn: BaseDBAsyncClient, attempt: Attempt, success_event_id: int,
                             now: datetime) -> Decided:
     """THE place where an attempt becomes a success: the outcome, the counters, and a re-embedding of
-    the STF when it fixed this signature for the first time. The adoption reward joins here, on `conn`."""
+    the STF when it fixed this signature for the first time. `after_success` then pays the adoption
+    rewards of every attempt it decided, on `conn`."""
     await conn.execute_query(
         'UPDATE "stf_applications" SET "outcome" = \'SUCCEEDED\', "success_event_id" = $1, "decided_at" = $2 '
         'WHERE "id" = $3', [success_event_id, now, attempt.id])
@@ -103,6 +105,10 @@ async def after_success(conn: BaseDBAsyncClient, execution_id: int, step: int, s
     now = datetime.now(timezone.utc)
     decided = [await attempt_succeeded(conn, a, success_event_id, now)
                for a in _ordered(await _pending(conn, execution_id, step))]
+    # Rewards lock `system:mint` and the authors' accounts; they come after every counter row is
+    # locked, so no transaction waits for a counter while holding `mint` (no deadlock between runs).
+    for d in decided:
+        await adoption.reward_adoption(conn, d.attempt.id, d.confidence)
     await _announce(conn, decided)
     return decided
 

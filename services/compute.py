@@ -54,12 +54,14 @@ class ReservationResult:
 
 @dataclass
 class Charge:
-    """What `charge_usd` did: `paid` with the transfer (None for 0 tokens), or UNPAID with a reason."""
+    """What `charge_usd` did: `paid` with the transfer (None for 0 tokens), or UNPAID with a reason
+    and the tokens missing (`shortfall`)."""
 
     tokens: int
     paid: bool
     transfer: Transfer | None
     reason: str | None = None
+    shortfall: int = 0
 
 
 def _reservation_of(row: dict[str, Any]) -> Reservation:
@@ -228,13 +230,16 @@ async def void(principal: Principal, reservation_id: int) -> ReservationResult:
 
 
 async def charge_usd(account_id: int, usd: Decimal, key: str, *, reservation_id: int | None = None,
-                     memo: str = "", conn: BaseDBAsyncClient | None = None) -> Charge:
+                     memo: str = "", created_by: int | None = None,
+                     conn: BaseDBAsyncClient | None = None) -> Charge:
     """Charge a USD cost as tokens at the policy's rate, rounded up, to a pending reservation
-    (within what it still holds) or straight to an account. Never raises for lack of funds: the
-    caller records the work as UNPAID with `reason`. Run inside the caller's transaction (`conn`)."""
+    (within what it still holds) or straight to an account. All or nothing: never raises for lack
+    of funds; the caller records the work as UNPAID with `reason` and `shortfall`. A charge under a
+    key used before returns that transfer. Run inside the caller's transaction (`conn`)."""
     if conn is None:
         async with in_transaction() as own:
-            return await charge_usd(account_id, usd, key, reservation_id=reservation_id, memo=memo, conn=own)
+            return await charge_usd(account_id, usd, key, reservation_id=reservation_id, memo=memo,
+                                    created_by=created_by, conn=own)
     policy = await current_policy(conn)
     tokens = tokens_for_usd(usd, policy.tokens_per_usd)
     if tokens == 0:
@@ -243,7 +248,7 @@ async def charge_usd(account_id: int, usd: Decimal, key: str, *, reservation_id:
     if reservation_id is not None:
         reservation = await _lock_reservation(conn, reservation_id)
         if reservation is None or reservation.account_id != account_id:
-            return Charge(tokens, False, None, "no such reservation on this account")
+            return Charge(tokens, False, None, "no such reservation on this account", tokens)
     compute_id = await ledger.system_account_id(ledger.COMPUTE, conn)
     accounts = await ledger.lock_accounts(conn, [account_id, compute_id])
     existing = await ledger.find_by_key(conn, key)
@@ -252,20 +257,23 @@ async def charge_usd(account_id: int, usd: Decimal, key: str, *, reservation_id:
     account = accounts[account_id]
     release = 0
     if reservation is not None:
+        held = reservation.amount - reservation.charged
         if reservation.state is not ReservationState.PENDING or reservation.expires_at <= datetime.now(timezone.utc):
-            return Charge(tokens, False, None, f"the reservation is {reservation.state.value.lower()} or expired")
-        if tokens > reservation.amount - reservation.charged:
-            return Charge(tokens, False, None, f"{tokens} tokens exceed the {reservation.amount - reservation.charged} "
-                          "still held by the reservation")
+            return Charge(tokens, False, None, f"the reservation is {reservation.state.value.lower()} or expired",
+                          tokens)
+        if tokens > held:
+            return Charge(tokens, False, None, f"{tokens} tokens exceed the {held} still held by the reservation",
+                          tokens - held)
         release = tokens
     elif account.frozen:
-        return Charge(tokens, False, None, f"account {account.name} is frozen")
+        return Charge(tokens, False, None, f"account {account.name} is frozen", tokens)
     elif tokens > account.available:
-        return Charge(tokens, False, None, f"{account.name} has {account.available} tokens available, needs {tokens}")
+        return Charge(tokens, False, None, f"{account.name} has {account.available} tokens available, needs {tokens}",
+                      tokens - max(0, account.available))
     transfer = await ledger.post(conn, ledger.Posting(
         kind=TransferKind.COMPUTE, debit=account_id, credit=compute_id, amount=tokens, idempotency_key=key,
         memo=memo, reservation_id=reservation_id, release=release, policy_version=policy.version,
-        factors={"usd": str(usd), "tokensPerUsd": str(policy.tokens_per_usd)}), accounts)
+        factors={"usd": str(usd), "tokensPerUsd": str(policy.tokens_per_usd)}, created_by=created_by), accounts)
     if reservation is not None:
         await conn.execute_query('UPDATE "ledger_reservations" SET "charged" = "charged" + $2 WHERE "id" = $1',
                                  [reservation.id, tokens])

@@ -101,6 +101,46 @@ def adjusted_reputation(stored: Decimal, since: datetime, now: datetime, half_li
     return max(ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days) + delta)
 
 
+COMPLEXITY_FULL_LINES = 200  # an STF this long (or longer) earns the policy's maximum base
+SAFETY_OF_STATUS = {"VERIFIED": ONE, "ACTIVE": Decimal("0.5"), "DRAFT": ZERO, "DEPRECATED": ZERO}
+SCORE_PLACES = Decimal("0.0001")
+
+
+def complexity_of_lines(lines: int) -> Decimal:
+    """0 for a one-line STF, 1 from COMPLEXITY_FULL_LINES lines, logarithmic in between (10 lines: 0.4346):
+    the tenth line of a transformation adds more than the hundred-and-tenth."""
+    if lines < 1:
+        raise ValueError("lines must be >= 1")
+    with localcontext() as ctx:
+        ctx.prec = 28
+        value = Decimal(lines).ln() / Decimal(COMPLEXITY_FULL_LINES).ln()
+    return min(ONE, value).quantize(SCORE_PLACES, rounding=ROUND_FLOOR)
+
+
+def cost_saving(cost: Decimal | None, median: Decimal | None) -> Decimal:
+    """The share of the usual LLM cost a run did not spend: 1 - cost / median, in [0, 1]; 0 (neutral:
+    the cost factor is then 1) when either is unknown or the median is 0."""
+    if cost is None or median is None or median <= 0:
+        return ZERO
+    with localcontext() as ctx:
+        ctx.prec = 40
+        value = ONE - Decimal(cost) / Decimal(median)
+    return min(ONE, max(ZERO, value)).quantize(SCORE_PLACES, rounding=ROUND_FLOOR)
+
+
+def median(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def safety_of_status(status: str) -> Decimal:
+    """VERIFIED is safe to apply unattended (1), ACTIVE half (0.5), anything else 0 (the policy's floor)."""
+    return SAFETY_OF_STATUS.get(status, ZERO)
+
+
 def tokens_for_usd(usd: Decimal, tokens_per_usd: int) -> int:
     """USD to tokens at the policy's rate, rounded up: a fraction of a token is a whole token."""
     if usd < 0:

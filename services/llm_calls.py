@@ -15,7 +15,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
-from models.executions import Execution, LlmCall, LlmCallRepricing
+from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
+from models.ledger import Account, AccountKind, Transfer
+from services import compute, ledger
 from services.errors import DomainError, NotFound
 from services.pricing import PriceBook, Rates, Tokens, cost_of
 from subscriptions.outbox import record_event
@@ -71,19 +73,65 @@ def check_call(i: int, call: CallInput) -> CallInput:
                      call.latency_ms, call.started_at.astimezone(timezone.utc), call.client_call_id)
 
 
+@dataclass(frozen=True)
+class ChargeTo:
+    """Who pays for a batch (`llmCallsRecord`'s `reservationId` or `chargeAccount`), resolved and checked."""
+
+    account_id: int
+    reservation_id: int | None = None
+
+
+@dataclass
+class Payment:
+    """How the calls this request recorded were paid for; for a pure retry, how they were paid before."""
+
+    status: PaymentStatus
+    tokens: int = 0  # charged, or (UNPAID) owed
+    usd: Decimal = Decimal(0)
+    shortfall: int = 0
+    reason: str | None = None
+    transfer: Transfer | None = None
+    charged_calls: int = 0
+    unpriced_calls: int = 0
+    replayed: bool = False
+
+
 @dataclass
 class Recorded:
     calls: list[LlmCall | CallRow]  # in input order; retried ones are the rows recorded before
     inserted: int
+    payment: Payment | None = None
+
+
+async def charge_target(by: Principal, reservation_id: int | None, account: str | None) -> ChargeTo | None:
+    """The caller's own reservation or account (any, for an ADMIN); bad ones are user errors."""
+    if reservation_id is not None and account is not None:
+        raise DomainError("chargeAccount", "give reservationId or chargeAccount, not both")
+    if reservation_id is not None:
+        reservation = await compute.reservation_by_id(reservation_id)
+        if reservation is None or (by.role is not Role.ADMIN
+                                   and await ledger.account_of_principal(by) != reservation.account_id):
+            raise NotFound("reservationId", "no such reservation of yours")
+        return ChargeTo(reservation.account_id, reservation.id)
+    if account is not None:
+        found = await Account.get_or_none(name=account, kind=AccountKind.USER)
+        if found is None:
+            raise NotFound("chargeAccount", f"no contributor account {account!r}")
+        if by.role is not Role.ADMIN and await ledger.account_of_principal(by) != found.id:
+            raise DomainError("chargeAccount", "you may charge only your own account (an ADMIN may charge any)",
+                              "FORBIDDEN")
+        return ChargeTo(found.id)
+    return None
 
 
 INSERT_CALLS = (
     'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", "output_tokens", '
     '"cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "started_at", "client_call_id", '
-    '"priced", "unpriced_reason", "price_id", "cost", "recorded_by_id", "recorded_at") '
-    'SELECT *, $17::bigint, $18::timestamptz FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
+    '"priced", "unpriced_reason", "price_id", "cost", "payment_status", "payment_transfer_id", "recorded_by_id", '
+    '"recorded_at") '
+    'SELECT *, $19::bigint, $20::timestamptz FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
     '$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::timestamptz[], '
-    '$12::text[], $13::bool[], $14::text[], $15::bigint[], $16::numeric[]) '
+    '$12::text[], $13::bool[], $14::text[], $15::bigint[], $16::numeric[], $17::text[], $18::bigint[]) '
     'ON CONFLICT ("execution_id", "client_call_id") DO NOTHING RETURNING 1) SELECT count(*) AS n FROM inserted'
 )
 
@@ -94,9 +142,13 @@ def _same_call(row: LlmCall, call: CallInput) -> bool:
         getattr(row, n) == getattr(call, n) for n in TOKEN_FIELDS)
 
 
-async def record(by: Principal, calls: list[CallInput]) -> Recorded:
+async def record(by: Principal, calls: list[CallInput], reservation_id: int | None = None,
+                 charge_account: str | None = None) -> Recorded:
     """All or nothing. A call with a client call id already recorded for its execution is returned,
-    not recorded twice (the same id with other values is a user error)."""
+    not recorded (nor charged) twice (the same id with other values is a user error). With `charge`,
+    the priced calls recorded now are paid for in this transaction: their USD cost as tokens, all or
+    nothing; what cannot be paid is still recorded, as UNPAID."""
+    charge = await charge_target(by, reservation_id, charge_account)
     if not calls:
         raise DomainError("calls", "give at least one call")
     if len(calls) > MAX_BATCH:
@@ -129,18 +181,56 @@ async def record(by: Principal, calls: list[CallInput]) -> Recorded:
         fresh = [i for i in range(len(calls)) if i not in earlier]
         book = await PriceBook.load([(calls[i].provider, calls[i].model) for i in fresh], conn)
         rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by) for i in fresh]
+        await _assign_ids(rows, conn)
+        payment = await _pay(rows, charge, by, conn) if rows else await _paid_before(list(earlier.values()), conn)
         inserted = await _insert(rows, conn)
         if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
             raise DomainError("calls", "a retry of this batch is being recorded at the same time; retry again",
                               "CONFLICT")
-        # Charging for the compute (the token economy) joins here, on `conn`, in this transaction.
         if rows:
             await record_event("execution.llm_calls.recorded.v1", {
                 "calls": len(rows), "priced": sum(r.priced for r in rows),
                 "cost": sum((r.cost for r in rows if r.cost is not None), Decimal(0)),
+                "payment": payment.status, "tokens": payment.tokens,
+                "transferId": payment.transfer.id if payment.transfer else None,
                 "correlationIds": sorted({str(c.correlation_id) for c in calls})[:100]}, conn)
     by_index = dict(zip(fresh, rows)) | earlier
-    return Recorded(calls=[by_index[i] for i in range(len(calls))], inserted=len(rows))
+    return Recorded(calls=[by_index[i] for i in range(len(calls))], inserted=len(rows), payment=payment)
+
+
+async def _pay(rows: list[CallRow], charge: ChargeTo | None, by: Principal, conn: BaseDBAsyncClient) -> Payment:
+    """Charge the priced rows (ids assigned, not yet inserted) and mark every row with the outcome.
+    The ledger key names the first call id: unique, and a retried batch has no new rows to charge."""
+    priced = [r for r in rows if r.priced]
+    unpriced = len(rows) - len(priced)
+    if charge is None:
+        return Payment(PaymentStatus.NOT_CHARGED, reason="no reservationId or chargeAccount given",
+                       unpriced_calls=unpriced)
+    if not priced:
+        return Payment(PaymentStatus.NOT_CHARGED, reason="no call of the batch has a price", unpriced_calls=unpriced)
+    usd = sum((r.cost for r in priced if r.cost is not None), Decimal(0))
+    result = await compute.charge_usd(
+        charge.account_id, usd, f"llm-calls:{priced[0].id}:{len(priced)}", reservation_id=charge.reservation_id,
+        memo=f"{len(priced)} LLM calls from call {priced[0].id}", created_by=by.id, conn=conn)
+    status = PaymentStatus.PAID if result.paid else PaymentStatus.UNPAID
+    for row in priced:
+        row.payment_status = status
+        row.payment_transfer_id = result.transfer.id if result.transfer else None
+    return Payment(status, tokens=result.tokens, usd=usd, shortfall=result.shortfall, reason=result.reason,
+                   transfer=result.transfer, charged_calls=len(priced), unpriced_calls=unpriced)
+
+
+async def _paid_before(rows: list[LlmCall], conn: BaseDBAsyncClient) -> Payment:
+    """A retry that recorded nothing new: how its calls were paid for the first time."""
+    statuses = {r.payment_status for r in rows}
+    status = next((s for s in (PaymentStatus.UNPAID, PaymentStatus.PAID) if s in statuses), PaymentStatus.NOT_CHARGED)
+    transfer_ids = sorted({r.payment_transfer_id for r in rows if r.payment_transfer_id is not None})
+    transfers = await Transfer.filter(id__in=transfer_ids).using_db(conn) if transfer_ids else []
+    charged = [r for r in rows if r.payment_status is not PaymentStatus.NOT_CHARGED]
+    return Payment(status, tokens=sum(t.amount for t in transfers),
+                   usd=sum((r.cost for r in charged if r.cost is not None), Decimal(0)),
+                   transfer=transfers[0] if len(transfers) == 1 else None, charged_calls=len(charged),
+                   unpriced_calls=sum(not r.priced for r in rows), replayed=True)
 
 
 async def _recorded_before(calls: list[CallInput], executions: dict[uuid.UUID, Execution],
@@ -175,6 +265,8 @@ class CallRow:
     cost: Decimal | None
     id: int = 0
     recorded_at: datetime | None = None
+    payment_status: PaymentStatus = PaymentStatus.NOT_CHARGED
+    payment_transfer_id: int | None = None
 
 
 def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Principal) -> CallRow:
@@ -186,20 +278,27 @@ def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Prin
                    price.id if price else None, cost_of(Rates.of(price), call.tokens()) if price else None)
 
 
-async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
-    """How many rows went in (fewer when a concurrent retry recorded some client call ids first)."""
+async def _assign_ids(rows: list[CallRow], conn: BaseDBAsyncClient) -> None:
     if not rows:
-        return 0
+        return
     _, ids = await conn.execute_query(
         "SELECT nextval(pg_get_serial_sequence('llm_calls', 'id')) AS id FROM generate_series(1, $1)", [len(rows)])
     now = datetime.now(timezone.utc)
     for row, new in zip(rows, ids):
         row.id, row.recorded_at = new["id"], now
+
+
+async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
+    """How many rows (ids assigned) went in (fewer when a concurrent retry recorded some client call ids first)."""
+    if not rows:
+        return 0
+    now = rows[0].recorded_at
     columns = [[r.id for r in rows], [r.execution_id for r in rows], [r.provider for r in rows],
                [r.model for r in rows], *([getattr(r, n) for r in rows] for n in TOKEN_FIELDS),
                [r.latency_ms for r in rows], [r.started_at for r in rows], [r.client_call_id for r in rows],
                [r.priced for r in rows], [r.unpriced_reason for r in rows], [r.price_id for r in rows],
-               [r.cost for r in rows]]
+               [r.cost for r in rows], [r.payment_status.value for r in rows],
+               [r.payment_transfer_id for r in rows]]
     _, result = await conn.execute_query(INSERT_CALLS, [*columns, rows[0].recorded_by_id, now])
     return result[0]["n"]
 

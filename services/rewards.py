@@ -11,7 +11,7 @@ stand-alone unit of work that turns a refusal into a user error after committing
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -101,9 +101,12 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
 
 
 async def issue_stf_reward(conn: BaseDBAsyncClient, author_id: int, inputs: StfRewardInputs,
-                           idempotency_key: str, memo: str = "") -> RewardOutcome:
-    """An adopted STF's reward to its author, by the formula of the policy in force."""
+                           idempotency_key: str, memo: str = "", notes: dict[str, str] | None = None) -> RewardOutcome:
+    """An adopted STF's reward to its author, by the formula of the policy in force. `notes` (where
+    the inputs came from) are kept with the factors; they never override one."""
     quote = quote_stf_reward(await current_policy(conn), inputs)
+    if notes:
+        quote = replace(quote, factors={**notes, **quote.factors})
     return await issue(conn, author_id, TransferKind.STF_REWARD, quote, idempotency_key, memo)
 
 
@@ -157,6 +160,14 @@ async def grant_starter(conn: BaseDBAsyncClient, contributor: Contributor, accou
         idempotency_key=f"starter-grant:{contributor.id}", memo="starter grant", policy_version=policy.version,
         factors={"starterGrant": str(policy.starter_grant)}))
     return posted.transfer
+
+
+async def outcomes_by_keys(keys: list[str]) -> dict[str, Transfer | RewardRefusal]:
+    """What became of rewards, by their idempotency keys: the transfer, or the refusal."""
+    found: dict[str, Transfer | RewardRefusal] = {
+        r.idempotency_key: r for r in await RewardRefusal.filter(idempotency_key__in=keys)}
+    found.update({t.idempotency_key: t for t in await Transfer.filter(idempotency_key__in=keys)})
+    return found
 
 
 async def refusal_by_id(refusal_id: int) -> RewardRefusal | None:

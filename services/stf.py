@@ -93,7 +93,7 @@ def check_pointer(pointer: CodePointer) -> CodePointer:
 
 def check_status(status: StfStatus) -> StfStatus:
     if status is StfStatus.VERIFIED:
-        raise DomainError("status", "VERIFIED is given by review, not set directly", "FORBIDDEN")
+        raise DomainError("status", "VERIFIED is given by stfVerify verdicts, not set directly", "FORBIDDEN")
     if status is StfStatus.DEPRECATED:
         raise DomainError("status", "use stfDeprecate to deprecate an STF")
     return status

@@ -10,6 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.economy_rules import (
+    COMPLEXITY_FULL_LINES,
+    complexity_of_lines,
+    cost_saving,
+    median,
+    safety_of_status,
     StfRewardInputs,
     activity_expiry,
     adjusted_reputation,
@@ -150,3 +155,39 @@ def test_months_before_goes_back_whole_calendar_months(moment, months):
     assert (moment.year * 12 + moment.month) - (earlier.year * 12 + earlier.month) == months
     assert earlier.day == moment.day or earlier.day < moment.day  # clamped to a shorter month
     assert earlier.time() == moment.time()
+
+
+# --- the inputs of an adoption reward (services/adoption.py) --------------------------------------
+
+
+def test_complexity_grows_with_the_lines_of_code_up_to_one():
+    assert complexity_of_lines(1) == 0
+    assert complexity_of_lines(33) == Decimal("0.6599")
+    assert complexity_of_lines(COMPLEXITY_FULL_LINES) == 1 == complexity_of_lines(10_000)
+
+
+@given(st.integers(min_value=1, max_value=100_000), st.integers(min_value=1, max_value=100_000))
+def test_complexity_is_monotonic_and_in_the_unit_interval(a, b):
+    low, high = sorted((a, b))
+    assert 0 <= complexity_of_lines(low) <= complexity_of_lines(high) <= 1
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=6), st.decimals(min_value=0, max_value=1000, places=6))
+def test_cost_saving_is_the_share_not_spent_and_never_outside_zero_one(cost, usual):
+    saved = cost_saving(cost, usual)
+    assert 0 <= saved <= 1
+    if usual > 0 and cost <= usual:
+        assert abs(saved - (1 - cost / usual)) < Decimal("0.0001")
+    if usual == 0 or cost >= usual:
+        assert saved == 0
+
+
+def test_unknown_costs_are_neutral():
+    assert cost_saving(None, Decimal(1)) == cost_saving(Decimal(1), None) == 0
+
+
+def test_median_and_safety():
+    assert median([]) is None
+    assert median([Decimal(3), Decimal(1), Decimal(2)]) == 2
+    assert median([Decimal(1), Decimal(4)]) == Decimal("2.5")
+    assert [safety_of_status(s) for s in ("VERIFIED", "ACTIVE", "DRAFT", "DEPRECATED")] == [1, Decimal("0.5"), 0, 0]
