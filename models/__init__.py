@@ -11,6 +11,7 @@ from models.clarification import (
     Vote,
     VoteChoice,
 )
+from models.context import ContextChunk, ContextRetrieval, ContextServed
 from models.contributors import Contributor, ContributorKind
 from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing
 from models.ledger import Account, Dispute, Entry, Reservation, Transfer
@@ -20,6 +21,7 @@ from models.rewards import RewardPolicy, RewardRefusal
 from models.stf import Stf, StfStatus
 
 __all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "ClarificationRequestLog", "ClarificationTicket",
+           "ContextChunk", "ContextRetrieval", "ContextServed",
            "Contributor", "ContributorKind", "Dispute", "Entry", "Execution", "ExecutionStatus", "LlmCall",
            "LlmCallRepricing", "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "Principal",
            "Reservation", "RewardPolicy", "RewardRefusal", "Role", "Stf", "StfStatus", "TicketStatus", "Transfer",
