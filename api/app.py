@@ -22,6 +22,7 @@ from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
 from api.ledger_sweepers import LedgerSweepers
 from services.auth import key_cache
+from services.context_market import open_market
 from services.vectors import close_store, get_store, open_store
 from api.sweeper import DeadlineSweeper
 from subscriptions.bus import Bus, make_bus
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         if manage_db:
             await init_orm(url, settings.db_pool_max)
         await open_store(settings.qdrant_url, settings.data_dir)
+        await open_market(settings.context_collection, settings.context_candidates)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()

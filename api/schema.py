@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
+from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.disputes import DisputeMutation, DisputeQuery
 from resolvers.economy import EconomyQuery
@@ -27,10 +28,11 @@ from resolvers.scalars import SCALAR_MAP
 from resolvers.stf import StfMutation, StfQuery
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
-                              ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery))
+                              ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery,
+                              ContextMarketQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
-                                    DisputeMutation))
+                                    DisputeMutation, ContextMarketMutation))
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription))
 

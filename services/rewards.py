@@ -75,6 +75,15 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
     existing = await ledger.find_by_key(conn, idempotency_key)
     if existing is not None:
         return RewardOutcome(existing, replayed=True)
+    return await pay_reward(conn, policy, accounts, mint, account_id, contributor_id, kind, quote,
+                            idempotency_key, memo)
+
+
+async def pay_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: dict[int, ledger.LockedAccount],
+                     source_id: int, account_id: int, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+                     idempotency_key: str, memo: str = "") -> RewardOutcome:
+    """On accounts the caller has locked: refuse (frozen, daily cap) or post `source` -> the contributor.
+    Rewards come from `system:mint`; context rewards from `system:market`, which the requester paid."""
     if quote.amount <= 0:
         return RewardOutcome(None)
     account = accounts[account_id]
@@ -88,7 +97,7 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
             conn, contributor_id, kind, quote, idempotency_key, "DAILY_CAP",
             f"{account.name} earned {earned_today} tokens today; {quote.amount} more would pass the daily cap "
             f"of {policy.daily_earning_cap} (policy version {policy.version})"))
-    posting = ledger.Posting(kind=kind, debit=mint, credit=account_id, amount=quote.amount,
+    posting = ledger.Posting(kind=kind, debit=source_id, credit=account_id, amount=quote.amount,
                              idempotency_key=idempotency_key, memo=memo, policy_version=quote.policy_version,
                              factors=quote.factors)
     transfer = await ledger.post(conn, posting, accounts)
