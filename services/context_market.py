@@ -20,11 +20,14 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable
+from functools import cache
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from qdrant_client import models as qmodels
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -32,7 +35,8 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.context import ContextChunk, ContextRetrieval
-from models.ledger import TransferKind
+from models.ledger import Transfer, TransferKind
+from models.rewards import RewardPolicy
 from services import ledger
 from services.context_rules import (
     MAX_BUDGET,
@@ -48,7 +52,7 @@ from services.economy_rules import decayed_reputation, flat_quote
 from services.embedding import get_embedder
 from services.errors import DomainError, NotFound
 from services.policy import current_policy
-from services.rewards import adjust_reputation, pay_reward
+from services.rewards import Award, adjust_reputation, pay_rewards
 from services.vectors import get_store
 from subscriptions.outbox import record_event
 
@@ -219,7 +223,7 @@ async def open_market(collection: str, candidates: int) -> None:
     """Create the collection when missing and bring Qdrant in line with PostgreSQL."""
     config.collection, config.candidates = collection, candidates
     store = get_store()
-    await store.ensure_collection(collection, get_embedder().dimensions)
+    await store.ensure_collection(collection, get_embedder().dimensions, qmodels.Distance.DOT)
     if not store.where.startswith("local:"):  # local mode has no payload indexes
         await store.client.create_payload_index(collection, "tags", qmodels.PayloadSchemaType.KEYWORD)
     fixed = await reconcile()
@@ -251,11 +255,16 @@ async def _index(chunks: list[tuple[int, int, str, str, list[str]]]) -> None:
         return
     embedder = get_embedder()
     await get_store().upsert(config.collection, [
-        (chunk_id, embedder.embed(text), {"peer": peer, "sha256": sha, "tags": tags})
+        (chunk_id, _point_vector(embedder.embed(text)), {"peer": peer, "sha256": sha, "tags": tags})
         for chunk_id, peer, sha, text, tags in chunks])
     await connections.get("default").execute_query(
         'UPDATE "context_chunks" SET "indexed" = true WHERE "id" = ANY($1::bigint[])',
         [[c[0] for c in chunks]])
+
+
+def _point_vector(vector: list[float]) -> list[float]:
+    found = unit(vector)
+    return found.tolist() if found is not None else vector
 
 
 async def _unindex(ids: list[int]) -> None:
@@ -385,29 +394,71 @@ def check_retrieval(query: str, budget: int, min_score: float, tags: list[str]) 
     return check_tags(tags, "tags")
 
 
+def unit(vector: list[float]) -> np.ndarray | None:
+    """The vector scaled to length 1 (float32), or None for a zero vector. The collection uses DOT on
+    unit vectors, which equals cosine whatever the embedder returns."""
+    array = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm > 0 else None
+
+
+def _reputations(rows: list[dict[str, Any]], half_life_days: Decimal) -> Callable[[int], Decimal]:
+    """peer id -> reputation decayed to now, computed on first use (ranking asks only on ties)."""
+    now = datetime.now(timezone.utc)
+    stored = {r["peer_id"]: (r["reputation"], r["reputation_at"]) for r in rows}
+
+    @cache
+    def reputation(peer_id: int) -> Decimal:
+        value, since = stored[peer_id]
+        return decayed_reputation(value, since, now, half_life_days)
+
+    return reputation
+
+
+async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, policy: RewardPolicy,
+               accounts: dict[int, ledger.LockedAccount], peer_accounts: dict[int, int],
+               owed: dict[int, tuple[int, int]], retrieval_id: int) -> tuple[Transfer | None, dict[int, int | None]]:
+    """The requester -> market purchase, then market -> each peer, in one statement.
+    Returns the purchase transfer (None when free) and each peer's reward transfer id (None if refused)."""
+    total = sum(tokens for tokens, _ in owed.values())
+    if not total:
+        return None, {}
+    memo = f"context retrieval {retrieval_id}"
+    purchase = ledger.Posting(
+        kind=TransferKind.CONTEXT_PURCHASE, debit=caller.account_id, credit=caller.market_id, amount=total,
+        idempotency_key=f"context-retrieval:{retrieval_id}:purchase", memo=memo, policy_version=policy.version,
+        created_by=principal.id, funds_field="budgetBytes",
+        factors={"rate": str(policy.tokens_per_kb), "kb": str(sum(kb for _, kb in owed.values()))})
+    peers = sorted(owed)
+    awards = [Award(peer, peer_accounts[peer], flat_quote(policy.version, policy.tokens_per_kb, owed[peer][1], "kb"),
+                    f"context-retrieval:{retrieval_id}:peer:{peer}", memo) for peer in peers]
+    [transfer], outcomes = await pay_rewards(conn, policy, accounts, caller.market_id, TransferKind.CONTEXT_REWARD,
+                                             awards, lead=[purchase])
+    return transfer, {peer: o.transfer.id if o.transfer else None for peer, o in zip(peers, outcomes)}
+
+
 async def retrieve(principal: Principal, query: str, budget: int, min_score: float, tags: list[str]) -> Retrieved:
     """`contextRetrieve`: search, fill the budget by score, and in one transaction charge the requester
     and pay the serving peers. A requester who cannot pay gets a user error: no chunk, no transfer."""
     started = time.perf_counter()
     tags = check_retrieval(query, budget, min_score, tags)
     caller = await _caller(principal)
-    vector = get_embedder().embed(query)
-    if not any(vector):
+    vector = unit(get_embedder().embed(query))
+    if vector is None:
         raise DomainError("query", "has nothing to search by (only stop words or punctuation)")
     query_filter = qmodels.Filter(must=[qmodels.FieldCondition(key="tags", match=qmodels.MatchValue(value=tag))
                                         for tag in tags]) if tags else None
-    hits = await get_store().search(config.collection, vector, config.candidates, query_filter, min_score)
-    scores = {int(hit.id): (hit.score, (hit.payload or {}).get("sha256")) for hit in hits}
+    hits = await get_store().search(config.collection, vector, config.candidates, query_filter, with_payload=["sha256"])
+    scores = {int(hit.id): (hit.score, (hit.payload or {}).get("sha256")) for hit in hits if hit.score >= min_score}
 
     async with in_transaction() as conn:
         policy = await current_policy(conn)
         rows = await conn.execute_query_dict(CANDIDATES_SQL, [list(scores), json.dumps(tags)]) if scores else []
-        now = datetime.now(timezone.utc)
-        candidates = [Candidate(chunk_id=r["id"], peer_id=r["peer_id"], score=scores[r["id"]][0], bytes=r["bytes"],
-                                reputation=decayed_reputation(r["reputation"], r["reputation_at"], now,
-                                                              policy.reputation_half_life_days))
-                      for r in rows if scores[r["id"]][1] == r["sha256"]]  # a stale point of another chunk: skip
-        picks = fill_budget(candidates, budget, caller.contributor_id, policy.tokens_per_kb)
+        rows = [r for r in rows if scores[r["id"]][1] == r["sha256"]]  # a stale point of another chunk: skip
+        candidates = [Candidate(chunk_id=r["id"], peer_id=r["peer_id"], score=scores[r["id"]][0], bytes=r["bytes"])
+                      for r in rows]
+        picks = fill_budget(candidates, budget, caller.contributor_id, policy.tokens_per_kb,
+                            _reputations(rows, policy.reputation_half_life_days))
         owed = payouts(picks)
         total = sum(tokens for tokens, _ in owed.values())
         peer_accounts = {}
@@ -424,21 +475,7 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
                                   "served or charged (a smaller budget costs less)", "INSUFFICIENT_FUNDS")
         [next_row] = await conn.execute_query_dict(NEXT_RETRIEVAL_SQL)
         retrieval_id = next_row["id"]
-        purchase = None
-        if total:
-            purchase = await ledger.post(conn, ledger.Posting(
-                kind=TransferKind.CONTEXT_PURCHASE, debit=caller.account_id, credit=caller.market_id, amount=total,
-                idempotency_key=f"context-retrieval:{retrieval_id}:purchase", memo=f"context retrieval {retrieval_id}",
-                policy_version=policy.version, created_by=principal.id, funds_field="budgetBytes",
-                factors={"rate": str(policy.tokens_per_kb), "kb": str(sum(kb for _, kb in owed.values()))}), accounts)
-        rewards: dict[int, int | None] = {}
-        for peer_id in sorted(owed):
-            tokens, kb = owed[peer_id]
-            outcome = await pay_reward(
-                conn, policy, accounts, caller.market_id, peer_accounts[peer_id], peer_id, TransferKind.CONTEXT_REWARD,
-                flat_quote(policy.version, policy.tokens_per_kb, kb, "kb"),
-                f"context-retrieval:{retrieval_id}:peer:{peer_id}", f"context retrieval {retrieval_id}")
-            rewards[peer_id] = outcome.transfer.id if outcome.transfer else None
+        purchase, rewards = await _pay(conn, principal, caller, policy, accounts, peer_accounts, owed, retrieval_id)
         paid = sum(owed[p][0] for p, reward in rewards.items() if reward is not None)
         candidate_bytes = sum(c.bytes for c in candidates)
         served_bytes = sum(p.candidate.bytes for p in picks)

@@ -5,6 +5,7 @@ No database here; `services/context_market.py` applies them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -12,7 +13,9 @@ KB = 1024
 MAX_CHUNK_BYTES = 64 * KB
 MIN_BUDGET = KB
 MAX_BUDGET = KB * KB
-SCORE_PLACES = 6  # scores equal to this many places are a tie, settled by the peer's reputation
+# Scores within this of the best of their group are a tie, settled by the peer's reputation: a
+# float32 vector search gives identical vectors scores that differ in the 7th decimal.
+TIE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,6 @@ class Candidate:
     peer_id: int
     score: float
     bytes: int
-    reputation: Decimal  # the peer's, decayed to now
 
 
 @dataclass(frozen=True)
@@ -41,17 +43,27 @@ def kilobytes(size: int) -> int:
     return -(-size // KB)
 
 
-def ranked(candidates: list[Candidate]) -> list[Candidate]:
-    """Best score first; on a tie (to SCORE_PLACES) the better-reputed peer, then the older chunk."""
-    return sorted(candidates, key=lambda c: (-round(c.score, SCORE_PLACES), -c.reputation, c.chunk_id))
+def ranked(candidates: list[Candidate], reputation: Callable[[int], Decimal]) -> list[Candidate]:
+    """Best score first. Walking down the scores, a chunk within TIE of the first of the current group
+    joins it; a group is ordered by the peer's reputation (`reputation(peer_id)`, asked only for
+    groups of two or more), then the older chunk."""
+    groups: list[list[Candidate]] = []
+    for candidate in sorted(candidates, key=lambda c: (-c.score, c.chunk_id)):
+        if groups and groups[-1][0].score - candidate.score <= TIE:
+            groups[-1].append(candidate)
+        else:
+            groups.append([candidate])
+    return [c for group in groups
+            for c in (sorted(group, key=lambda c: (-reputation(c.peer_id), c.chunk_id)) if len(group) > 1 else group)]
 
 
-def fill_budget(candidates: list[Candidate], budget: int, requester_id: int, tokens_per_kb: int) -> list[Pick]:
+def fill_budget(candidates: list[Candidate], budget: int, requester_id: int, tokens_per_kb: int,
+                reputation: Callable[[int], Decimal]) -> list[Pick]:
     """Walk the ranking and take every chunk that still fits; one too big for what is left is
     skipped (never cut), and a smaller one further down may still fit."""
     picks: list[Pick] = []
     left = budget
-    for candidate in ranked(candidates):
+    for candidate in ranked(candidates, reputation):
         if candidate.bytes > left:
             continue
         left -= candidate.bytes
