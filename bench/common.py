@@ -57,12 +57,12 @@ def cpu_seconds(pid: int) -> float:
 class Server:
     """`python -m <module>` serving on a free port, its environment given."""
 
-    def __init__(self, module: str, env: dict[str, str]) -> None:
+    def __init__(self, module: str, env: dict[str, str], start_timeout: float = 60) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT,
                                         env=os.environ | env | {"PORT": str(self.port), "LOG_LEVEL": "WARNING"})
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:

@@ -212,7 +212,7 @@ def main() -> None:
         load["qdrant_batch"] = args.batch
         started = time.monotonic()
         server = Server("bench.http_server", {"DATABASE_URL": db_url, "OMNICLAUDE_DATA_DIR": str(data_dir),
-                                              "QDRANT_URL": ""})
+                                              "QDRANT_URL": ""}, start_timeout=900)
         load["server_start_with_local_qdrant_s"] = round(time.monotonic() - started, 1)
         result["load"] = load
         result["retrieval"] = _retrieve_all(server.url, prepared["requester_key"], docs, args.queries, args.budget)

@@ -73,7 +73,7 @@ class MarketConfig:
 config = MarketConfig()
 
 CALLER_SQL = (
-    'SELECT c."id" AS "contributor_id", a."id" AS "account_id", '
+    'SELECT c."id" AS "contributor_id", a."id" AS "account_id", a."name" AS "account_name", '
     '(SELECT "id" FROM "ledger_accounts" WHERE "name" = $2) AS "market_id" '
     'FROM "contributors" c JOIN "ledger_accounts" a ON a."contributor_id" = c."id" WHERE c."principal_id" = $1'
 )
@@ -282,6 +282,7 @@ async def _unindex(ids: list[int]) -> None:
 class Caller:
     contributor_id: int
     account_id: int
+    account_name: str
     market_id: int
 
 
@@ -289,7 +290,8 @@ async def _caller(principal: Principal) -> Caller:
     rows = await connections.get("default").execute_query_dict(CALLER_SQL, [principal.id, ledger.MARKET])
     if not rows:
         raise ledger.no_account()
-    return Caller(rows[0]["contributor_id"], rows[0]["account_id"], rows[0]["market_id"])
+    row = rows[0]
+    return Caller(row["contributor_id"], row["account_id"], row["account_name"], row["market_id"])
 
 
 # --- sharing ------------------------------------------------------------------------------------
@@ -465,9 +467,10 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
         if owed:
             found = await conn.execute_query_dict(PEER_ACCOUNTS_SQL, [list(owed)])
             peer_accounts = {r["contributor_id"]: r["id"] for r in found}
-        accounts = await ledger.lock_accounts(conn, [caller.account_id, caller.market_id, *peer_accounts.values()])
-        requester = accounts[caller.account_id]
-        if total:
+        accounts: dict[int, ledger.LockedAccount] = {}
+        if total:  # a free retrieval (nothing served, or only the requester's own chunks) locks no account
+            accounts = await ledger.lock_accounts(conn, [caller.account_id, caller.market_id, *peer_accounts.values()])
+            requester = accounts[caller.account_id]
             ledger.refuse_frozen(requester, None, "your")
             if total > requester.available:
                 raise DomainError("budgetBytes", f"insufficient funds: the {len(picks)} chunks that fit cost {total} "
@@ -488,7 +491,7 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
             [p.candidate.score for p in picks], [p.candidate.bytes for p in picks], [p.kb for p in picks],
             [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks]])
         await record_event("context.retrieval.served.v1", {
-            "retrievalId": retrieval_id, "requesterId": caller.contributor_id, "accounts": [requester.name],
+            "retrievalId": retrieval_id, "requesterId": caller.contributor_id, "accounts": [caller.account_name],
             "chunkIds": [p.candidate.chunk_id for p in picks], "servedBytes": served_bytes,
             "candidateBytes": candidate_bytes, "tokensCharged": total, "tokensPaid": paid,
             "payments": {accounts[peer_accounts[p]].name: owed[p][0] for p in sorted(owed)}}, conn)
