@@ -7,6 +7,7 @@ session's database and collection never see each other's chunks."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -420,3 +421,23 @@ async def test_market_stats_sum_the_window_and_report_latency_percentiles(client
     assert (empty["retrievals"], empty["latencyP50Ms"], empty["averageSavingPercent"]) == (0, None, None)
     bad = (await client.post(STATS, {"from": end.isoformat(), "to": start.isoformat()})).json()
     assert "must be after from" in bad["errors"][0]["message"]
+
+
+async def test_concurrent_retrievals_pay_every_peer_exactly_and_keep_the_ledger_balanced(client, admin_key):
+    rate = await tokens_per_kb(client)
+    peers = [await register(client, admin_key) for _ in range(3)]
+    requesters = [await register_funded(client, admin_key, 200) for _ in range(6)]
+    t = tag()
+    for n, peer in enumerate(peers):
+        await share(client, peer, [sized(1024 * (n + 1), f"peer{n}")], [t])  # 1, 2 and 3 KB
+    before = {p.handle: (await balance(client, p.handle))["balance"] for p in peers}
+    market_before = (await balance(client, "system:market"))["balance"]
+
+    results = await asyncio.gather(*(retrieve(client, r, [t], budget=8192) for r in requesters))
+    assert all(r["userErrors"] == [] and r["retrieval"]["tokensCharged"] == 6 * rate for r in results)
+    for n, peer in enumerate(peers):
+        assert (await balance(client, peer.handle))["balance"] == before[peer.handle] + len(requesters) * (n + 1) * rate
+    for requester in requesters:
+        assert (await balance(client, requester.handle))["balance"] == 200 - 6 * rate
+    assert (await balance(client, "system:market"))["balance"] == market_before
+    await assert_ledger_invariants()
