@@ -226,7 +226,11 @@ async def open_market(collection: str, candidates: int) -> None:
     await store.ensure_collection(collection, get_embedder().dimensions, qmodels.Distance.DOT)
     if not store.where.startswith("local:"):  # local mode has no payload indexes
         await store.client.create_payload_index(collection, "tags", qmodels.PayloadSchemaType.KEYWORD)
-    fixed = await reconcile()
+    try:
+        fixed = await reconcile()
+    except Exception:  # serve anyway: retrieval checks PostgreSQL, and the next start tries again
+        log.exception("reconciling context chunks with the vector store failed")
+        return
     if fixed:
         log.info("context chunks reconciled with the vector store", extra={"chunks": fixed})
 

@@ -441,3 +441,32 @@ async def test_concurrent_retrievals_pay_every_peer_exactly_and_keep_the_ledger_
         assert (await balance(client, requester.handle))["balance"] == 200 - 6 * rate
     assert (await balance(client, "system:market"))["balance"] == market_before
     await assert_ledger_invariants()
+
+
+async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(client, admin_key):
+    from services.context_market import reconcile
+
+    peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 100)
+    t = tag()
+    live, gone = await share(client, peer, [sized(1100, "lost-upsert"), sized(1200, "lost-delete")], [t])
+    await client.execute(WITHDRAW, {"input": {"chunks": [gone["id"]]}}, key=peer.key)
+    [live_row] = await sql('SELECT "id", "peer_id", "sha256", "text" FROM "context_chunks" WHERE "sha256" = $1',
+                           live["sha256"])
+    [gone_row] = await sql('SELECT "id", "peer_id", "sha256", "text" FROM "context_chunks" WHERE "sha256" = $1',
+                           gone["sha256"])
+    # as if the announcement's upsert and the withdrawal's delete had both been lost
+    await get_store().delete(config.collection, [live_row["id"]])
+    await get_store().upsert(config.collection, [(gone_row["id"], get_embedder().embed(gone_row["text"]),
+                                                  {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]})])
+    await sql('UPDATE "context_chunks" SET "indexed" = (NOT "indexed") WHERE "id" = ANY($1::bigint[])',
+              [live_row["id"], gone_row["id"]])
+    assert (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"] == []
+
+    assert await reconcile() >= 2
+    hits = await get_store().search(config.collection, get_embedder().embed(gone_row["text"]), 10,
+                                    with_payload=["sha256"])
+    assert gone_row["id"] not in [h.id for h in hits]
+    served = (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"]
+    assert [c["chunkId"] for c in served] == [live["id"]]
+    rows = await sql('SELECT count(*) AS n FROM "context_chunks" WHERE ("withdrawn_at" IS NULL) <> "indexed"')
+    assert rows[0]["n"] == 0
