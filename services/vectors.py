@@ -55,7 +55,13 @@ class VectorStore:
             return None
         collections = getattr(getattr(self.client, "_client", None), "collections", None)
         found = collections.get(name) if isinstance(collections, dict) else None
-        return found if callable(getattr(found, "search", None)) else None
+        if not callable(getattr(found, "search", None)):
+            return None
+        vectors = getattr(found, "vectors", None)
+        for key, matrix in (vectors.items() if isinstance(vectors, dict) else ()):
+            if isinstance(matrix, np.ndarray) and matrix.dtype != np.float32:
+                vectors[key] = matrix.astype(np.float32)  # points loaded from disk come back as float64
+        return found
 
     async def ping(self) -> bool:
         try:
