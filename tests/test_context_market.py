@@ -254,6 +254,13 @@ async def test_payments_add_up_through_the_market_and_own_chunks_are_free(client
         assert after[peer.handle]["balance"] == before[peer.handle]["balance"] + 3 * rate
         assert after[peer.handle]["earned"] == before[peer.handle]["earned"] + 3 * rate
     assert (await balance(client, "system:market"))["balance"] == market_before["balance"]
+    mine = (await client.execute("{ contextRetrievals(first: 5) { totalCount edges { node { id tokensCharged "
+                                 "payments { peer tokens } } } } }", key=requester.key))["contextRetrievals"]
+    assert mine["totalCount"] == 1 and mine["edges"][0]["node"]["id"] == r["id"]
+    assert mine["edges"][0]["node"]["tokensCharged"] == 6 * rate and len(mine["edges"][0]["node"]["payments"]) == 2
+    node = "query N($id: ID!) { node(id: $id) { ... on ContextRetrieval { bytesServed chunks { rank } } } }"
+    assert (await client.execute(node, {"id": r["id"]}, key=requester.key))["node"]["bytesServed"] == 10500
+    assert (await client.execute(node, {"id": r["id"]}, key=p1.key))["node"] is None
     history = (await client.execute(HISTORY, {"a": p1.handle, "kinds": ["CONTEXT_REWARD"]}, key=p1.key))["tokenTransactions"]
     [entry] = history["edges"]
     assert (entry["node"]["amount"], entry["node"]["counterparty"]) == (3 * rate, "system:market")
