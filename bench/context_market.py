@@ -41,6 +41,7 @@ import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench.common import Server, database_url, emit, machine  # noqa: E402
+from services.context_market import DISTANCE, unit  # noqa: E402
 from tests.context_corpus import corpus, filler  # noqa: E402
 
 PEERS = 100
@@ -114,7 +115,7 @@ def _embed(docs: list) -> tuple[np.ndarray, float]:
 
     embedder = get_embedder()
     started = time.monotonic()
-    vectors = np.array([embedder.embed(doc.text) for doc in docs], dtype=np.float32)
+    vectors = np.array([unit(embedder.embed(doc.text)) for doc in docs], dtype=np.float32)
     return vectors, time.monotonic() - started
 
 
@@ -125,7 +126,7 @@ async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[
     client = AsyncQdrantClient(path=str(path))
     try:
         await client.create_collection(COLLECTION, vectors_config=models.VectorParams(
-            size=vectors.shape[1], distance=models.Distance.COSINE))
+            size=vectors.shape[1], distance=DISTANCE))  # as the server's open_market() makes it
         started = time.monotonic()
         for start in range(0, len(docs), batch):
             points = [models.PointStruct(id=n + 1, vector=vectors[n].tolist(), payload={

@@ -59,6 +59,9 @@ from subscriptions.outbox import record_event
 log = logging.getLogger(__name__)
 
 MAX_PER_CALL = 100
+# DOT on vectors scaled to length 1 (see unit()): equal to cosine, and Qdrant local mode does not
+# re-normalise every stored vector on each search as it does for COSINE.
+DISTANCE = qmodels.Distance.DOT
 MAX_SOURCE = 500
 MAX_QUERY = 8192
 RECONCILE_BATCH = 256
@@ -223,7 +226,7 @@ async def open_market(collection: str, candidates: int) -> None:
     """Create the collection when missing and bring Qdrant in line with PostgreSQL."""
     config.collection, config.candidates = collection, candidates
     store = get_store()
-    await store.ensure_collection(collection, get_embedder().dimensions, qmodels.Distance.DOT)
+    await store.ensure_collection(collection, get_embedder().dimensions, DISTANCE)
     if not store.where.startswith("local:"):  # local mode has no payload indexes
         await store.client.create_payload_index(collection, "tags", qmodels.PayloadSchemaType.KEYWORD)
     try:
