@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench-clarify: $(STAMP)
 
 bench-ledger: $(STAMP)
 	$(BIN)/python bench/ledger.py
+
+bench-context: $(STAMP)
+	$(BIN)/python bench/context_market.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
+from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
 from resolvers.debug import DebugMutation, DebugQuery
 from resolvers.disputes import DisputeMutation, DisputeQuery
@@ -32,11 +33,11 @@ from resolvers.stf_verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
                                     DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
-                                    StfVerificationMutation))
+                                    StfVerificationMutation, ContextMarketMutation))
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription))
 

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)
     stf_embed_retry_seconds: float = Field(default=60.0, gt=0)
 
+    context_collection: str = Field(default="context_chunks", min_length=1, max_length=200)
+    context_candidates: int = Field(default=100, ge=1, le=10000)
+
     @property
     def data_dir(self) -> Path:
         return self.omniclaude_data_dir.expanduser().resolve()

@@ -124,12 +124,12 @@ class ModuleServer:
     """`python -m <module>` serving on a free port, its environment given (a server script that
     adds routes of its own, such as bench/http_server.py)."""
 
-    def __init__(self, module: str, env: dict[str, str]) -> None:
+    def __init__(self, module: str, env: dict[str, str], start_timeout: float = 60) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT,
                                         env=os.environ | env | {"PORT": str(self.port), "LOG_LEVEL": "WARNING"})
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:

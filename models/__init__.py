@@ -11,6 +11,7 @@ from models.clarification import (
     Vote,
     VoteChoice,
 )
+from models.context import ContextChunk, ContextRetrieval, ContextServed
 from models.contributors import Contributor, ContributorKind
 from models.debug import (AttemptOutcome, ErrorEvent, ErrorSignature, FixStat, GoldenState, GoldenStatus, Snapshot,
                           SnapshotPhase, SnapshotPruning, StfApplication, StfEmbedding, SuccessEvent)
@@ -22,8 +23,10 @@ from models.rewards import RewardPolicy, RewardRefusal
 from models.stf import Stf, StfStatus, StfVerification, Verdict
 
 __all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcome", "ClarificationRequestLog",
-           "ClarificationTicket", "Contributor", "ContributorKind", "Dispute", "Entry", "ErrorEvent", "ErrorSignature",
-           "Execution", "ExecutionStatus", "FixStat", "GoldenState", "GoldenStatus", "LlmCall", "LlmCallRepricing",
-           "ModelPrice", "OutboxCursor", "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "Reservation", "RewardPolicy",
+           "ClarificationTicket", "ContextChunk", "ContextRetrieval", "ContextServed", "Contributor",
+           "ContributorKind", "Dispute", "Entry", "ErrorEvent", "ErrorSignature", "Execution", "ExecutionStatus",
+           "FixStat", "GoldenState", "GoldenStatus", "LlmCall", "LlmCallRepricing", "ModelPrice", "OutboxCursor",
+           "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "Reservation", "RewardPolicy",
            "RewardRefusal", "Role", "Snapshot", "SnapshotPhase", "SnapshotPruning", "Stf", "StfApplication",
-           "StfEmbedding", "StfStatus", "StfVerification", "Verdict", "SuccessEvent", "TicketStatus", "Transfer", "Vote", "VoteChoice"]
+           "StfEmbedding", "StfStatus", "StfVerification", "SuccessEvent", "TicketStatus", "Transfer", "Verdict",
+           "Vote", "VoteChoice"]

@@ -33,7 +33,7 @@ from models.ledger import (
     TransferKind,
 )
 from services.errors import DomainError, NotFound
-from subscriptions.outbox import record_event
+from subscriptions.outbox import record_event, record_events
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,38 @@ WITH t AS (
     FROM t, a
 )
 SELECT t."id", t."created_at", a."id" AS "account_id", a."balance", a."reserved" FROM t, a
+"""
+# Several postings in one statement (no reservations, no reversals): the transfers, each account's
+# summed changes, and every entry with the running balance the caller computed on the locked rows.
+POST_MANY_SQL = """
+WITH t AS (
+    INSERT INTO "ledger_transfers" ("idempotency_key", "kind", "debit_account_id", "credit_account_id", "amount",
+        "memo", "policy_version", "factors", "created_by_id", "created_at")
+    SELECT v.k, v.kind, v.debit, v.credit, v.amount, v.memo, v.policy_version, v.factors::jsonb, v.created_by, now()
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::int[], $8::text[],
+                $9::bigint[]) AS v(k, kind, debit, credit, amount, memo, policy_version, factors, created_by)
+    RETURNING "id", "idempotency_key", "created_at"
+), a AS (
+    UPDATE "ledger_accounts" AS a SET
+        "balance" = a."balance" + v.delta,
+        "earned" = a."earned" + v.earned,
+        "spent" = a."spent" + v.spent,
+        "earned_today" = coalesce(v.earned_today, a."earned_today"),
+        "earned_day" = coalesce(v.earned_day, a."earned_day"),
+        "last_activity_at" = CASE WHEN v.active THEN now() ELSE a."last_activity_at" END
+    FROM unnest($10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::date[], $16::bool[])
+        AS v(id, delta, earned, spent, earned_today, earned_day, active)
+    WHERE a."id" = v.id
+    RETURNING a."id"
+), e AS (
+    INSERT INTO "ledger_entries" ("account_id", "transfer_id", "counterparty_id", "amount", "balance_after", "kind",
+        "created_at")
+    SELECT v.account, t."id", v.counterparty, v.amount, v.balance_after, v.kind, t."created_at"
+    FROM unnest($17::text[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::text[])
+        AS v(k, account, counterparty, amount, balance_after, kind)
+    JOIN t ON t."idempotency_key" = v.k
+)
+SELECT t."id", t."idempotency_key", t."created_at", (SELECT count(*) FROM a) AS "accounts" FROM t
 """
 
 
@@ -327,14 +359,78 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         "factors": posting.factors, "created_by_id": posting.created_by,
     })
     debit = accounts[posting.debit]
-    await record_event("ledger.transfer.posted.v1", {
-        "transferId": transfer.id, "kind": posting.kind, "amount": posting.amount,
-        "debitAccount": debit.name, "creditAccount": credit.name, "accounts": [debit.name, credit.name],
-        "balances": {debit.name: debit.balance, credit.name: credit.balance}, "memo": posting.memo,
+    await record_event("ledger.transfer.posted.v1",
+                       _posted_event(transfer.id, posting, debit.name, credit.name, debit.balance, credit.balance),
+                       conn)
+    return transfer
+
+
+def _posted_event(transfer_id: int, posting: Posting, debit: str, credit: str, debit_balance: int,
+                  credit_balance: int) -> dict[str, Any]:
+    return {
+        "transferId": transfer_id, "kind": posting.kind, "amount": posting.amount,
+        "debitAccount": debit, "creditAccount": credit, "accounts": [debit, credit],
+        "balances": {debit: debit_balance, credit: credit_balance}, "memo": posting.memo,
         "reverses": posting.reverses_id, "reservationId": posting.reservation_id,
         "policyVersion": posting.policy_version, "factors": posting.factors,
-    } | posting.extra_event, conn)
-    return transfer
+    } | posting.extra_event
+
+
+async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
+                    accounts: dict[int, LockedAccount]) -> list[Transfer]:
+    """`post` for several postings on locked `accounts`, in order (a later one may spend what an
+    earlier one credited), in one statement and one bulk insert of their events. Postings here
+    neither release reservations nor reverse transfers."""
+    if not postings:
+        return []
+    if any(p.reverses_id or p.reservation_id or p.release for p in postings):
+        raise ValueError("post_many takes no reversals or reservations: use post")
+    today = _utc_today()
+    totals: dict[int, list[Any]] = {}  # account -> [delta, earned, spent, earned_today, earned_day, active]
+    entries: list[list[Any]] = [[] for _ in range(6)]
+    balances: list[tuple[int, int]] = []
+    for posting in postings:
+        check_funds(posting, accounts)
+        columns = _side_arrays(posting, accounts)
+        for i, account_id in enumerate(columns[0]):
+            account = accounts[account_id]
+            total = totals.setdefault(account_id, [0, 0, 0, None, None, False])
+            total[0] += columns[1][i]
+            total[1] += columns[3][i]
+            total[2] += columns[4][i]
+            if columns[5][i] is not None:
+                total[3], total[4] = columns[5][i], columns[6][i]
+                account.earned_today, account.earned_day = columns[5][i], columns[6][i]
+            total[5] = total[5] or columns[7][i]
+            account.balance += columns[1][i]
+            for column, value in zip(entries, (posting.idempotency_key, account_id,
+                                               posting.credit if account_id == posting.debit else posting.debit,
+                                               columns[1][i], account.balance, posting.kind.value)):
+                column.append(value)
+        balances.append((accounts[posting.debit].balance, accounts[posting.credit].balance))
+    ids = list(totals)
+    rows = await conn.execute_query_dict(POST_MANY_SQL, [
+        [p.idempotency_key for p in postings], [p.kind.value for p in postings], [p.debit for p in postings],
+        [p.credit for p in postings], [p.amount for p in postings], [p.memo for p in postings],
+        [p.policy_version for p in postings],
+        [json.dumps(p.factors) if p.factors is not None else None for p in postings],
+        [p.created_by for p in postings],
+        ids, *([totals[i][n] for i in ids] for n in range(6)), *entries,
+    ])
+    found = {row["idempotency_key"]: row for row in rows}
+    transfers = []
+    for posting, (debit_balance, credit_balance) in zip(postings, balances):
+        row = found[posting.idempotency_key]
+        transfers.append(_transfer_of({
+            "id": row["id"], "created_at": row["created_at"], "idempotency_key": posting.idempotency_key,
+            "kind": posting.kind.value, "debit_account_id": posting.debit, "credit_account_id": posting.credit,
+            "amount": posting.amount, "memo": posting.memo, "reverses_id": None, "reservation_id": None,
+            "policy_version": posting.policy_version, "factors": posting.factors, "created_by_id": posting.created_by,
+        }))
+    await record_events("ledger.transfer.posted.v1", [
+        _posted_event(t.id, p, accounts[p.debit].name, accounts[p.credit].name, debit_balance, credit_balance)
+        for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)], conn)
+    return transfers
 
 
 Check = Callable[[dict[int, LockedAccount]], None]

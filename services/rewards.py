@@ -33,7 +33,7 @@ from services.economy_rules import (
 )
 from services.errors import DomainError
 from services.policy import current_policy
-from subscriptions.outbox import record_event
+from subscriptions.outbox import record_event, record_events
 
 log = logging.getLogger(__name__)
 
@@ -75,29 +75,98 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
     existing = await ledger.find_by_key(conn, idempotency_key)
     if existing is not None:
         return RewardOutcome(existing, replayed=True)
-    if quote.amount <= 0:
-        return RewardOutcome(None)
-    account = accounts[account_id]
+    return await pay_reward(conn, policy, accounts, mint, account_id, contributor_id, kind, quote,
+                            idempotency_key, memo)
+
+
+def _refusal(account: ledger.LockedAccount, amount: int, policy: RewardPolicy) -> tuple[str, str] | None:
+    """(reason, message) when the account may not earn `amount` now: frozen, or past the daily cap."""
     today = datetime.now(timezone.utc).date()
     earned_today = account.earned_today if account.earned_day == today else 0
     if account.frozen:
-        return RewardOutcome(None, await _refuse(conn, contributor_id, kind, quote, idempotency_key, "FROZEN",
-                                                 f"account {account.name} is frozen"))
-    if earned_today + quote.amount > policy.daily_earning_cap:
-        return RewardOutcome(None, await _refuse(
-            conn, contributor_id, kind, quote, idempotency_key, "DAILY_CAP",
-            f"{account.name} earned {earned_today} tokens today; {quote.amount} more would pass the daily cap "
-            f"of {policy.daily_earning_cap} (policy version {policy.version})"))
-    posting = ledger.Posting(kind=kind, debit=mint, credit=account_id, amount=quote.amount,
+        return "FROZEN", f"account {account.name} is frozen"
+    if earned_today + amount > policy.daily_earning_cap:
+        return "DAILY_CAP", (f"{account.name} earned {earned_today} tokens today; {amount} more would pass the daily "
+                             f"cap of {policy.daily_earning_cap} (policy version {policy.version})")
+    return None
+
+
+async def pay_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: dict[int, ledger.LockedAccount],
+                     source_id: int, account_id: int, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+                     idempotency_key: str, memo: str = "") -> RewardOutcome:
+    """On accounts the caller has locked: refuse (frozen, daily cap) or post `source` -> the contributor."""
+    if quote.amount <= 0:
+        return RewardOutcome(None)
+    refused = _refusal(accounts[account_id], quote.amount, policy)
+    if refused is not None:
+        return RewardOutcome(None, await _refuse(conn, contributor_id, kind, quote, idempotency_key, *refused))
+    posting = ledger.Posting(kind=kind, debit=source_id, credit=account_id, amount=quote.amount,
                              idempotency_key=idempotency_key, memo=memo, policy_version=quote.policy_version,
                              factors=quote.factors)
     transfer = await ledger.post(conn, posting, accounts)
+    await _after_reward(conn, policy, accounts[account_id], contributor_id, kind, quote, transfer)
+    return RewardOutcome(transfer)
+
+
+async def _after_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, account: ledger.LockedAccount,
+                        contributor_id: int, kind: TransferKind, quote: RewardQuote, transfer: Transfer) -> None:
     if kind in REPUTATION_GAIN:
         await adjust_reputation(conn, contributor_id, getattr(policy, REPUTATION_GAIN[kind]), policy)
-    await record_event("reward.token.issued.v1", {
-        "contributorId": contributor_id, "contributor": account.name, "kind": kind, "amount": quote.amount,
-        "policyVersion": quote.policy_version, "factors": quote.factors, "transferId": transfer.id}, conn)
-    return RewardOutcome(transfer)
+    await record_event("reward.token.issued.v1", _issued_event(account, contributor_id, kind, quote, transfer), conn)
+
+
+def _issued_event(account: ledger.LockedAccount, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+                  transfer: Transfer) -> dict:
+    return {"contributorId": contributor_id, "contributor": account.name, "kind": kind, "amount": quote.amount,
+            "policyVersion": quote.policy_version, "factors": quote.factors, "transferId": transfer.id}
+
+
+@dataclass
+class Award:
+    """One reward of a batch: `quote.amount` to the contributor's account under `idempotency_key`."""
+
+    contributor_id: int
+    account_id: int
+    quote: RewardQuote
+    idempotency_key: str
+    memo: str = ""
+
+
+async def pay_rewards(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: dict[int, ledger.LockedAccount],
+                      source_id: int, kind: TransferKind, awards: list[Award],
+                      lead: list[ledger.Posting] | None = None) -> tuple[list[Transfer], list[RewardOutcome]]:
+    """`pay_reward` for several contributors on locked accounts, posted in one statement after the
+    `lead` postings (the purchase that funds them); kinds without a reputation gain only (context rewards).
+    Returns the lead's transfers and one outcome per award."""
+    if kind in REPUTATION_GAIN:
+        raise ValueError(f"{kind} changes reputation: pay it with pay_reward")
+    if len({a.account_id for a in awards}) != len(awards):
+        raise ValueError("one award per account in a batch (the daily cap is checked per award)")
+    postings = list(lead or [])
+    outcomes: list[RewardOutcome] = []
+    paying: list[tuple[int, Award]] = []
+    for award in awards:
+        if award.quote.amount <= 0:
+            outcomes.append(RewardOutcome(None))
+            continue
+        refused = _refusal(accounts[award.account_id], award.quote.amount, policy)
+        if refused is not None:
+            outcomes.append(RewardOutcome(None, await _refuse(conn, award.contributor_id, kind, award.quote,
+                                                              award.idempotency_key, *refused)))
+            continue
+        paying.append((len(outcomes), award))
+        outcomes.append(RewardOutcome(None))
+        postings.append(ledger.Posting(kind=kind, debit=source_id, credit=award.account_id, amount=award.quote.amount,
+                                       idempotency_key=award.idempotency_key, memo=award.memo,
+                                       policy_version=award.quote.policy_version, factors=award.quote.factors))
+    transfers = await ledger.post_many(conn, postings, accounts)
+    lead_count = len(postings) - len(paying)
+    for (index, award), transfer in zip(paying, transfers[lead_count:]):
+        outcomes[index] = RewardOutcome(transfer)
+    await record_events("reward.token.issued.v1", [
+        _issued_event(accounts[award.account_id], award.contributor_id, kind, award.quote, outcomes[index].transfer)
+        for index, award in paying], conn)
+    return transfers[:lead_count], outcomes
 
 
 async def issue_stf_reward(conn: BaseDBAsyncClient, author_id: int, inputs: StfRewardInputs,
