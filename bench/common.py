@@ -4,6 +4,7 @@ and wrk as the load generator (it is not the bottleneck: it reports its own CPU 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -83,6 +85,25 @@ async def drop_database(url: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def funded_economy(db_url: str, funds: int) -> AsyncIterator[None]:
+    """Migrate `db_url` and open the ORM, with the reward policy's starter grant and daily earning
+    cap raised to `funds` by a new ADMIN, so every contributor registered inside can pay."""
+    from api.database import close_orm, init_orm, migrate
+    from models.auth import Role
+    from services import policy
+    from services.auth import create_principal_with_key
+
+    await migrate(db_url)
+    await init_orm(db_url, 4)
+    try:
+        admin, _ = await create_principal_with_key(f"bench-{uuid.uuid4().hex[:8]}", Role.ADMIN)
+        await policy.update_policy({"starter_grant": funds, "daily_earning_cap": funds}, "benchmark funds", admin)
+        yield
+    finally:
+        await close_orm()
 
 
 class AppServer:

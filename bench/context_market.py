@@ -39,7 +39,15 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bench.common import BENCH_SERVER, ModuleServer, drop_database, emit, machine, with_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    BENCH_SERVER,
+    ModuleServer,
+    drop_database,
+    emit,
+    funded_economy,
+    machine,
+    with_database,
+)
 from services.context_market import DISTANCE, unit  # noqa: E402
 from tests.context_corpus import corpus, filler  # noqa: E402
 
@@ -61,23 +69,14 @@ def _dsn(db_url: str) -> str:
 
 async def _prepare(db_url: str) -> dict:
     """Migrate; register 100 peers and a rich requester (the policy's grant and cap set high)."""
-    from api.database import close_orm, init_orm, migrate
-    from models.auth import Role
     from models.contributors import ContributorKind
-    from services import contributors, policy
-    from services.auth import create_principal_with_key
+    from services import contributors
 
-    await migrate(db_url)
-    await init_orm(db_url, 4)
-    try:
-        admin, _ = await create_principal_with_key(f"bench-{uuid.uuid4().hex[:8]}", Role.ADMIN)
-        await policy.update_policy({"starter_grant": FUNDS, "daily_earning_cap": FUNDS}, "benchmark funds", admin)
+    async with funded_economy(db_url, FUNDS):
         peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], False))[0].id
                  for i in range(PEERS)]
         requester, key = await contributors.register("requester", ContributorKind.AGENT, [], True)
         return {"peers": peers, "requester_key": key}
-    finally:
-        await close_orm()
 
 
 def _documents(count: int) -> list:

@@ -30,7 +30,16 @@ import uuid  # noqa: E402
 
 import asyncpg  # noqa: E402
 
-from bench.common import BENCH_SERVER, ModuleServer, drop_database, emit, machine, with_database, wrk  # noqa: E402
+from bench.common import (  # noqa: E402
+    BENCH_SERVER,
+    ModuleServer,
+    drop_database,
+    emit,
+    funded_economy,
+    machine,
+    with_database,
+    wrk,
+)
 
 PAIRS = 200
 POOL = 20  # the server's DB_POOL_MAX default; the raw run gets as many connections
@@ -65,27 +74,18 @@ OUTBOX_SQL = 'INSERT INTO "outbox_events" ("name", "payload", "created_at") VALU
 
 async def _prepare(db_url: str) -> dict:
     """Migrate, make every account rich (a huge starter grant), and register the contributors."""
-    from api.database import close_orm, init_orm, migrate
-    from models.auth import Role
     from models.contributors import ContributorKind
-    from services import contributors, policy
-    from services.auth import create_principal_with_key
+    from services import contributors
 
-    await migrate(db_url)
-    await init_orm(db_url, 4)
-    try:
-        admin, _ = await create_principal_with_key(f"bench-{uuid.uuid4().hex[:8]}", Role.ADMIN)
-        await policy.update_policy({"starter_grant": FUNDS, "daily_earning_cap": FUNDS}, "benchmark funds", admin)
+    async with funded_economy(db_url, FUNDS):
         members = {}
         for name in ["hot", *(f"s{i}" for i in range(PAIRS)), *(f"r{i}" for i in range(PAIRS))]:
             contributor, key = await contributors.register(f"bench-{name}", ContributorKind.AGENT, [], True)
             members[name] = {"handle": contributor.handle, "key": key, "principal": contributor.principal_id}
         return members
-    finally:
-        await close_orm()
 
 
-def _transfer_run(server: Server, members: dict, hot: bool, args: argparse.Namespace, prefix: str) -> dict:
+def _transfer_run(server: ModuleServer, members: dict, hot: bool, args: argparse.Namespace, prefix: str) -> dict:
     senders = [members["hot"]] if hot else [members[f"s{i}"] for i in range(PAIRS)]
     recipients = [members[f"r{i}"] for i in range(PAIRS)]
     lua = TRANSFER_LUA % {"senders": ", ".join(json.dumps(m["key"]) for m in senders),
