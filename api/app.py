@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -21,9 +22,11 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
-from services import stf_index
+from services import context_market, stf_index
 from services.auth import key_cache
 from services.context_market import open_market
+from services.embedding import configure as configure_embedder
+from services.search import collections
 from services.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
@@ -66,14 +69,16 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         if manage_db:
             await init_orm(url, settings.db_pool_max)
         await open_store(settings.qdrant_url, settings.data_dir)
-        await open_market(settings.context_collection, settings.context_candidates)
+        embedder = await asyncio.to_thread(configure_embedder, settings.embedder, settings.data_dir,
+                                           settings.embedder_model_dir)
+        await collections.open_collections(search_bases(settings), period_seconds=settings.reembed_seconds)
+        await open_market(settings.context_candidates)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
-        await stf_index.ensure_collection()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
-        log.info("ready", extra={"bus": runtime.bus.name})
+        log.info("ready", extra={"bus": runtime.bus.name, "embedder": embedder.name})
         try:
             yield
         finally:
@@ -91,7 +96,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         store = get_store()
         components = {"database": {"ok": await _database_ok()},
                       "bus": {"ok": await runtime.bus.ping(), "backend": runtime.bus.name},
-                      "vectors": {"ok": await store.ping(), "backend": store.where}}
+                      "vectors": {"ok": await store.ping(), "backend": store.where,
+                                  "collections": collections.status_json()}}
         ready = all(c["ok"] for c in components.values())
         return JSONResponse({"status": "ok" if ready else "unavailable", "components": components},
                             status_code=200 if ready else 503)
@@ -116,6 +122,11 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     app.state.runtime = runtime
     app.state.metrics = metrics
     return app
+
+
+def search_bases(settings: Settings) -> dict[str, str]:
+    """Each kind of vectors and the base name of its collections."""
+    return {context_market.KIND: settings.context_collection, stf_index.KIND: settings.stf_collection}
 
 
 async def _database_ok() -> bool:

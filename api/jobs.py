@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from api.settings import Settings
-from services import clarification, compute, expiry, retention, stf_index, stf_usage
+from services import clarification, compute, context_market, expiry, retention, stf_index, stf_usage
+from services.search import collections
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,17 @@ async def _refresh_usage(every: float) -> int:
     return 0
 
 
+async def _search_upkeep(batch: int) -> int:
+    """Re-read the active collections, advance a re-embedding (one replica at a time, batch by batch),
+    drop collections retired long enough ago."""
+    await collections.refresh()
+    done = 0
+    for kind, load in ((context_market.KIND, context_market.reembed_batch), (stf_index.KIND, stf_index.reembed_batch)):
+        done += await drain(lambda size, kind=kind, load=load: collections.reembed_step(kind, load, size), batch)
+    await collections.drop_retired()
+    return done
+
+
 def replica_jobs(settings: Settings) -> list[Job]:
     s = settings
     return [
@@ -62,6 +74,7 @@ def replica_jobs(settings: Settings) -> list[Job]:
         Job("snapshot retention", s.snapshot_sweep_seconds, lambda: retention.sweep_snapshots(s.snapshot_retention_days),
             first_after_one_period=True),
         Job("stf embedding", s.stf_embed_retry_seconds, stf_index.embed_pending, first_after_one_period=True),
+        Job("search upkeep", s.reembed_seconds, lambda: _search_upkeep(s.reembed_batch)),
     ]
 
 

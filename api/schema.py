@@ -27,13 +27,14 @@ from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
 from resolvers.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
+from resolvers.search import SearchQuery
 from resolvers.stf import StfMutation, StfQuery
 from resolvers.stf_usage import StfUsageMutation, StfUsageQuery
 from resolvers.stf_verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, SearchQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
                                     DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,

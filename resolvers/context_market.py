@@ -20,10 +20,12 @@ from resolvers.payload import UserError, attempt, input_pk
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
+from resolvers.search import SearchRanking
 from services import context_market as market
 from services import contributors as contributor_service
 from services.context_rules import kilobytes, saving_percent
 from services.errors import DomainError
+from services.vectors import Ranking
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -224,6 +226,8 @@ class ContextRetrieveInput:
     budget_bytes: int = strawberry.field(description="At most this many bytes of chunks: 1,024 (1 KiB) to 1,048,576 (1 MiB).")
     min_score: float = strawberry.field(default=0.0, description="Only chunks at least this similar (cosine, -1 to 1).")
     tags: list[str] = strawberry.field(default_factory=list, description="Only chunks carrying every one of these tags.")
+    ranking: SearchRanking = strawberry.field(default=Ranking.HYBRID, description=(
+        "HYBRID (default): meaning and exact words fused; DENSE or SPARSE alone."))
 
 
 @strawberry.type
@@ -337,12 +341,13 @@ class ContextMarketMutation:
                                       user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
-        "Find the chunks most similar to `query` and take them by score until `budgetBytes` is spent; in one "
+        "Find the chunks nearest to `query` (in meaning and in exact words, fused: see `ranking`) and take them in "
+        "ranking order until `budgetBytes` is spent; in one "
         "transaction pay tokensPerKb per KB (1,024 bytes, rounded up per chunk) to each serving peer, through "
         "system:market. Your own chunks are free. Cannot pay: a userError, no chunk and no transfer."))
     async def context_retrieve(self, info: Info, input: ContextRetrieveInput) -> ContextRetrievePayload:
         found, errors = await attempt(market.retrieve(info.context.principal, input.query, input.budget_bytes,
-                                                      input.min_score, list(input.tags)))
+                                                      input.min_score, list(input.tags), ranking=input.ranking))
         if found is None:
             return ContextRetrievePayload(retrieval=None, user_errors=errors)
         return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served), user_errors=[])

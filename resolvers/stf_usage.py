@@ -14,9 +14,11 @@ from strawberry.types import Info
 from resolvers.payload import UserError
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.scalars import BigInt
+from resolvers.search import SearchRanking
 from resolvers.stf import Stf
 from services import stf_index, stf_usage
 from services.errors import DomainError
+from services.vectors import Ranking
 
 
 @strawberry.type(description=(
@@ -56,7 +58,8 @@ def _usage(row: stf_usage.StfUsage | None, refreshed_at: datetime) -> StfUsage:
 @strawberry.type
 class SimilarStf:
     stf: Stf
-    similarity: float = strawberry.field(description="Cosine similarity of the embeddings, in [-1, 1].")
+    similarity: float = strawberry.field(description=(
+        "Cosine similarity of the dense embeddings, in [-1, 1] (the order comes from `ranking`)."))
 
 
 @strawberry.type
@@ -70,11 +73,12 @@ class StfUsageRefreshPayload:
 @strawberry.type
 class StfUsageQuery:
     @strawberry.field(description=(
-        "Latest, not deprecated STFs nearest in meaning to `text` (name, description, tags and the error "
-        "signatures they fixed), nearest first; public."))
-    async def stfs_similar(self, text: str, first: int = 10) -> list[SimilarStf]:
+        "Latest, not deprecated STFs nearest to `text` (name, description, tags and the error signatures they "
+        "fixed), in meaning and in exact words fused (see `ranking`), best first; public."))
+    async def stfs_similar(self, text: str, first: int = 10,
+                           ranking: SearchRanking = Ranking.HYBRID) -> list[SimilarStf]:
         try:
-            found = await stf_index.similar(text, first)
+            found = await stf_index.similar(text, first, ranking=ranking)
         except DomainError as exc:
             raise GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code}) from None
         return [SimilarStf(stf=Stf.of(row), similarity=score) for row, score in found]

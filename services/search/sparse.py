@@ -1,0 +1,69 @@
+"""Sparse lexical vectors: the words, identifiers, error codes and file names of a text.
+
+Dense models are weak exactly where words are strong: `ERR_SSL_PROTOCOL_ERROR`, `user_42`,
+`orders.py`, `0x7f3a`. A text's sparse vector holds, for each distinct term, a BM25 term weight
+(term frequency saturated with k1 = 1.2, length-normalised against a typical chunk). Terms are the
+lower-cased words (stop words dropped, lightly stemmed) and, for compounds joined by `_ . - / :`,
+the whole compound too, so an exact identifier is one rare term. The query's vector has weight 1
+per term; the collection applies IDF (Qdrant's `Modifier.IDF`, or the same formula in local mode),
+so a query scores a text by BM25.
+
+Indices are the CRC-32 of the term (u32, the same in every process).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+
+from services.embedding import STOPWORDS, _stem
+
+NAME = "bm25-terms-v1"
+COMPOUND = re.compile(r"[a-z0-9]+(?:[_.\-/:][a-z0-9]+)+")
+WORD = re.compile(r"[a-z0-9]+")
+CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+K1 = 1.2
+B = 0.75
+TYPICAL_TERMS = 60  # a 300-400 byte chunk
+
+
+@dataclass(frozen=True)
+class Sparse:
+    indices: list[int]
+    values: list[float]
+
+    def __bool__(self) -> bool:
+        return bool(self.indices)
+
+
+def terms(text: str) -> list[str]:
+    """Every term occurrence of `text`: words (camelCase split), and whole compounds."""
+    split = CAMEL.sub(" ", text).lower()
+    found = [_stem(w) for w in WORD.findall(split) if w not in STOPWORDS]
+    found += COMPOUND.findall(text.lower())
+    return found
+
+
+def _index(term: str) -> int:
+    return zlib.crc32(term.encode())
+
+
+def document(text: str) -> Sparse:
+    """BM25 term weights of a stored text, indices sorted."""
+    counts = Counter(terms(text))
+    length = sum(counts.values())
+    norm = K1 * (1 - B + B * length / TYPICAL_TERMS)
+    weights: dict[int, float] = {}
+    for term, tf in counts.items():
+        key = _index(term)
+        weights[key] = weights.get(key, 0.0) + tf * (K1 + 1) / (tf + norm)
+    keys = sorted(weights)
+    return Sparse(keys, [weights[k] for k in keys])
+
+
+def query(text: str) -> Sparse:
+    """Weight 1 per distinct term of a query, indices sorted (the collection multiplies in IDF)."""
+    keys = sorted({_index(term) for term in terms(text)})
+    return Sparse(keys, [1.0] * len(keys))
