@@ -109,33 +109,44 @@ async def open_collections(bases: dict[str, str], *, period_seconds: float) -> N
             active = next((c for c in rows if c.kind == kind and c.state == "ACTIVE"), None)
             building = next((c for c in rows if c.kind == kind and c.state == "BUILDING"), None)
             wanted = collection_name(kind, embedder.name)
+            if active is None and building is None:  # a new base: built from the rows PostgreSQL has
+                await _start_build(conn, kind, wanted, embedder)
+                continue
             if active is None:
-                await store.ensure_collection(wanted, embedder.dimensions)
-                await conn.execute_query(
-                    'INSERT INTO "search_collections" ("kind", "name", "embedder", "hybrid", "state", "activated_at") '
-                    "VALUES ($1, $2, $3, true, 'ACTIVE', now()) ON CONFLICT (\"name\") DO UPDATE SET "
-                    "\"state\" = 'ACTIVE', \"activated_at\" = now(), \"retired_at\" = NULL", [kind, wanted, embedder.name])
+                await store.ensure_collection(building.name, embedder_dimensions(building.embedder))
                 continue
             await store.ensure_collection(active.name, embedder_dimensions(active.embedder), hybrid=active.hybrid)
-            if active.embedder == embedder.name or active.activated_at > _catalog.started_at:
+            if active.activated_at > _catalog.started_at:  # chosen by a replica started after this one
+                continue
+            if active.embedder == embedder.name:
+                if building is not None and building.requested_at < _catalog.started_at:
+                    await _retire(conn, building.name)  # an older wish this replica's setting overrides
                 continue
             if building is not None and (building.embedder == embedder.name
                                          or building.requested_at > _catalog.started_at):
                 await store.ensure_collection(building.name, embedder_dimensions(building.embedder))
                 continue
             if building is not None:  # an older replica's wish: this one's setting is newer
-                await conn.execute_query(
-                    'UPDATE "search_collections" SET "state" = \'RETIRED\', "retired_at" = now() WHERE "name" = $1',
-                    [building.name])
-            await store.drop(wanted)  # a rebuild towards this embedder starts from nothing
-            await store.ensure_collection(wanted, embedder.dimensions)
-            await conn.execute_query(
-                'INSERT INTO "search_collections" ("kind", "name", "embedder", "hybrid", "state") '
-                "VALUES ($1, $2, $3, true, 'BUILDING') ON CONFLICT (\"name\") DO UPDATE SET \"state\" = 'BUILDING', "
-                '"cursor" = 0, "done" = 0, "total" = 0, "requested_at" = now(), "activated_at" = NULL, '
-                '"retired_at" = NULL, "updated_at" = now()', [kind, wanted, embedder.name])
+                await _retire(conn, building.name)
+            await _start_build(conn, kind, wanted, embedder)
             log.info("re-embedding started", extra={"kind": kind, "from": active.name, "to": wanted})
     await refresh()
+
+
+async def _retire(conn: Any, name: str) -> None:
+    await conn.execute_query(
+        'UPDATE "search_collections" SET "state" = \'RETIRED\', "retired_at" = now() WHERE "name" = $1', [name])
+
+
+async def _start_build(conn: Any, kind: str, name: str, embedder: Embedder) -> None:
+    """A BUILDING collection for `embedder`, empty, with its cursor at the start."""
+    await get_store().drop(name)
+    await get_store().ensure_collection(name, embedder.dimensions)
+    await conn.execute_query(
+        'INSERT INTO "search_collections" ("kind", "name", "embedder", "hybrid", "state") '
+        "VALUES ($1, $2, $3, true, 'BUILDING') ON CONFLICT (\"name\") DO UPDATE SET \"state\" = 'BUILDING', "
+        '"cursor" = 0, "done" = 0, "total" = 0, "requested_at" = now(), "activated_at" = NULL, '
+        '"retired_at" = NULL, "updated_at" = now()', [kind, name, embedder.name])
 
 
 def embedder_dimensions(name: str) -> int:
@@ -144,10 +155,11 @@ def embedder_dimensions(name: str) -> int:
 
 
 def searchable(kind: str) -> tuple[Collection, Embedder]:
-    """The collection searches read, and the embedder that wrote it (to embed the query alike)."""
-    active = (_catalog.active or {}).get(kind)
+    """The collection searches read, and the embedder that wrote it (to embed the query alike): the
+    active one, or the first one of a new base while it is being built."""
+    active = (_catalog.active or {}).get(kind) or (_catalog.building or {}).get(kind)
     if active is None:
-        raise RuntimeError(f"no active vector collection for {kind}: the app's start-up opens them")
+        raise RuntimeError(f"no vector collection for {kind}: the app's start-up opens them")
     embedder = embedder_named(active.embedder)
     if embedder is None:  # this code lost the old embedder: search what is rebuilt so far
         building = (_catalog.building or {}).get(kind)

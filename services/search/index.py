@@ -51,7 +51,8 @@ async def search(kind: str, text: str, limit: int, *, ranking: Ranking = Ranking
         collection, embedder = collections.searchable(kind)
         [vector] = await embed_async([text], embedder=embedder)
         try:
-            return await get_store().search(collection.name, dense=vector, sparse=sparse.query(text), limit=limit,
+            lexical = sparse.query(text) if ranking is Ranking.SPARSE else sparse.identifiers(text)
+            return await get_store().search(collection.name, dense=vector, sparse=lexical, limit=limit,
                                             ranking=ranking, hybrid=collection.hybrid, query_filter=query_filter)
         except Exception:
             if attempt == 2:

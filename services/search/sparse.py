@@ -8,6 +8,10 @@ the whole compound too, so an exact identifier is one rare term. The query's vec
 per term; the collection applies IDF (Qdrant's `Modifier.IDF`, or the same formula in local mode),
 so a query scores a text by BM25.
 
+Hybrid ranking asks only for the query's identifiers (`identifiers`): compounds, words with a digit,
+camelCase and PascalCase names (`max_connections`, `502`, `PgBouncer`); plain words are left to the
+dense model, which understands them better (see services/vectors.py for the measurements).
+
 Indices are the CRC-32 of the term (u32, the same in every process).
 """
 
@@ -24,6 +28,9 @@ NAME = "bm25-terms-v1"
 COMPOUND = re.compile(r"[a-z0-9]+(?:[_.\-/:][a-z0-9]+)+")
 WORD = re.compile(r"[a-z0-9]+")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:[_.\-/:][A-Za-z0-9]+)+"  # joined by _ . - / :
+                        r"|[A-Za-z]*\d[A-Za-z0-9]*"  # with a digit
+                        r"|[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*")  # camelCase, PascalCase
 K1 = 1.2
 B = 0.75
 TYPICAL_TERMS = 60  # a 300-400 byte chunk
@@ -39,10 +46,11 @@ class Sparse:
 
 
 def terms(text: str) -> list[str]:
-    """Every term occurrence of `text`: words (camelCase split), and whole compounds."""
+    """Every term occurrence of `text`: words (camelCase split), whole compounds and identifiers."""
     split = CAMEL.sub(" ", text).lower()
     found = [_stem(w) for w in WORD.findall(split) if w not in STOPWORDS]
     found += COMPOUND.findall(text.lower())
+    found += [i.lower() for i in IDENTIFIER.findall(text) if not i.isdigit() and not COMPOUND.fullmatch(i.lower())]
     return found
 
 
@@ -65,5 +73,15 @@ def document(text: str) -> Sparse:
 
 def query(text: str) -> Sparse:
     """Weight 1 per distinct term of a query, indices sorted (the collection multiplies in IDF)."""
-    keys = sorted({_index(term) for term in terms(text)})
-    return Sparse(keys, [1.0] * len(keys))
+    return _weights({_index(term) for term in terms(text)})
+
+
+def identifiers(text: str) -> Sparse:
+    """The query's identifiers only (what hybrid ranking matches exactly); empty when it has none."""
+    found = {i.lower() for i in IDENTIFIER.findall(text)}
+    return _weights({_index(_stem(i) if i.isdigit() else i) for i in found})
+
+
+def _weights(keys: set[int]) -> Sparse:
+    ordered = sorted(keys)
+    return Sparse(ordered, [1.0] * len(ordered))
