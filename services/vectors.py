@@ -3,9 +3,10 @@
 A collection holds two named vectors per point: `dense` (the embedder's unit vector, DOT distance,
 equal to cosine) and `sparse` (BM25 term weights, `services/search/sparse.py`, with Qdrant's IDF
 modifier). `search` ranks by either alone, or (HYBRID) by the cosine plus a bonus for exact
-identifiers: cosine + IDENTIFIER_BONUS x (the point's BM25 on the query's identifiers / the best
-such BM25 among the candidates). Collections made before hybrid search (one unnamed dense vector)
-are searched by the dense vector.
+identifiers: cosine + IDENTIFIER_BONUS x (the share of the query's identifiers the point holds).
+The candidates are the dense ranking's and the sparse ranking's (on the identifiers) together, so a
+point the dense ranking missed entirely still competes. Collections made before hybrid search (one
+unnamed dense vector) are searched by the dense vector.
 
 Why not reciprocal rank fusion: on the tune split of the paraphrase set (requests that share few
 words with their chunk), RRF of the dense and full BM25 rankings put the right chunk first for 43%
@@ -62,11 +63,15 @@ class Hit:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def fuse(dense: dict[int, float], lexical: dict[int, float]) -> list[tuple[int, float]]:
-    """HYBRID: cosine + IDENTIFIER_BONUS x BM25 / the best BM25, best first (ties by id)."""
-    best = max(lexical.values(), default=0.0)
-    fused = {pid: cos + (IDENTIFIER_BONUS * lexical.get(pid, 0.0) / best if best > 0 else 0.0)
-             for pid, cos in dense.items()}
+def coverage(identifiers: Sparse, terms: Any) -> float:
+    """The share of the query's identifier terms among a point's sparse terms."""
+    held = set(np.asarray(terms).tolist()) if terms is not None else set()
+    return sum(1 for t in identifiers.indices if t in held) / len(identifiers.indices)
+
+
+def fuse(cosines: dict[int, float], coverages: dict[int, float]) -> list[tuple[int, float]]:
+    """HYBRID: cosine + IDENTIFIER_BONUS x identifier coverage, best first (ties by id)."""
+    fused = {pid: cos + IDENTIFIER_BONUS * coverages.get(pid, 0.0) for pid, cos in cosines.items()}
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -145,13 +150,15 @@ class VectorStore:
                              ranking: Ranking, hybrid: bool, query_filter: models.Filter | None) -> list[Hit]:
         query = np.asarray(dense, dtype=np.float32)
         requests = []
+        fused = ranking is Ranking.HYBRID
         if ranking is not Ranking.SPARSE:
             requests.append(models.QueryRequest(query=query.tolist(), using=DENSE if hybrid else None, limit=limit,
-                                                filter=query_filter, with_payload=True))
+                                                filter=query_filter, with_payload=True,
+                                                with_vector=[SPARSE] if fused else False))
         if ranking is not Ranking.DENSE and sparse:
             requests.append(models.QueryRequest(
                 query=models.SparseVector(indices=sparse.indices, values=sparse.values), using=SPARSE, limit=limit,
-                filter=query_filter, with_payload=True, with_vector=[DENSE]))
+                filter=query_filter, with_payload=True, with_vector=[DENSE, SPARSE]))
         responses = await self.client.query_batch_points(collection, requests)
         lists = [[(int(p.id), float(p.score)) for p in r.points] for r in responses]
         payloads = {int(p.id): p.payload or {} for r in responses for p in r.points}
@@ -163,8 +170,11 @@ class VectorStore:
                 stored = (p.vector or {}).get(DENSE) if isinstance(p.vector, dict) else None
                 if int(p.id) not in similarity and stored is not None:
                     similarity[int(p.id)] = float(np.dot(query, np.asarray(stored, dtype=np.float32)))
-        if ranking is Ranking.HYBRID:
-            ordered = fuse({pid: similarity.get(pid, 0.0) for pid in payloads}, dict(lists[1]))
+        if fused:
+            held = {int(p.id): (p.vector or {}).get(SPARSE) for r in responses for p in r.points
+                    if isinstance(p.vector, dict)}
+            ordered = fuse({pid: similarity.get(pid, 0.0) for pid in payloads},
+                           {pid: coverage(sparse, getattr(terms, "indices", None)) for pid, terms in held.items()})
         else:
             ordered = lists[0]
         return [Hit(pid, score, similarity.get(pid, 0.0), payloads.get(pid, {})) for pid, score in ordered[:limit]]
@@ -191,8 +201,11 @@ class VectorStore:
                               scores[:size], -np.inf)
             lists.append(_top(scores, limit, local.ids_inv))
         if ranking is Ranking.HYBRID:
-            candidates = {pid for ranked in lists for pid, _ in ranked}
-            ordered = fuse({pid: float(cosine[local.ids[pid]]) for pid in candidates}, dict(lists[1]))
+            slots = {pid: local.ids[pid] for ranked in lists for pid, _ in ranked}
+            vectors = local.sparse_vectors[SPARSE]
+            held = {pid: getattr(vectors[slot], "indices", None) for pid, slot in slots.items()}
+            ordered = fuse({pid: float(cosine[slot]) for pid, slot in slots.items()},
+                           {pid: coverage(sparse, terms) for pid, terms in held.items()})
         else:
             ordered = lists[0]
         hits = []

@@ -95,11 +95,11 @@ async def test_fix_suggestions_without_history_rank_by_meaning_and_identifiers(c
         "when formatting an amount for display."))
     await register_stf(client, key, name=f"Paginate with keyset {word}", tags=["sql"], description=(
         "Page through large tables by remembering the last sort key seen instead of using OFFSET."))
-    found = (await client.execute(SUGGEST, {"t": f"AssertionError{word}: invoice total 0.30000000000000004 "
-                                                 "differs from expected 0.3", "first": 3},
+    found = (await client.execute(SUGGEST, {"t": f"AssertionError{word}: cart sum 0.30000000000000004 is not 0.3, "
+                                                 "the float rounding broke the price check", "first": 3},
                                   key=agent_key))["fixSuggestions"]
     assert not found["known"] and found["suggestions"][0]["source"] == "SEMANTIC"
-    assert found["suggestions"][0]["stf"]["id"] == money["id"]
+    assert found["suggestions"][0]["stf"]["id"] == money["id"], found["suggestions"]
 
     gateway = await register_stf(client, key, name=f"Retry gateway E4471 {word}", tags=["payments"],
                                  description=payment_error("E4471", REASONS[CODES.index("E4471")]))
