@@ -12,7 +12,6 @@ import asyncio
 import json
 import random
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import asyncpg

@@ -42,11 +42,11 @@ class Principal(Node):
         return Contributor.of(row) if row else None
 
 
-async def _load_principal(pk: str, info: Info) -> Principal | None:
+async def _load_principal(pk: int, info: Info) -> Principal | None:
     viewer = info.context.principal
-    if viewer is None or not pk.isdigit() or (viewer.role != m.Role.ADMIN and str(viewer.id) != pk):
+    if viewer is None or (viewer.role != m.Role.ADMIN and viewer.id != pk):
         return None
-    row = await auth_service.get_principal(int(pk))
+    row = await auth_service.get_principal(pk)
     return Principal.of(row) if row else None
 
 

@@ -66,8 +66,8 @@ class Contributor(Node):
         return (await loaders.account_of_contributor(info, self.row.id)).frozen
 
 
-async def _load_contributor(pk: str, info: Info) -> Contributor | None:
-    row = await m.Contributor.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load_contributor(pk: int, info: Info) -> Contributor | None:
+    row = await m.Contributor.get_or_none(id=pk)
     return Contributor.of(row) if row else None
 
 

@@ -68,8 +68,8 @@ class ModelPrice(Node):
         return await load_one(info, m.ModelPrice, self.superseded_by_pk, ModelPrice.of)
 
 
-async def _load_price(pk: str, info: Info) -> ModelPrice | None:
-    row = await m.ModelPrice.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load_price(pk: int, info: Info) -> ModelPrice | None:
+    row = await m.ModelPrice.get_or_none(id=pk)
     return ModelPrice.of(row) if row else None
 
 

@@ -265,9 +265,9 @@ async def test_only_the_latest_version_can_be_verified(client, admin_key):
 
 
 async def _pk(global_id: str) -> int:
-    from resolvers.relay import from_global_id
+    from resolvers.relay import parse_global_id
 
-    return int(from_global_id(global_id)[1])
+    return int(parse_global_id(global_id)[1])
 
 
 async def _rate() -> int:

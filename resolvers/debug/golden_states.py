@@ -52,10 +52,10 @@ class GoldenState(Node):
         return await load_one(info, am.Principal, self.reviewer_pk, Principal.of)
 
 
-async def _load_golden(pk: str, info: Info) -> GoldenState | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_golden(pk: int, info: Info) -> GoldenState | None:
+    if info.context.principal is None:
         return None
-    row = await golden_service.get(int(pk))
+    row = await golden_service.get(pk)
     return GoldenState.of(row) if row else None
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -31,7 +30,6 @@ from services.economy import adoption
 from services.debug import records as debug_events
 from services.debug import fixes
 from services.debug import replay as replay_service
-from services.errors import DomainError
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -152,10 +150,10 @@ async def _load_error(pk: int) -> ErrorEvent | None:
 
 
 def _authenticated(load):
-    async def loader(pk: str, info: Info):
-        if info.context.principal is None or not pk.isdigit():
+    async def loader(pk: int, info: Info):
+        if info.context.principal is None:
             return None
-        return await load(int(pk))
+        return await load(pk)
     return loader
 
 
@@ -323,9 +321,6 @@ class DebugStats:
         "Error signatures with at least one decided STF attempt / error signatures."))
 
 
-def _invalid(exc: DomainError) -> GraphQLError:
-    return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code})
-
 
 def _entry(entry: replay_service.Entry, correlation_id: uuid.UUID) -> ReplayEntry:
     kind = replay_service.EntryKind
@@ -352,10 +347,7 @@ class DebugQuery:
     async def fix_suggestions(self, error_text: str | None = None, error_type: str | None = None,
                               error_event_id: strawberry.ID | None = None, first: int = 10) -> FixSuggestions:
         event_pk = global_pk(error_event_id, "ErrorEvent", "errorEventId") if error_event_id else None
-        try:
-            found = await fixes.suggest(error_text, error_type, event_pk, first)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+        found = await fixes.suggest(error_text, error_type, event_pk, first)
         sig = found.signature
         return FixSuggestions(
             signature=ErrorSignature(digest=sig.digest, error_type=sig.error_type, pattern=sig.pattern),

@@ -11,9 +11,9 @@ from models.economy import compute as m
 from resolvers import loaders
 from resolvers.economy.ledger import Account, Transfer, account_now
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Node, to_global_id
+from resolvers.relay import Node, global_pk, to_global_id
 from resolvers.scalars import BigInt
 from services.economy import compute as compute_service
 from services.economy import ledger as ledger_service
@@ -42,8 +42,8 @@ class Reservation(Node):
         return (await loaders.account(info, self.account_pk)).name
 
 
-async def _load_reservation(pk: str, info: Info) -> Reservation | None:
-    row = await compute_service.reservation_by_id(int(pk)) if pk.isdigit() else None
+async def _load_reservation(pk: int, info: Info) -> Reservation | None:
+    row = await compute_service.reservation_by_id(pk)
     if row is None or not await ledger_service.may_see(info.context.principal, [row.account_id]):
         return None
     return Reservation.of(row)
@@ -103,7 +103,7 @@ class ComputeMutation:
                          description="Post what the compute actually used (at most the reservation) and release the rest.")
     async def compute_settle(self, info: Info, input: ComputeSettleInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
-            pk = input_pk(input.reservation, "Reservation", "reservation")
+            pk = global_pk(input.reservation, "Reservation", "reservation")
             return await compute_service.settle(info.context.principal, pk, input.actual)
 
         result, errors = await attempt(run())
@@ -112,7 +112,7 @@ class ComputeMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Release a reservation without posting.")
     async def compute_void(self, info: Info, input: ComputeVoidInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
-            return await compute_service.void(info.context.principal, input_pk(input.reservation, "Reservation", "reservation"))
+            return await compute_service.void(info.context.principal, global_pk(input.reservation, "Reservation", "reservation"))
 
         result, errors = await attempt(run())
         return _reservation_payload(result, errors)

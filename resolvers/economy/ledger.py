@@ -15,7 +15,7 @@ from models.economy import ledger as m
 from resolvers import loaders
 from resolvers.events import Event, parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
@@ -129,9 +129,9 @@ async def account_now(account_id: int) -> Account:
     return Account.of(rows[account_id])
 
 
-async def _load_account(pk: str, info: Info) -> Account | None:
-    rows = await ledger_service.accounts_by_ids([int(pk)]) if pk.isdigit() else {}
-    row = rows.get(int(pk)) if rows else None
+async def _load_account(pk: int, info: Info) -> Account | None:
+    rows = await ledger_service.accounts_by_ids([pk])
+    row = rows.get(pk) if rows else None
     return Account.of(row) if row else None
 
 
@@ -144,8 +144,8 @@ async def visible_transfer(info: Info, transfer_id: int | None) -> Transfer | No
     return Transfer.of(row)
 
 
-async def _load_transfer(pk: str, info: Info) -> Transfer | None:
-    row = await ledger_service.transfer_by_id(int(pk)) if pk.isdigit() else None
+async def _load_transfer(pk: int, info: Info) -> Transfer | None:
+    row = await ledger_service.transfer_by_id(pk)
     if row is None or not await ledger_service.may_see(info.context.principal,
                                                        [row.debit_account_id, row.credit_account_id]):
         return None

@@ -73,8 +73,8 @@ class RewardPolicy(Node):
                    created_at=row.created_at, **values)
 
 
-async def _load_policy(pk: str, info: Info) -> RewardPolicy | None:
-    row = await policy_service.get_policy(int(pk)) if pk.isdigit() else None
+async def _load_policy(pk: int, info: Info) -> RewardPolicy | None:
+    row = await policy_service.get_policy(pk)
     return RewardPolicy.of(row) if row else None
 
 
@@ -98,11 +98,11 @@ class RewardRefusal(Node):
                    policy_version=row.policy_version, created_at=row.created_at)
 
 
-async def _load_refusal(pk: str, info: Info) -> RewardRefusal | None:
+async def _load_refusal(pk: int, info: Info) -> RewardRefusal | None:
     principal = info.context.principal
-    if principal is None or principal.role is not Role.ADMIN or not pk.isdigit():
+    if principal is None or principal.role is not Role.ADMIN:
         return None
-    row = await reward_service.refusal_by_id(int(pk))
+    row = await reward_service.refusal_by_id(pk)
     return RewardRefusal.of(row) if row else None
 
 

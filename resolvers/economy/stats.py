@@ -7,12 +7,10 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
 
 from resolvers.economy.ledger import TransferKind
 from resolvers.scalars import BigInt
 from services.economy import stats as economy_service
-from services.errors import DomainError
 
 
 @strawberry.type
@@ -47,10 +45,7 @@ class EconomyQuery:
     @strawberry.field(description="Supply, demand and velocity of tokens between `from` and `to` (default now). Public.")
     async def economy_stats(self, from_: Annotated[datetime, strawberry.argument(name="from")],
                             to: datetime | None = None) -> EconomyStats:
-        try:
-            s = await economy_service.stats(from_, to)
-        except DomainError as exc:
-            raise GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code}) from None
+        s = await economy_service.stats(from_, to)
         return EconomyStats(from_=s.start, to=s.end, minted=s.minted, burned=s.burned,
                             circulating_supply=s.circulating_end, circulating_supply_at_from=s.circulating_start,
                             average_circulating_supply=s.average_circulating, earned_by_kind=_amounts(s.earned_by_kind),

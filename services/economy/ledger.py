@@ -385,7 +385,6 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
         return []
     if any(p.reverses_id or p.reservation_id or p.release for p in postings):
         raise ValueError("post_many takes no reversals or reservations: use post")
-    today = _utc_today()
     totals: dict[int, list[Any]] = {}  # account -> [delta, earned, spent, earned_today, earned_day, active]
     entries: list[list[Any]] = [[] for _ in range(6)]
     balances: list[tuple[int, int]] = []
