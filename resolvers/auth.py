@@ -89,8 +89,7 @@ class AuthQuery:
     async def principals(
         self, info: Info, first: int | None = None, after: str | None = None, role: Role | None = None
     ) -> Connection[Principal]:
-        query = m.Principal.all() if role is None else m.Principal.filter(role=role)
-        return await paginate(query, first=first, after=after, order=["id"], to_node=Principal.of,
+        return await paginate(auth_service.principals_query(role), first=first, after=after, order=["id"], to_node=Principal.of,
                               max_page_size=info.context.max_page_size)
 
 

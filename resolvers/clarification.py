@@ -200,7 +200,7 @@ class ClarificationTicket(Node):
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
-        return [Assumption.of(a) for a in await m.Assumption.filter(ticket_id=self.row.id).order_by("id")]
+        return [Assumption.of(a) for a in await service.assumptions_of_ticket(self.row.id)]
 
     @strawberry.field(description="Pass as `after` to `clarificationUpdates` to receive this ticket's whole history.")
     async def updates_cursor(self) -> str:
@@ -325,11 +325,8 @@ class ClarificationQuery:
         self, info: Info, first: int | None = None, after: str | None = None,
         correlation_id: str | None = None, status: ClarificationStatus | None = None,
     ) -> Connection[ClarificationTicket]:
-        query = m.ClarificationTicket.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.TicketStatus(status.value))
+        query = service.tickets_query(correlation_id=correlation_id,
+                                      status=m.TicketStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ClarificationTicket.of,
                               max_page_size=info.context.max_page_size)
 
@@ -338,11 +335,8 @@ class ClarificationQuery:
         self, info: Info, correlation_id: str | None = None, status: AssumptionStatus | None = None,
         first: int | None = None, after: str | None = None,
     ) -> Connection[Assumption]:
-        query = m.Assumption.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.AssumptionStatus(status.value))
+        query = service.assumptions_query(correlation_id=correlation_id,
+                                          status=m.AssumptionStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=Assumption.of,
                               max_page_size=info.context.max_page_size)
 

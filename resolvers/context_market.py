@@ -270,12 +270,7 @@ class ContextMarketQuery:
         self, info: Info, peer: str | None = None, tags: list[str] | None = None, include_withdrawn: bool = False,
         first: int | None = None, after: str | None = None,
     ) -> Connection[ContextChunk]:
-        peer_id = None
-        if peer is not None:
-            row = await contributor_service.by_handle(peer)
-            if row is None:
-                raise GraphQLError(f"peer: no contributor {peer!r}", extensions={"code": "NOT_FOUND"})
-            peer_id = row.id
+        peer_id = (await contributor_service.require(peer, "peer")).id if peer is not None else None
         query = market.chunks_query(peer_id, tags or [], include_withdrawn)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ContextChunk.of,
                               max_page_size=info.context.max_page_size)

@@ -67,7 +67,7 @@ class Contributor(Node):
 
 
 async def _load_contributor(pk: int, info: Info) -> Contributor | None:
-    row = await m.Contributor.get_or_none(id=pk)
+    row = await contributor_service.by_id(pk)
     return Contributor.of(row) if row else None
 
 
@@ -101,11 +101,7 @@ class ContributorQuery:
         self, info: Info, first: int | None = None, after: str | None = None,
         kind: ContributorKind | None = None, expertise: str | None = None,
     ) -> Connection[Contributor]:
-        query = m.Contributor.all()
-        if kind is not None:
-            query = query.filter(kind=kind)
-        if expertise is not None:
-            query = query.filter(expertise__contains=[expertise])
+        query = contributor_service.contributors_query(kind=kind, expertise=expertise)
         return await paginate(query, first=first, after=after, order=["id"], to_node=Contributor.of,
                               max_page_size=info.context.max_page_size)
 

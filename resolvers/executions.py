@@ -127,7 +127,7 @@ class LlmCall(Node):
 
     @strawberry.field(description="Every change of this call's cost, oldest first.")
     async def repricings(self) -> list[LlmCallRepricing]:
-        return [LlmCallRepricing.of(r) for r in await m.LlmCallRepricing.filter(call_id=self.pk).order_by("id")]
+        return [LlmCallRepricing.of(r) for r in await call_service.repricings_of_call(self.pk)]
 
 
 @strawberry.type(description="One run of an agent on a task.")
@@ -158,7 +158,7 @@ class Execution(Node):
 
     @strawberry.field(description="Its LLM calls in the order they started.")
     async def llm_calls(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCall]:
-        return await paginate(m.LlmCall.filter(execution_id=self.pk), first=first, after=after,
+        return await paginate(call_service.calls_query(self.pk), first=first, after=after,
                               order=["started_at", "id"], to_node=lambda r: LlmCall.of(r, self.correlation_id),
                               max_page_size=info.context.max_page_size)
 
@@ -166,14 +166,14 @@ class Execution(Node):
 async def _load_execution(pk: int, info: Info) -> Execution | None:
     if info.context.principal is None:
         return None
-    row = await m.Execution.get_or_none(id=pk)
+    row = await execution_service.by_id(pk)
     return Execution.of(row) if row else None
 
 
 async def _load_call(pk: int, info: Info) -> LlmCall | None:
     if info.context.principal is None:
         return None
-    row = await m.LlmCall.get_or_none(id=pk).select_related("execution")
+    row = await call_service.get_call_with_execution(pk)
     return LlmCall.of(row, row.execution.correlation_id) if row else None
 
 
@@ -303,8 +303,7 @@ class LlmCallsRepricePayload:
 
     @strawberry.field(description="The repricings of this run.")
     async def repricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCallRepricing]:
-        query = m.LlmCallRepricing.filter(run_id=self.run_id) if self.run_id else m.LlmCallRepricing.filter(id=-1)
-        return await paginate(query, first=first, after=after, order=["id"], to_node=LlmCallRepricing.of,
+        return await paginate(call_service.repricings_query(self.run_id), first=first, after=after, order=["id"], to_node=LlmCallRepricing.of,
                               max_page_size=info.context.max_page_size)
 
 

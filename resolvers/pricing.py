@@ -69,7 +69,7 @@ class ModelPrice(Node):
 
 
 async def _load_price(pk: int, info: Info) -> ModelPrice | None:
-    row = await m.ModelPrice.get_or_none(id=pk)
+    row = await pricing_service.price_by_id(pk)
     return ModelPrice.of(row) if row else None
 
 
@@ -132,11 +132,7 @@ class PricingQuery:
     async def model_prices(self, info: Info, provider: str | None = None, model: str | None = None,
                            include_superseded: bool = False, first: int | None = None,
                            after: str | None = None) -> Connection[ModelPrice]:
-        query = m.ModelPrice.all() if include_superseded else m.ModelPrice.filter(superseded_by_id__isnull=True)
-        if provider is not None:
-            query = query.filter(provider=provider.strip().lower())
-        if model is not None:
-            query = query.filter(model=model.strip())
+        query = pricing_service.prices_query(provider=provider, model=model, include_superseded=include_superseded)
         return await paginate(query, first=first, after=after, order=["provider", "model", "-effective_from", "-id"],
                               to_node=ModelPrice.of, max_page_size=info.context.max_page_size)
 

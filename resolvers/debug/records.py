@@ -145,7 +145,7 @@ class StfApplication(Node):
 
 
 async def _load_error(pk: int) -> ErrorEvent | None:
-    row = await m.ErrorEvent.get_or_none(id=pk).select_related("signature")
+    row = await debug_events.get_error_with_signature(pk)
     return ErrorEvent.of(row, row.signature) if row else None
 
 
@@ -157,15 +157,17 @@ def _authenticated(load):
     return loader
 
 
-async def _load_simple(model, convert, pk: int):
-    row = await model.get_or_none(id=pk)
-    return convert(row) if row else None
+def _load_simple(get, convert):
+    async def load(pk: int):
+        row = await get(pk)
+        return convert(row) if row else None
+    return load
 
 
-register_node("Snapshot", _authenticated(lambda pk: _load_simple(m.Snapshot, Snapshot.of, pk)))
+register_node("Snapshot", _authenticated(_load_simple(debug_events.get_snapshot, Snapshot.of)))
 register_node("ErrorEvent", _authenticated(_load_error))
-register_node("SuccessEvent", _authenticated(lambda pk: _load_simple(m.SuccessEvent, SuccessEvent.of, pk)))
-register_node("StfApplication", _authenticated(lambda pk: _load_simple(m.StfApplication, StfApplication.of, pk)))
+register_node("SuccessEvent", _authenticated(_load_simple(debug_events.get_success, SuccessEvent.of)))
+register_node("StfApplication", _authenticated(_load_simple(debug_events.get_application, StfApplication.of)))
 
 
 @strawberry.input

@@ -10,7 +10,6 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -21,7 +20,7 @@ from resolvers import loaders
 from resolvers.events import Event, parse_after
 from resolvers.economy.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, graphql_error
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
@@ -29,6 +28,7 @@ from services import contributors as contributor_service
 from services.economy import policy as policy_service
 from services.economy import rewards as reward_service
 from services.economy.policy import COEFFICIENTS
+from services.errors import DomainError
 from subscriptions.stream import stream_events
 
 ExpiryMode = strawberry.enum(m.ExpiryMode, description="NONE: tokens never expire; ROLLING: tokens older than "
@@ -205,12 +205,7 @@ class RewardQuery:
                       description="Rewards refused by the daily cap or a freeze, newest first (ADMIN).")
     async def reward_refusals(self, info: Info, contributor: str | None = None, first: int | None = None,
                               after: str | None = None) -> Connection[RewardRefusal]:
-        contributor_id = None
-        if contributor is not None:
-            row = await contributor_service.by_handle(contributor)
-            if row is None:
-                raise GraphQLError(f"contributor: no contributor {contributor!r}", extensions={"code": "NOT_FOUND"})
-            contributor_id = row.id
+        contributor_id = (await contributor_service.require(contributor, "contributor")).id if contributor else None
         return await paginate(reward_service.refusals_query(contributor_id), first=first, after=after, order=["-id"],
                               to_node=RewardRefusal.of, max_page_size=info.context.max_page_size)
 
@@ -231,12 +226,10 @@ class RewardSubscription:
         "of one contributor or all; with `after`, first what came after that cursor, then live."))
     async def reward_events(self, info: Info, contributor: str | None = None,
                             after: str | None = None) -> AsyncGenerator[Event, None]:
-        contributor_id = None
-        if contributor is not None:
-            row = await contributor_service.by_handle(contributor)
-            if row is None:
-                raise GraphQLError(f"contributor: no contributor {contributor!r}", extensions={"code": "NOT_FOUND"})
-            contributor_id = row.id
+        try:
+            contributor_id = (await contributor_service.require(contributor, "contributor")).id if contributor else None
+        except DomainError as exc:
+            raise graphql_error(exc) from None
 
         def matches(event) -> bool:
             if not event.name.startswith("reward."):

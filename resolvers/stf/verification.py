@@ -54,7 +54,7 @@ class StfVerification(Node):
 
 
 async def _load(pk: int, info: Info) -> StfVerification | None:
-    row = await m.StfVerification.get_or_none(id=pk)
+    row = await verification_service.verification_by_id(pk)
     return StfVerification.of(row) if row else None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
@@ -445,3 +446,21 @@ async def stats(since: datetime | None) -> Stats:
         median_seconds_to_decision=None if median is None else Decimal(str(median)).quantize(Decimal("0.001")),
         assumptions=int(r["assumptions"]), overridden=int(r["overridden"]),
         assumption_burn_down=_rate(int(r["overridden"]), int(r["assumptions"])))
+
+
+def tickets_query(*, correlation_id: str | None, status: TicketStatus | None) -> QuerySet[ClarificationTicket]:
+    query = ClarificationTicket.all()
+    if correlation_id is not None:
+        query = query.filter(correlation_id=correlation_id)
+    return query.filter(status=status) if status is not None else query
+
+
+def assumptions_query(*, correlation_id: str | None, status: AssumptionStatus | None) -> QuerySet[Assumption]:
+    query = Assumption.all()
+    if correlation_id is not None:
+        query = query.filter(correlation_id=correlation_id)
+    return query.filter(status=status) if status is not None else query
+
+
+async def assumptions_of_ticket(ticket_id: int) -> list[Assumption]:
+    return await Assumption.filter(ticket_id=ticket_id).order_by("id")

@@ -50,6 +50,7 @@ from services.context_market.rules import (
 from services.contributors import check_tags
 from services.economy.rules import decayed_reputation, flat_quote
 from services.search.embedding import get_embedder
+from services.rows import from_row
 from services.errors import DomainError, NotFound
 from services.economy.policy import current_policy
 from services.economy.rewards import Award, adjust_reputation, pay_rewards
@@ -503,12 +504,12 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
             "candidateBytes": candidate_bytes, "tokensCharged": total, "tokensPaid": paid,
             "payments": {accounts[peer_accounts[p]].name: owed[p][0] for p in sorted(owed)}}, conn)
         served = await _served_rows(conn, retrieval_id, picks)
-    retrieval = ContextRetrieval(
-        requester_id=caller.contributor_id, query=query, budget_bytes=budget, min_score=min_score, tags=tags,
-        candidates=len(candidates), candidate_bytes=candidate_bytes, served_bytes=served_bytes, tokens_charged=total,
-        tokens_paid=paid, purchase_id=purchase.id if purchase else None, policy_version=policy.version,
-        duration_ms=duration_ms, useful=None, rated_at=None)
-    retrieval.id, retrieval.created_at, retrieval._saved_in_db = retrieval_id, next_row["now"], True
+    retrieval = from_row(ContextRetrieval, {
+        "id": retrieval_id, "created_at": next_row["now"], "requester_id": caller.contributor_id, "query": query,
+        "budget_bytes": budget, "min_score": min_score, "tags": tags, "candidates": len(candidates),
+        "candidate_bytes": candidate_bytes, "served_bytes": served_bytes, "tokens_charged": total,
+        "tokens_paid": paid, "purchase_id": purchase.id if purchase else None, "policy_version": policy.version,
+        "duration_ms": duration_ms, "useful": None, "rated_at": None})
     return Retrieved(retrieval, served)
 
 

@@ -190,3 +190,19 @@ async def apply_stf(by: Principal, error_event_id: int, stf_id: int) -> Recorded
 
 async def get_error(error_event_id: int) -> ErrorEvent | None:
     return await ErrorEvent.get_or_none(id=error_event_id)
+
+
+async def get_error_with_signature(error_event_id: int) -> ErrorEvent | None:
+    return await ErrorEvent.get_or_none(id=error_event_id).select_related("signature")
+
+
+async def get_snapshot(snapshot_id: int) -> Snapshot | None:
+    return await Snapshot.get_or_none(id=snapshot_id)
+
+
+async def get_success(success_id: int) -> SuccessEvent | None:
+    return await SuccessEvent.get_or_none(id=success_id)
+
+
+async def get_application(application_id: int) -> StfApplication | None:
+    return await StfApplication.get_or_none(id=application_id)

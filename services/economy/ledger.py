@@ -32,7 +32,9 @@ from models.economy.ledger import (
     Transfer,
     TransferKind,
 )
+from services import contributors
 from services.errors import DomainError, NotFound
+from services.rows import from_row
 from subscriptions.outbox import record_event, record_events
 
 log = logging.getLogger(__name__)
@@ -260,24 +262,9 @@ async def lock_accounts(conn: BaseDBAsyncClient, ids: Iterable[int]) -> dict[int
                                      earned_day=row["earned_day"], frozen=row["frozen"]) for row in rows}
 
 
-def _transfer_of(row: dict[str, Any]) -> Transfer:
-    factors = row["factors"]
-    transfer = Transfer(
-        idempotency_key=row["idempotency_key"], kind=TransferKind(row["kind"]),
-        debit_account_id=row["debit_account_id"], credit_account_id=row["credit_account_id"],
-        amount=row["amount"], memo=row["memo"], reverses_id=row["reverses_id"],
-        reservation_id=row["reservation_id"], policy_version=row["policy_version"],
-        factors=json.loads(factors) if isinstance(factors, str) else factors, created_by_id=row["created_by_id"],
-    )
-    transfer.id = row["id"]
-    transfer.created_at = row["created_at"]
-    transfer._saved_in_db = True
-    return transfer
-
-
 async def find_by_key(conn: BaseDBAsyncClient, key: str) -> Transfer | None:
     rows = await conn.execute_query_dict(FIND_BY_KEY_SQL, [key])
-    return _transfer_of(rows[0]) if rows else None
+    return from_row(Transfer, rows[0]) if rows else None
 
 
 def _same(existing: Transfer, posting: Posting) -> Transfer:
@@ -351,7 +338,7 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         today = _utc_today()
         credit.earned_today = (credit.earned_today if credit.earned_day == today else 0) + posting.amount
         credit.earned_day = today
-    transfer = _transfer_of({
+    transfer = from_row(Transfer, {
         "id": rows[0]["id"], "created_at": rows[0]["created_at"], "idempotency_key": posting.idempotency_key,
         "kind": posting.kind.value, "debit_account_id": posting.debit, "credit_account_id": posting.credit,
         "amount": posting.amount, "memo": posting.memo, "reverses_id": posting.reverses_id,
@@ -420,7 +407,7 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
     transfers = []
     for posting, (debit_balance, credit_balance) in zip(postings, balances):
         row = found[posting.idempotency_key]
-        transfers.append(_transfer_of({
+        transfers.append(from_row(Transfer, {
             "id": row["id"], "created_at": row["created_at"], "idempotency_key": posting.idempotency_key,
             "kind": posting.kind.value, "debit_account_id": posting.debit, "credit_account_id": posting.credit,
             "amount": posting.amount, "memo": posting.memo, "reverses_id": None, "reservation_id": None,
@@ -515,9 +502,7 @@ async def set_frozen(handle: str, frozen: bool, reason: str, by: Principal) -> C
     if frozen and not 3 <= len(reason) <= 500:
         raise DomainError("reason", "must be 3-500 characters")
     async with in_transaction() as conn:
-        contributor = await Contributor.get_or_none(handle=handle).using_db(conn)
-        if contributor is None:
-            raise NotFound("handle", f"no contributor {handle!r}")
+        contributor = await contributors.require(handle, "handle", conn)
         account = await Account.filter(contributor_id=contributor.id).using_db(conn).select_for_update().first()
         if account is None:
             raise NotFound("handle", f"{handle!r} has no account")

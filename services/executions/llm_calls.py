@@ -12,6 +12,7 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
@@ -378,6 +379,23 @@ def _tokens(call: LlmCall) -> Tokens:
 
 async def get_call(call_id: int) -> LlmCall | None:
     return await LlmCall.get_or_none(id=call_id)
+
+
+async def get_call_with_execution(call_id: int) -> LlmCall | None:
+    return await LlmCall.get_or_none(id=call_id).select_related("execution")
+
+
+def calls_query(execution_id: int) -> QuerySet[LlmCall]:
+    return LlmCall.filter(execution_id=execution_id)
+
+
+async def repricings_of_call(call_id: int) -> list[LlmCallRepricing]:
+    return await LlmCallRepricing.filter(call_id=call_id).order_by("id")
+
+
+def repricings_query(run_id: uuid.UUID | None) -> QuerySet[LlmCallRepricing]:
+    """The repricings of one run; none for a run that changed nothing."""
+    return LlmCallRepricing.filter(run_id=run_id) if run_id else LlmCallRepricing.filter(id=-1)
 
 
 # ---- cost summary -------------------------------------------------------------------------------

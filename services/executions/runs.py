@@ -131,6 +131,10 @@ async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStat
     return execution
 
 
+async def by_id(execution_id: int) -> Execution | None:
+    return await Execution.get_or_none(id=execution_id)
+
+
 async def get(correlation_id: uuid.UUID) -> Execution | None:
     return await Execution.get_or_none(correlation_id=correlation_id)
 

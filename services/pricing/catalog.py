@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal
@@ -342,3 +343,14 @@ async def upsert_price(provider: str, model: str, rates: Rates, effective_from: 
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")
     [outcome] = await write_prices([PriceSpec(provider, model, rates, source)], at, by)
     return outcome
+
+
+async def price_by_id(price_id: int) -> ModelPrice | None:
+    return await ModelPrice.get_or_none(id=price_id)
+
+
+def prices_query(*, provider: str | None, model: str | None, include_superseded: bool) -> QuerySet[ModelPrice]:
+    query = ModelPrice.all() if include_superseded else ModelPrice.filter(superseded_by_id__isnull=True)
+    if provider is not None:
+        query = query.filter(provider=provider.strip().lower())
+    return query.filter(model=model.strip()) if model is not None else query

@@ -102,3 +102,7 @@ async def _set_status(conn, stf: Stf, status: StfStatus, event: str, verificatio
 
 def of_stf(stf_id: int) -> QuerySet[StfVerification]:
     return StfVerification.filter(stf_id=stf_id)
+
+
+async def verification_by_id(verification_id: int) -> StfVerification | None:
+    return await StfVerification.get_or_none(id=verification_id)
