@@ -73,9 +73,9 @@ async def _prepare(db_url: str) -> dict:
     from services import contributors
 
     async with funded_economy(db_url, FUNDS):
-        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], False))[0].id
+        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], issue_key=False))[0].id
                  for i in range(PEERS)]
-        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], True)
+        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], issue_key=True)
         return {"peers": peers, "requester_key": key}
 
 

@@ -80,7 +80,7 @@ async def _prepare(db_url: str) -> dict:
     async with funded_economy(db_url, FUNDS):
         members = {}
         for name in ["hot", *(f"s{i}" for i in range(PAIRS)), *(f"r{i}" for i in range(PAIRS))]:
-            contributor, key = await contributors.register(f"bench-{name}", ContributorKind.AGENT, [], True)
+            contributor, key = await contributors.register(f"bench-{name}", ContributorKind.AGENT, [], issue_key=True)
             members[name] = {"handle": contributor.handle, "key": key, "principal": contributor.principal_id}
         return members
 

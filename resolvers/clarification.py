@@ -356,8 +356,8 @@ class ClarificationMutation:
                          description="Find what is ambiguous in a task; when something is, open a ticket with questions and a panel.")
     async def clarification_request(self, info: Info, input: ClarificationRequestInput) -> ClarificationRequestPayload:
         outcome, errors = await attempt(service.request(
-            info.context.principal, input.correlation_id, input.prompt, input.known_parameters, input.domain_tags,
-            input.deadline_seconds, input.panel_size))
+            info.context.principal, input.correlation_id, input.prompt, known=input.known_parameters, domain_tags=input.domain_tags,
+            deadline_seconds=input.deadline_seconds, panel_size=input.panel_size))
         if outcome is None:
             return ClarificationRequestPayload(ambiguous=None, reason=None, ticket=None, user_errors=errors)
         return ClarificationRequestPayload(
@@ -377,7 +377,7 @@ class ClarificationMutation:
     async def clarification_vote_cast(self, info: Info, input: ClarificationVoteCastInput) -> ClarificationVoteCastPayload:
         outcome, errors = await attempt(lambda: service.cast_vote(
             info.context.principal, global_pk(input.ticket_id, "ClarificationTicket", "ticketId"),
-            m.VoteChoice(input.vote.value), input.confidence, input.comment))
+            m.VoteChoice(input.vote.value), confidence=input.confidence, comment=input.comment))
         if outcome is None:
             return ClarificationVoteCastPayload(vote=None, progress=None, ticket=None, user_errors=errors)
         return ClarificationVoteCastPayload(
@@ -389,7 +389,7 @@ class ClarificationMutation:
     async def assumption_override(self, info: Info, input: AssumptionOverrideInput) -> AssumptionOverridePayload:
         row, errors = await attempt(lambda: service.override_assumption(
             info.context.principal, global_pk(input.assumption_id, "Assumption", "assumptionId"), input.value,
-            input.reason))
+            reason=input.reason))
         return AssumptionOverridePayload(assumption=Assumption.of(row) if row else None, user_errors=errors)
 
 

@@ -327,7 +327,7 @@ class ContextMarketMutation:
         "system:market. Your own chunks are free. Cannot pay: a userError, no chunk and no transfer."))
     async def context_retrieve(self, info: Info, input: ContextRetrieveInput) -> ContextRetrievePayload:
         found, errors = await attempt(market.retrieve(info.context.principal, input.query, input.budget_bytes,
-                                                      input.min_score, list(input.tags)))
+                                                      min_score=input.min_score, tags=list(input.tags)))
         if found is None:
             return ContextRetrievePayload(retrieval=None, user_errors=errors)
         return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served), user_errors=[])

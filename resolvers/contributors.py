@@ -112,7 +112,7 @@ class ContributorMutation:
                          description="Register a contributor, optionally with an API key (ADMIN).")
     async def contributor_register(self, input: ContributorRegisterInput) -> ContributorRegisterPayload:
         registered, errors = await attempt(contributor_service.register(
-            input.handle, m.ContributorKind(input.kind.value), input.expertise, input.issue_key))
+            input.handle, m.ContributorKind(input.kind.value), input.expertise, issue_key=input.issue_key))
         if registered is None:
             return ContributorRegisterPayload(contributor=None, api_key=None, user_errors=errors)
         contributor, key = registered

@@ -373,7 +373,7 @@ class ExecutionQuery:
         "Calls, tokens and exact cost of the calls started in [from, to), grouped; with the share of calls priced."))
     async def cost_summary(self, group_by: CostGroupBy, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
                            to: datetime | None = None, first: int = 100) -> CostSummary:
-        summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, first)
+        summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, limit=first)
         return CostSummary(total=CostGroup.of(summary.total), groups=[CostGroup.of(g) for g in summary.groups],
                            unpriced=[UnpricedModel(provider=u.provider, model=u.model, calls=u.calls, reason=u.reason)
                                      for u in summary.unpriced])
@@ -387,7 +387,7 @@ class ExecutionMutation:
     async def execution_start(self, info: Info, input: ExecutionStartInput) -> ExecutionStartPayload:
         stf_id = global_pk(input.stf_id, "Stf", "stfId") if input.stf_id else None
         result, errors = await attempt(execution_service.start(
-            info.context.principal, input.correlation_id, input.agent_name, input.task_prompt, input.parameters, stf_id))
+            info.context.principal, input.correlation_id, input.agent_name, task_prompt=input.task_prompt, parameters=input.parameters, stf_id=stf_id))
         if result is None:
             return ExecutionStartPayload(execution=None, created=False, user_errors=errors)
         return ExecutionStartPayload(execution=Execution.of(result[0]), created=result[1], user_errors=[])
@@ -396,7 +396,7 @@ class ExecutionMutation:
                          description="Finish a RUNNING execution as SUCCEEDED or FAILED (its starter or ADMIN).")
     async def execution_finish(self, info: Info, input: ExecutionFinishInput) -> ExecutionFinishPayload:
         row, errors = await attempt(execution_service.finish(
-            info.context.principal, input.correlation_id, m.ExecutionStatus(input.status.value), input.summary))
+            info.context.principal, input.correlation_id, m.ExecutionStatus(input.status.value), summary=input.summary))
         return ExecutionFinishPayload(execution=Execution.of(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
@@ -407,7 +407,7 @@ class ExecutionMutation:
 
         async def record() -> call_service.Recorded:
             reservation = global_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
-            return await call_service.record(info.context.principal, calls, reservation, input.charge_account)
+            return await call_service.record(info.context.principal, calls, reservation, charge_account=input.charge_account)
 
         result, errors = await attempt(record())
         if result is None:
@@ -421,7 +421,7 @@ class ExecutionMutation:
         "Price unpriced calls and re-price calls whose price was corrected or whose period was split (ADMIN). "
         "Every change is kept as a repricing: old and new cost and price, who, when."))
     async def llm_calls_reprice(self, info: Info, input: LlmCallsRepriceInput) -> LlmCallsRepricePayload:
-        run, errors = await attempt(call_service.reprice(info.context.principal, input.from_, input.to, input.limit))
+        run, errors = await attempt(call_service.reprice(info.context.principal, input.from_, input.to, limit=input.limit))
         if run is None:
             return LlmCallsRepricePayload(run_id=None, examined=0, repriced=0, still_unpriced=0, has_more=False,
                                           user_errors=errors)

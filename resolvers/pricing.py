@@ -154,7 +154,7 @@ class PricingMutation:
                                       input.cache_read_usd_per_mtok, input.cache_write_usd_per_mtok,
                                       input.reasoning_usd_per_mtok)
         outcome, errors = await attempt(pricing_service.upsert_price(
-            input.provider, input.model, rates, input.effective_from, input.source, info.context.principal))
+            input.provider, input.model, rates, effective_from=input.effective_from, source=input.source, by=info.context.principal))
         if outcome is None:
             return ModelPriceUpsertPayload(price=None, change=None, closed_price=None, superseded_price=None,
                                            user_errors=errors)
@@ -167,7 +167,7 @@ class PricingMutation:
         "Import LiteLLM's model price file (ADMIN): counts of imported, updated and skipped entries with reasons."))
     async def model_prices_import(self, info: Info, input: ModelPricesImportInput) -> ModelPricesImportPayload:
         report, errors = await attempt(litellm_catalog.import_catalog(
-            input.catalog, input.source, input.effective_from, info.context.principal))
+            input.catalog, input.source, input.effective_from, by=info.context.principal))
         if report is None:
             return ModelPricesImportPayload(imported=0, updated=0, skipped=0, skipped_reasons=[], user_errors=errors)
         return ModelPricesImportPayload(imported=report.imported, updated=report.updated,

@@ -42,7 +42,7 @@ def role_for(kind: ContributorKind) -> Role:
     return Role.AGENT if kind is ContributorKind.AGENT else Role.CONTRIBUTOR
 
 
-async def register(handle: str, kind: ContributorKind, expertise: list[str], issue_key: bool) -> tuple[Contributor, str | None]:
+async def register(handle: str, kind: ContributorKind, expertise: list[str], *, issue_key: bool) -> tuple[Contributor, str | None]:
     """Create a contributor, its ledger account and the policy's starter grant (once: its
     idempotency key names the contributor), and with `issue_key` a principal of the matching role
     and its API key."""

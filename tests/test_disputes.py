@@ -115,7 +115,7 @@ async def test_reversing_a_reward_takes_it_out_of_earned(client, admin_key):
     member = await register(client, admin_key)
     contributor = await Contributor.get(handle=member.handle)
     outcome = await reward_service.issue_reward(contributor.id, TransferKind.VERIFICATION_REWARD,
-                                                flat_quote(1, 5, 2, "verifications"), f"verify:{uuid.uuid4()}")
+                                                flat_quote(1, 5, 2, unit_name="verifications"), idempotency_key=f"verify:{uuid.uuid4()}")
     from resolvers.relay import to_global_id
     opened = await _open(client, member, to_global_id("Transfer", outcome.transfer.id), "reward paid by mistake")
     await _resolve(client, admin_key, opened["dispute"]["id"], "REVERSE")

@@ -97,7 +97,7 @@ async def test_an_stf_reward_names_its_policy_version_and_factors_and_raises_rep
     # 550 x 1.2 x 0.9 x 1.25 x 1 = 742.5 -> 742
     assert quote.amount == 742
     before = (await client.execute(REPUTATION, {"h": author.handle}))["contributor"]
-    outcome = await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD, quote, f"adoption:{uuid.uuid4()}")
+    outcome = await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD, quote, idempotency_key=f"adoption:{uuid.uuid4()}")
     after = (await client.execute(REPUTATION, {"h": author.handle}))["contributor"]
     assert after["earned"] == 742 and after["balance"] == before["balance"] + 742
     assert Decimal(after["reputation"]) == Decimal(before["reputation"]) + policy.reputation_per_adoption
@@ -106,7 +106,7 @@ async def test_an_stf_reward_names_its_policy_version_and_factors_and_raises_rep
     assert transfer["id"] and transfer["policyVersion"] == policy.version
     assert transfer["factors"] == {"base": "550", "adoption": "1.2", "confidence": "0.9", "cost": "1.25", "safety": "1"}
     replay = await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD, quote,
-                                               outcome.transfer.idempotency_key)
+                                               idempotency_key=outcome.transfer.idempotency_key)
     assert replay.replayed and replay.transfer.id == outcome.transfer.id
     await assert_ledger_invariants()
 
@@ -116,14 +116,14 @@ async def test_earning_above_the_daily_cap_is_refused_recorded_and_never_dropped
     try:
         member = await register(client, admin_key)
         contributor_id = await _contributor_id(member.handle)
-        quote = flat_quote(policy["version"], 5, 3, "verifications")  # 15 tokens
-        await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, quote, f"v:{uuid.uuid4()}")
+        quote = flat_quote(policy["version"], 5, 3, unit_name="verifications")  # 15 tokens
+        await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key=f"v:{uuid.uuid4()}")
         with pytest.raises(DomainError) as refused:
-            await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, quote, f"v:{uuid.uuid4()}")
+            await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key=f"v:{uuid.uuid4()}")
         assert refused.value.code == "EARNING_CAP" and "daily cap of 20" in refused.value.message
         assert (await client.execute(REPUTATION, {"h": member.handle}))["contributor"]["earned"] == 15
-        small = flat_quote(policy["version"], 5, 1, "verifications")
-        await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, small, f"v:{uuid.uuid4()}")
+        small = flat_quote(policy["version"], 5, 1, unit_name="verifications")
+        await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, small, idempotency_key=f"v:{uuid.uuid4()}")
         log = (await client.execute(REFUSALS, {"c": member.handle}, key=admin_key))["rewardRefusals"]
         assert log["totalCount"] == 1
         refusal = log["edges"][0]["node"]
@@ -149,7 +149,7 @@ async def test_the_helpers_for_adoption_and_verification_work_inside_the_callers
     from tortoise.transactions import in_transaction
 
     async with in_transaction() as conn:
-        adopted = await reward_service.issue_stf_reward(conn, author_id, inputs, f"adoption:{uuid.uuid4()}")
+        adopted = await reward_service.issue_stf_reward(conn, author_id, inputs, idempotency_key=f"adoption:{uuid.uuid4()}")
         verified = await reward_service.issue_verification_reward(conn, verifier_id, f"verify:{uuid.uuid4()}")
     assert adopted.transfer.amount == policy.stf_base_max_tokens and adopted.transfer.policy_version == policy.version
     assert verified.transfer.amount == policy.tokens_per_verification
@@ -168,7 +168,7 @@ async def test_a_frozen_account_earns_nothing_and_the_refusal_is_kept(client, ad
     start = (await balance(client, member.handle))["balance"]
     with pytest.raises(DomainError) as refused:
         await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD,
-                                          flat_quote(1, 100, 1, "stf"), f"adoption:{uuid.uuid4()}")
+                                          flat_quote(1, 100, 1, unit_name="stf"), idempotency_key=f"adoption:{uuid.uuid4()}")
     assert refused.value.code == "FROZEN"
     assert (await balance(client, member.handle))["balance"] == start
     log = (await client.execute(REFUSALS, {"c": member.handle}, key=admin_key))["rewardRefusals"]

@@ -96,7 +96,7 @@ class ComputeMutation:
                          description="Hold tokens of your account for compute. Idempotent by `idempotencyKey`.")
     async def compute_reserve(self, info: Info, input: ComputeReserveInput) -> ReservationPayload:
         result, errors = await attempt(compute_service.reserve(
-            info.context.principal, input.amount, input.ttl_seconds, input.idempotency_key))
+            info.context.principal, input.amount, input.ttl_seconds, key=input.idempotency_key))
         return _reservation_payload(result, errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],

@@ -110,7 +110,7 @@ class DisputeMutation:
         async def run() -> m.Dispute:
             dispute, _ = await dispute_service.resolve_dispute(
                 info.context.principal, global_pk(input.dispute, "Dispute", "dispute"),
-                dispute_service.Resolution(input.resolution.value), input.note)
+                dispute_service.Resolution(input.resolution.value), note=input.note)
             return dispute
 
         row, errors = await attempt(run())

@@ -224,7 +224,7 @@ class LedgerMutation:
                          description="Send tokens from your account to a contributor. Idempotent by `idempotencyKey`.")
     async def token_transfer(self, info: Info, input: TokenTransferInput) -> TokenTransferPayload:
         posted, errors = await attempt(ledger_service.transfer(
-            info.context.principal, input.to, input.amount, input.memo, input.idempotency_key))
+            info.context.principal, input.to, input.amount, memo=input.memo, key=input.idempotency_key))
         if posted is None:
             return TokenTransferPayload(transfer=None, replayed=False, user_errors=errors)
         return TokenTransferPayload(transfer=Transfer.of(posted.transfer), replayed=posted.replayed, user_errors=[])
@@ -232,11 +232,11 @@ class LedgerMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin],
                          description="Freeze a contributor's account: it can neither earn nor spend (ADMIN).")
     async def contributor_freeze(self, info: Info, input: ContributorFreezeInput) -> ContributorFreezePayload:
-        return await _freeze(ledger_service.set_frozen(input.handle, True, input.reason, info.context.principal))
+        return await _freeze(ledger_service.set_frozen(input.handle, True, input.reason, by=info.context.principal))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Unfreeze an account (ADMIN).")
     async def contributor_unfreeze(self, info: Info, input: ContributorUnfreezeInput) -> ContributorFreezePayload:
-        return await _freeze(ledger_service.set_frozen(input.handle, False, "", info.context.principal))
+        return await _freeze(ledger_service.set_frozen(input.handle, False, "", by=info.context.principal))
 
 
 async def _freeze(call) -> ContributorFreezePayload:

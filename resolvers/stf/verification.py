@@ -90,7 +90,7 @@ class StfVerificationMutation:
         async def verify() -> verification_service.Verified:
             stf_id = global_pk(input.stf_id, "Stf", "stfId")
             return await verification_service.verify(info.context.principal, stf_id, m.Verdict(input.verdict.value),
-                                                     input.evidence)
+                                                     evidence=input.evidence)
 
         done, errors = await attempt(verify())
         if done is None:

@@ -334,7 +334,7 @@ def _known_port(known: dict[str, Any]) -> int | None:
 class Text:
     """The prompt, lower-cased once, with what it mentions looked up at most once."""
 
-    def __init__(self, prompt: str, lowered: str, known: dict[str, Any], vocab: Vocabulary) -> None:
+    def __init__(self, prompt: str, lowered: str, known: dict[str, Any], *, vocab: Vocabulary) -> None:
         self.prompt = prompt
         self.lowered = lowered
         self.known = known
@@ -360,7 +360,7 @@ class Text:
 
 def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> Detection:
     vocab = vocabulary()
-    text = Text(prompt, prompt.lower(), known_parameters, vocab)
+    text = Text(prompt, prompt.lower(), known_parameters, vocab=vocab)
     questions: list[Question] = []
     questions += _contradictions(text)
     service_questions, port_conflicts = _services(text, defaults)
@@ -454,7 +454,7 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
                     continue
             elif text.gives(param):
                 continue
-            questions.append(_service_question(prompt, param, service, start, end, vocab, defaults))
+            questions.append(_service_question(prompt, param, service, start=start, end=end, vocab=vocab, defaults=defaults))
     return questions, conflicts
 
 
@@ -472,7 +472,7 @@ def _port_owner(mentions: list[tuple[int, int, Service]], bounds: list[int], pos
     return earlier[-1][2] if earlier else None
 
 
-def _service_question(prompt: str, param: str, service: Service, start: int, end: int,
+def _service_question(prompt: str, param: str, service: Service, *, start: int, end: int,
                       vocab: Vocabulary, defaults: Defaults) -> Question:
     span = _span(prompt, start, end)
     severity = vocab.severity[param]
@@ -542,13 +542,13 @@ def _vague(text: Text) -> list[Question]:
             continue
         seen.add(phrase)
         last_end = end
-        found.append(_vague_question(prompt, start, end, category))
+        found.append(_vague_question(prompt, start, end, category=category))
         if len(found) == vocab.max_vague:
             break
     return found
 
 
-def _vague_question(prompt: str, start: int, end: int, category: str) -> Question:
+def _vague_question(prompt: str, start: int, end: int, *, category: str) -> Question:
     said = prompt[start:end]
     if category == "quantity":
         nxt = NEXT_WORD.match(prompt, end)

@@ -77,7 +77,7 @@ class RequestOutcome:
     detection: Detection
 
 
-def _check_request(correlation_id: str, prompt: str, known: Any, tags: list[str], deadline_seconds: int,
+def _check_request(correlation_id: str, prompt: str, known: Any, *, tags: list[str], deadline_seconds: int,
                    panel_size: int) -> list[str]:
     if not CORRELATION_ID.match(correlation_id):
         raise DomainError("correlationId", "must be 1-128 characters of letters, digits and . _ : / @ -, "
@@ -97,17 +97,17 @@ def _check_request(correlation_id: str, prompt: str, known: Any, tags: list[str]
     return check_tags(tags, "domainTags")
 
 
-async def request(principal: Principal, correlation_id: str, prompt: str, known: Any, domain_tags: list[str],
+async def request(principal: Principal, correlation_id: str, prompt: str, *, known: Any, domain_tags: list[str],
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
-    tags = _check_request(correlation_id, prompt, known, domain_tags, deadline_seconds, panel_size)
+    tags = _check_request(correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size)
     detection = detect(prompt, known, detector_defaults())
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
                                              question_count=len(detection.questions), using_db=conn)
         if not detection.ambiguous:
             return RequestOutcome(None, detection)
-        panel = await _choose_panel(conn, tags, panel_size, principal.id)
+        panel = await _choose_panel(conn, tags, panel_size, requester_id=principal.id)
         now = _now()
         ticket = await ClarificationTicket.create(
             correlation_id=correlation_id, requester_id=principal.id, prompt=prompt, known_parameters=known,
@@ -139,7 +139,7 @@ SELECT c."id", c."handle", c."reputation",
 """
 
 
-async def _choose_panel(conn: BaseDBAsyncClient, tags: list[str], size: int, requester_id: int) -> list[dict]:
+async def _choose_panel(conn: BaseDBAsyncClient, tags: list[str], size: int, *, requester_id: int) -> list[dict]:
     """Agents with a key, most expertise overlap first, then fewest open panels, then highest
     reputation, then oldest; the requester never sits on its own panel."""
     rows = await conn.execute_query_dict(PANEL_SQL, [tags, requester_id, size])
@@ -226,7 +226,7 @@ class VoteOutcome:
     tally: Tally
 
 
-async def cast_vote(principal: Principal, ticket_id: int, choice: VoteChoice, confidence: Decimal,
+async def cast_vote(principal: Principal, ticket_id: int, choice: VoteChoice, *, confidence: Decimal,
                     comment: str | None) -> VoteOutcome:
     confidence = _check_confidence(confidence)
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -255,11 +255,11 @@ async def cast_vote(principal: Principal, ticket_id: int, choice: VoteChoice, co
             **_ids(ticket), "voteId": vote.id, "voter": voter.handle, "choice": choice, "confidence": confidence,
             "weight": vote.weight, "comment": comment, "at": vote.created_at, "progress": result.to_json()}, conn)
         if result.decision is not Decision.PENDING:
-            await _decide(conn, ticket, result, now)
+            await _decide(conn, ticket, result, now=now)
     return VoteOutcome(vote, voter, ticket, result)
 
 
-async def _decide(conn: BaseDBAsyncClient, ticket: ClarificationTicket, result: Tally, now: datetime) -> None:
+async def _decide(conn: BaseDBAsyncClient, ticket: ClarificationTicket, result: Tally, *, now: datetime) -> None:
     """An approved ticket proceeds on defaults for what is unanswered: those become provisional
     assumptions, as at the deadline. A rejected ticket proceeds on nothing."""
     ticket.status = TicketStatus(result.decision.value)
@@ -315,7 +315,7 @@ async def _time_out(conn: BaseDBAsyncClient, ticket: ClarificationTicket, now: d
 
 # -- assumptions --------------------------------------------------------------------------------
 
-async def override_assumption(principal: Principal, assumption_id: int, value: str, reason: str) -> Assumption:
+async def override_assumption(principal: Principal, assumption_id: int, value: str, *, reason: str) -> Assumption:
     """Replace an assumption's value; the requester of its ticket, a REVIEWER or an ADMIN may."""
     reason = reason.strip()
     if not reason:

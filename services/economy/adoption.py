@@ -95,6 +95,6 @@ async def reward_adoption(conn: BaseDBAsyncClient, application_id: int, confiden
              "fixConfidence": str(inputs.confidence), "costSaved": str(inputs.cost_saving),
              "executionCost": _usd(basis.cost), "medianCost": _usd(basis.median),
              "medianOfRuns": str(basis.runs), "status": row["status"], "safetyScore": str(inputs.safety)}
-    return await rewards.issue_stf_reward(conn, row["author_id"], inputs, key_of(application_id),
+    return await rewards.issue_stf_reward(conn, row["author_id"], inputs, idempotency_key=key_of(application_id),
                                           memo=f"adoption of STF {row['stf_id']} (attempt {application_id})",
                                           notes=notes)

@@ -80,13 +80,13 @@ def quote_stf_reward(policy: StfCoefficients, inputs: StfRewardInputs) -> Reward
                        factors={name: format(value.normalize(), "f") for name, value in factors.items()})
 
 
-def flat_quote(policy_version: int, tokens_per_unit: int, units: int, unit_name: str) -> RewardQuote:
+def flat_quote(policy_version: int, tokens_per_unit: int, units: int, *, unit_name: str) -> RewardQuote:
     """A reward of a fixed rate (verification, KB served)."""
     return RewardQuote(amount=tokens_per_unit * units, policy_version=policy_version,
                        factors={"rate": str(tokens_per_unit), unit_name: str(units)})
 
 
-def decayed_reputation(stored: Decimal, since: datetime, now: datetime, half_life_days: Decimal) -> Decimal:
+def decayed_reputation(stored: Decimal, since: datetime, now: datetime, *, half_life_days: Decimal) -> Decimal:
     """`stored` halves every `half_life_days`: stored x 0.5 ^ (elapsed / half-life), to 6 places."""
     elapsed = max(ZERO, Decimal(str((now - since).total_seconds())))
     with localcontext() as ctx:
@@ -95,10 +95,10 @@ def decayed_reputation(stored: Decimal, since: datetime, now: datetime, half_lif
     return value.quantize(REPUTATION_PLACES, rounding=ROUND_HALF_EVEN)
 
 
-def adjusted_reputation(stored: Decimal, since: datetime, now: datetime, half_life_days: Decimal,
+def adjusted_reputation(stored: Decimal, since: datetime, now: datetime, *, half_life_days: Decimal,
                         delta: Decimal) -> Decimal:
     """Decay to `now`, then add `delta` (negative for a penalty); never below 0."""
-    return max(ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days) + delta)
+    return max(ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days=half_life_days) + delta)
 
 
 COMPLEXITY_FULL_LINES = 200  # an STF this long (or longer) earns the policy's maximum base
@@ -164,7 +164,7 @@ def rolling_expiry(balance: int, reserved: int, credited_since_cutoff: int) -> i
     return max(0, min(balance - credited_since_cutoff, balance - reserved))
 
 
-def activity_expiry(balance: int, reserved: int, last_activity: datetime | None, cutoff: datetime) -> int:
+def activity_expiry(balance: int, reserved: int, last_activity: datetime | None, *, cutoff: datetime) -> int:
     """Everything not reserved, when the account has had no activity since the cutoff."""
     if last_activity is not None and last_activity >= cutoff:
         return 0

@@ -66,7 +66,7 @@ def check_parameters(parameters: Any) -> dict[str, Any]:
     return parameters
 
 
-async def start(by: Principal, correlation_id: uuid.UUID | None, agent_name: str, task_prompt: str,
+async def start(by: Principal, correlation_id: uuid.UUID | None, agent_name: str, *, task_prompt: str,
                 parameters: Any, stf_id: int | None) -> tuple[Execution, bool]:
     """A new RUNNING execution, or the existing one when this correlation id was started with the
     same request (a retry); the same id with another request is a user error."""
@@ -102,7 +102,7 @@ def may_act_on(by: Principal, execution: Execution) -> bool:
     return by.role is Role.ADMIN or execution.started_by_id == by.id
 
 
-async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStatus, summary: str | None) -> Execution:
+async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStatus, *, summary: str | None) -> Execution:
     if status is ExecutionStatus.RUNNING:
         raise DomainError("status", "finish with SUCCEEDED or FAILED")
     if summary is not None and len(summary) > 20_000:

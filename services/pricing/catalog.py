@@ -222,7 +222,7 @@ class _Plan:
     supersedes: list[tuple[ModelPrice, ModelPrice]] = field(default_factory=list)
 
 
-def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime, by: Principal | None,
+def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime, *, by: Principal | None,
           only_missing: bool) -> _Plan:
     plan = _Plan()
     for spec in specs:
@@ -305,13 +305,13 @@ def _event(outcome: Outcome) -> dict[str, Any]:
 
 
 async def write_prices(specs: Sequence[PriceSpec], effective_from: datetime, by: Principal | None,
-                       only_missing: bool = False) -> list[Outcome]:
+                       *, only_missing: bool = False) -> list[Outcome]:
     """One transaction for any number of prices; price writers queue on one advisory lock."""
     async with in_transaction() as conn:
         await conn.execute_query(PRICE_LOCK)
         book = PriceBook(await ModelPrice.filter(
             superseded_by_id__isnull=True, provider__in=list({s.provider for s in specs})).using_db(conn))
-        plan = _plan(specs, book, effective_from, by, only_missing)
+        plan = _plan(specs, book, effective_from, by=by, only_missing=only_missing)
         await _apply(plan, conn)
     return plan.outcomes
 
@@ -326,7 +326,7 @@ def check_name(value: str, field_name: str) -> str:
     return value
 
 
-async def upsert_price(provider: str, model: str, rates: Rates, effective_from: datetime | None, source: str,
+async def upsert_price(provider: str, model: str, rates: Rates, *, effective_from: datetime | None, source: str,
                        by: Principal) -> Outcome:
     provider = check_name(provider, "provider").lower()
     model = check_name(model, "model")
