@@ -79,7 +79,9 @@ class ContributorRegisterInput:
     handle: str = strawberry.field(description="3-32 characters of a-z, 0-9, _ and -; unique.")
     kind: ContributorKind
     expertise: list[str] = strawberry.field(default_factory=list, description="Lower-case tags, at most 20.")
-    issue_key: bool = strawberry.field(default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind).")
+    issue_key: bool = strawberry.field(
+        default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind)."
+    )
 
 
 @strawberry.type

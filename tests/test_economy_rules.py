@@ -147,8 +147,12 @@ def test_activity_expiry_is_all_or_nothing(balance, data, offset_days):
 
 
 @settings(max_examples=200)
-@given(st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2200, 1, 1)).map(lambda d: d.replace(tzinfo=timezone.utc)),
-       st.integers(1, 120))
+@given(
+    st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2200, 1, 1)).map(
+        lambda d: d.replace(tzinfo=timezone.utc)
+    ),
+    st.integers(1, 120),
+)
 def test_months_before_goes_back_whole_calendar_months(moment, months):
     earlier = months_before(moment, months)
     assert earlier < moment
@@ -157,7 +161,7 @@ def test_months_before_goes_back_whole_calendar_months(moment, months):
     assert earlier.time() == moment.time()
 
 
-# --- the inputs of an adoption reward (services/adoption.py) --------------------------------------
+# --- the inputs of an adoption reward (services/economy/adoption.py) --------------------------------------
 
 
 def test_complexity_grows_with_the_lines_of_code_up_to_one():

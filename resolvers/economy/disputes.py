@@ -85,9 +85,12 @@ class DisputePayload:
 
 @strawberry.type
 class DisputeQuery:
-    @strawberry.field(permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER).")
-    async def disputes(self, info: Info, state: DisputeState | None = None, first: int | None = None,
-                       after: str | None = None) -> Connection[Dispute]:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER)."
+    )
+    async def disputes(
+        self, info: Info, state: DisputeState | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Dispute]:
         query = dispute_service.disputes_query(m.DisputeState(state.value) if state else None)
         return await paginate(query, first=first, after=after, order=["id"], to_node=Dispute.of,
                               max_page_size=info.context.max_page_size)

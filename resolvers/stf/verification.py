@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 Verdict = strawberry.enum(m.Verdict, description="PASS: the STF does what it says; FAIL: it does not.")
 
 
-@strawberry.type(description="One contributor's verdict on one STF version, with the evidence and the reward it earned.")
+@strawberry.type(
+    description="One contributor's verdict on one STF version, with the evidence and the reward it earned."
+)
 class StfVerification(Node):
     verdict: Verdict
     evidence: str

@@ -54,15 +54,17 @@ SWEEP_BATCH = 100
 OPEN = TicketStatus.OPEN
 
 
-def default_model() -> str:
-    """The safe default for MODEL questions: CLARIFY_DEFAULT_MODEL, else a fixed fallback.
+_defaults = Defaults(model=FALLBACK_DEFAULT_MODEL, temp_path=os.path.join(tempfile.gettempdir(), "omniclaude"))
 
-    The one place to point at the price catalog's default model once it exists."""
-    return os.environ.get("CLARIFY_DEFAULT_MODEL", "").strip() or FALLBACK_DEFAULT_MODEL
+
+def configure(*, default_model: str) -> None:
+    """Set the safe default offered for MODEL questions (the app passes CLARIFY_DEFAULT_MODEL)."""
+    global _defaults
+    _defaults = Defaults(model=default_model.strip() or FALLBACK_DEFAULT_MODEL, temp_path=_defaults.temp_path)
 
 
 def detector_defaults() -> Defaults:
-    return Defaults(model=default_model(), temp_path=os.path.join(tempfile.gettempdir(), "omniclaude"))
+    return _defaults
 
 
 def _now() -> datetime:
@@ -100,7 +102,9 @@ def _check_request(correlation_id: str, prompt: str, known: Any, *, tags: list[s
 async def request(principal: Principal, correlation_id: str, prompt: str, *, known: Any, domain_tags: list[str],
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
-    tags = _check_request(correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size)
+    tags = _check_request(
+        correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size
+    )
     detection = detect(prompt, known, detector_defaults())
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
@@ -187,7 +191,9 @@ async def answer(principal: Principal, ticket_id: int, answers: list[tuple[str, 
         for i, (question_id, value) in enumerate(answers):
             question = questions.get(question_id)
             if question is None:
-                raise DomainError(f"answers[{i}].questionId", f"the ticket has no question {question_id!r}", "NOT_FOUND")
+                raise DomainError(
+                    f"answers[{i}].questionId", f"the ticket has no question {question_id!r}", "NOT_FOUND"
+                )
             if question_id in seen:
                 raise DomainError(f"answers[{i}].questionId", f"question {question_id!r} is answered twice")
             seen.add(question_id)
@@ -439,13 +445,20 @@ async def stats(since: datetime | None) -> Stats:
     tickets_in_requests = int(r["tickets"])
     median = r["median_seconds"]
     return Stats(
-        requests=int(r["requests"]), tickets=tickets_in_requests,
+        requests=int(r["requests"]),
+        tickets=tickets_in_requests,
         trigger_rate=_rate(tickets_in_requests, int(r["requests"])),
-        questions=int(r["questions"]), answered=int(r["answered"]), answer_rate=_rate(int(r["answered"]), int(r["questions"])),
-        closed=int(r["closed"]), timed_out=int(r["timed_out"]), timeout_rate=_rate(int(r["timed_out"]), int(r["closed"])),
+        questions=int(r["questions"]),
+        answered=int(r["answered"]),
+        answer_rate=_rate(int(r["answered"]), int(r["questions"])),
+        closed=int(r["closed"]),
+        timed_out=int(r["timed_out"]),
+        timeout_rate=_rate(int(r["timed_out"]), int(r["closed"])),
         median_seconds_to_decision=None if median is None else Decimal(str(median)).quantize(Decimal("0.001")),
-        assumptions=int(r["assumptions"]), overridden=int(r["overridden"]),
-        assumption_burn_down=_rate(int(r["overridden"]), int(r["assumptions"])))
+        assumptions=int(r["assumptions"]),
+        overridden=int(r["overridden"]),
+        assumption_burn_down=_rate(int(r["overridden"]), int(r["assumptions"])),
+    )
 
 
 def tickets_query(*, correlation_id: str | None, status: TicketStatus | None) -> QuerySet[ClarificationTicket]:

@@ -107,7 +107,8 @@ WITH r AS (
     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
     RETURNING "id"
 )
-INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens", "reward_id")
+INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens",
+  "reward_id")
 SELECT r."id", v.* FROM r, unnest($16::bigint[], $17::bigint[], $18::int[], $19::float8[], $20::int[], $21::int[],
                                  $22::bigint[], $23::bigint[]) AS v
 """
@@ -134,7 +135,8 @@ SELECT count(*) AS "retrievals",
            FILTER (WHERE "candidate_bytes" > 0) AS "average_saving",
        percentile_cont(0.5) WITHIN GROUP (ORDER BY "duration_ms") AS "p50",
        percentile_cont(0.99) WITHIN GROUP (ORDER BY "duration_ms") AS "p99",
-       (SELECT count(DISTINCT s."peer_id") FROM "context_served" s JOIN "context_retrievals" w ON w."id" = s."retrieval_id"
+       (SELECT count(DISTINCT s."peer_id") FROM "context_served" s JOIN "context_retrievals" w ON w."id" =
+         s."retrieval_id"
         WHERE w."created_at" > $1 AND w."created_at" <= $2 AND s."tokens" > 0) AS "serving_peers"
 FROM "context_retrievals" WHERE "created_at" > $1 AND "created_at" <= $2
 """
@@ -440,10 +442,25 @@ async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, *,
         created_by=principal.id, funds_field="budgetBytes",
         factors={"rate": str(policy.tokens_per_kb), "kb": str(sum(kb for _, kb in owed.values()))})
     peers = sorted(owed)
-    awards = [Award(peer, peer_accounts[peer], flat_quote(policy.version, policy.tokens_per_kb, owed[peer][1], unit_name="kb"),
-                    f"context-retrieval:{retrieval_id}:peer:{peer}", memo) for peer in peers]
-    [transfer], outcomes = await pay_rewards(conn, policy, accounts, source_id=caller.market_id, kind=TransferKind.CONTEXT_REWARD,
-                                             awards=awards, lead=[purchase])
+    awards = [
+        Award(
+            peer,
+            peer_accounts[peer],
+            flat_quote(policy.version, policy.tokens_per_kb, owed[peer][1], unit_name="kb"),
+            f"context-retrieval:{retrieval_id}:peer:{peer}",
+            memo,
+        )
+        for peer in peers
+    ]
+    [transfer], outcomes = await pay_rewards(
+        conn,
+        policy,
+        accounts,
+        source_id=caller.market_id,
+        kind=TransferKind.CONTEXT_REWARD,
+        awards=awards,
+        lead=[purchase],
+    )
     return transfer, {peer: o.transfer.id if o.transfer else None for peer, o in zip(peers, outcomes)}
 
 
@@ -458,7 +475,9 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
         raise DomainError("query", "has nothing to search by (only stop words or punctuation)")
     query_filter = qmodels.Filter(must=[qmodels.FieldCondition(key="tags", match=qmodels.MatchValue(value=tag))
                                         for tag in tags]) if tags else None
-    hits = await get_store().search(config.collection, vector, config.candidates, query_filter=query_filter, with_payload=["sha256"])
+    hits = await get_store().search(
+        config.collection, vector, config.candidates, query_filter=query_filter, with_payload=["sha256"]
+    )
     scores = {int(hit.id): (hit.score, (hit.payload or {}).get("sha256")) for hit in hits if hit.score >= min_score}
 
     async with in_transaction() as conn:
@@ -486,7 +505,16 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
                                   "served or charged (a smaller budget costs less)", "INSUFFICIENT_FUNDS")
         [next_row] = await conn.execute_query_dict(NEXT_RETRIEVAL_SQL)
         retrieval_id = next_row["id"]
-        purchase, rewards = await _pay(conn, principal, caller, policy=policy, accounts=accounts, peer_accounts=peer_accounts, owed=owed, retrieval_id=retrieval_id)
+        purchase, rewards = await _pay(
+            conn,
+            principal,
+            caller,
+            policy=policy,
+            accounts=accounts,
+            peer_accounts=peer_accounts,
+            owed=owed,
+            retrieval_id=retrieval_id,
+        )
         paid = sum(owed[p][0] for p, reward in rewards.items() if reward is not None)
         candidate_bytes = sum(c.bytes for c in candidates)
         served_bytes = sum(p.candidate.bytes for p in picks)

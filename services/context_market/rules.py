@@ -1,6 +1,6 @@
 """Pure rules of the context market: KB arithmetic, ranking, filling a byte budget, the saving.
 
-No database here; `services/context_market.py` applies them.
+No database here; `market.py` beside it applies them.
 """
 
 from __future__ import annotations

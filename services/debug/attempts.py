@@ -57,7 +57,9 @@ async def _pending(conn: BaseDBAsyncClient, execution_id: int, up_to_step: int) 
     return [Attempt(r["id"], r["signature_id"], r["stf_id"], r["error_event_id"]) for r in rows]
 
 
-async def _count(conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, *, now: datetime) -> tuple[int, int, float]:
+async def _count(
+    conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, *, now: datetime
+) -> tuple[int, int, float]:
     """One more decided attempt (and success) for the pair; the confidence moves with the counters."""
     [stat] = await conn.execute_query_dict(COUNT, [attempt.signature_id, attempt.stf_id, int(succeeded), now])
     confidence = wilson_lower_bound(stat["successes"], stat["attempts"])
@@ -101,7 +103,9 @@ async def _announce(conn: BaseDBAsyncClient, decided: list[Decided]) -> None:
          "successes": d.successes, "confidence": d.confidence} for d in decided], conn)
 
 
-async def after_success(conn: BaseDBAsyncClient, execution_id: int, step: int, *, success_event_id: int) -> list[Decided]:
+async def after_success(
+    conn: BaseDBAsyncClient, execution_id: int, step: int, *, success_event_id: int
+) -> list[Decided]:
     now = datetime.now(timezone.utc)
     decided = [await attempt_succeeded(conn, a, success_event_id, now=now)
                for a in _ordered(await _pending(conn, execution_id, step))]

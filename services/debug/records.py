@@ -138,7 +138,9 @@ class RecordedSuccess:
     succeeded_attempts: int
 
 
-async def record_success(by: Principal, correlation_id: uuid.UUID, step: int, *, quality_score: float) -> RecordedSuccess:
+async def record_success(
+    by: Principal, correlation_id: uuid.UUID, step: int, *, quality_score: float
+) -> RecordedSuccess:
     """A success; pending STF attempts of the execution at or before this step succeeded."""
     _check_step(step)
     if not (math.isfinite(quality_score) and 0 <= quality_score <= 1):

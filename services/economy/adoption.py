@@ -69,7 +69,9 @@ async def _cost_basis(conn: BaseDBAsyncClient, execution_id: int, fingerprint: s
     return CostBasis(own, median(others), len(others))
 
 
-async def reward_adoption(conn: BaseDBAsyncClient, application_id: int, confidence: float) -> rewards.RewardOutcome | None:
+async def reward_adoption(
+    conn: BaseDBAsyncClient, application_id: int, confidence: float
+) -> rewards.RewardOutcome | None:
     """Record the adopter of a succeeded attempt and pay the author; None when there is nobody to pay
     (no adopter, or the author adopted their own STF)."""
     [row] = await conn.execute_query_dict(ADOPTION_SQL, [application_id])

@@ -68,7 +68,8 @@ POST_SQL = """
 WITH t AS (
     INSERT INTO "ledger_transfers" ("idempotency_key", "kind", "debit_account_id", "credit_account_id", "amount",
         "memo", "reverses_id", "reservation_id", "policy_version", "factors", "created_by_id", "created_at")
-    VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint, now())
+    VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint,
+      now())
     RETURNING "id", "created_at"
 ), a AS (
     UPDATE "ledger_accounts" AS a SET
@@ -346,9 +347,18 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         "factors": posting.factors, "created_by_id": posting.created_by,
     })
     debit = accounts[posting.debit]
-    await record_event("ledger.transfer.posted.v1",
-                       _posted_event(transfer.id, posting, debit.name, credit=credit.name, debit_balance=debit.balance, credit_balance=credit.balance),
-                       conn)
+    await record_event(
+        "ledger.transfer.posted.v1",
+        _posted_event(
+            transfer.id,
+            posting,
+            debit.name,
+            credit=credit.name,
+            debit_balance=debit.balance,
+            credit_balance=credit.balance,
+        ),
+        conn,
+    )
     return transfer
 
 
@@ -413,9 +423,21 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
             "amount": posting.amount, "memo": posting.memo, "reverses_id": None, "reservation_id": None,
             "policy_version": posting.policy_version, "factors": posting.factors, "created_by_id": posting.created_by,
         }))
-    await record_events("ledger.transfer.posted.v1", [
-        _posted_event(t.id, p, accounts[p.debit].name, credit=accounts[p.credit].name, debit_balance=debit_balance, credit_balance=credit_balance)
-        for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)], conn)
+    await record_events(
+        "ledger.transfer.posted.v1",
+        [
+            _posted_event(
+                t.id,
+                p,
+                accounts[p.debit].name,
+                credit=accounts[p.credit].name,
+                debit_balance=debit_balance,
+                credit_balance=credit_balance,
+            )
+            for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)
+        ],
+        conn,
+    )
     return transfers
 
 

@@ -53,7 +53,9 @@ def reputation_now(contributor: Contributor, policy: RewardPolicy, now: datetime
                               half_life_days=policy.reputation_half_life_days)
 
 
-async def adjust_reputation(conn: BaseDBAsyncClient, contributor_id: int, delta: Decimal, *, policy: RewardPolicy) -> Decimal:
+async def adjust_reputation(
+    conn: BaseDBAsyncClient, contributor_id: int, delta: Decimal, *, policy: RewardPolicy
+) -> Decimal:
     """Decay the stored reputation to now, add `delta`, store it as of now."""
     contributor = await Contributor.filter(id=contributor_id).using_db(conn).select_for_update().get()
     now = datetime.now(timezone.utc)
@@ -75,8 +77,18 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
     existing = await ledger.find_by_key(conn, idempotency_key)
     if existing is not None:
         return RewardOutcome(existing, replayed=True)
-    return await pay_reward(conn, policy, accounts, source_id=mint, account_id=account_id, contributor_id=contributor_id, kind=kind, quote=quote,
-                            idempotency_key=idempotency_key, memo=memo)
+    return await pay_reward(
+        conn,
+        policy,
+        accounts,
+        source_id=mint,
+        account_id=account_id,
+        contributor_id=contributor_id,
+        kind=kind,
+        quote=quote,
+        idempotency_key=idempotency_key,
+        memo=memo,
+    )
 
 
 def _refusal(account: ledger.LockedAccount, amount: int, policy: RewardPolicy) -> tuple[str, str] | None:
@@ -99,13 +111,19 @@ async def pay_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: di
         return RewardOutcome(None)
     refused = _refusal(accounts[account_id], quote.amount, policy)
     if refused is not None:
-        return RewardOutcome(None, await _refuse(conn, contributor_id, kind, quote=quote, key=idempotency_key, reason=refused[0],
-                                                    message=refused[1]))
+        return RewardOutcome(
+            None,
+            await _refuse(
+                conn, contributor_id, kind, quote=quote, key=idempotency_key, reason=refused[0], message=refused[1]
+            ),
+        )
     posting = ledger.Posting(kind=kind, debit=source_id, credit=account_id, amount=quote.amount,
                              idempotency_key=idempotency_key, memo=memo, policy_version=quote.policy_version,
                              factors=quote.factors)
     transfer = await ledger.post(conn, posting, accounts)
-    await _after_reward(conn, policy, accounts[account_id], contributor_id=contributor_id, kind=kind, quote=quote, transfer=transfer)
+    await _after_reward(
+        conn, policy, accounts[account_id], contributor_id=contributor_id, kind=kind, quote=quote, transfer=transfer
+    )
     return RewardOutcome(transfer)
 
 
@@ -113,7 +131,9 @@ async def _after_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, account: 
                         *, contributor_id: int, kind: TransferKind, quote: RewardQuote, transfer: Transfer) -> None:
     if kind in REPUTATION_GAIN:
         await adjust_reputation(conn, contributor_id, getattr(policy, REPUTATION_GAIN[kind]), policy=policy)
-    await record_event("reward.token.issued.v1", _issued_event(account, contributor_id, kind, quote=quote, transfer=transfer), conn)
+    await record_event(
+        "reward.token.issued.v1", _issued_event(account, contributor_id, kind, quote=quote, transfer=transfer), conn
+    )
 
 
 def _issued_event(account: ledger.LockedAccount, contributor_id: int, kind: TransferKind, *, quote: RewardQuote,
@@ -165,20 +185,40 @@ async def pay_rewards(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: d
     lead_count = len(postings) - len(paying)
     for (index, award), transfer in zip(paying, transfers[lead_count:]):
         outcomes[index] = RewardOutcome(transfer)
-    await record_events("reward.token.issued.v1", [
-        _issued_event(accounts[award.account_id], award.contributor_id, kind, quote=award.quote, transfer=outcomes[index].transfer)
-        for index, award in paying], conn)
+    await record_events(
+        "reward.token.issued.v1",
+        [
+            _issued_event(
+                accounts[award.account_id],
+                award.contributor_id,
+                kind,
+                quote=award.quote,
+                transfer=outcomes[index].transfer,
+            )
+            for index, award in paying
+        ],
+        conn,
+    )
     return transfers[:lead_count], outcomes
 
 
-async def issue_stf_reward(conn: BaseDBAsyncClient, author_id: int, inputs: StfRewardInputs,
-                           *, idempotency_key: str, memo: str = "", notes: dict[str, str] | None = None) -> RewardOutcome:
+async def issue_stf_reward(
+    conn: BaseDBAsyncClient,
+    author_id: int,
+    inputs: StfRewardInputs,
+    *,
+    idempotency_key: str,
+    memo: str = "",
+    notes: dict[str, str] | None = None,
+) -> RewardOutcome:
     """An adopted STF's reward to its author, by the formula of the policy in force. `notes` (where
     the inputs came from) are kept with the factors; they never override one."""
     quote = quote_stf_reward(await current_policy(conn), inputs)
     if notes:
         quote = replace(quote, factors={**notes, **quote.factors})
-    return await issue(conn, author_id, TransferKind.STF_REWARD, quote=quote, idempotency_key=idempotency_key, memo=memo)
+    return await issue(
+        conn, author_id, TransferKind.STF_REWARD, quote=quote, idempotency_key=idempotency_key, memo=memo
+    )
 
 
 async def issue_verification_reward(conn: BaseDBAsyncClient, verifier_id: int, idempotency_key: str,
@@ -186,7 +226,9 @@ async def issue_verification_reward(conn: BaseDBAsyncClient, verifier_id: int, i
     """The policy's flat verification reward."""
     policy = await current_policy(conn)
     quote = flat_quote(policy.version, policy.tokens_per_verification, 1, unit_name="verifications")
-    return await issue(conn, verifier_id, TransferKind.VERIFICATION_REWARD, quote=quote, idempotency_key=idempotency_key, memo=memo)
+    return await issue(
+        conn, verifier_id, TransferKind.VERIFICATION_REWARD, quote=quote, idempotency_key=idempotency_key, memo=memo
+    )
 
 
 async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, *, quote: RewardQuote, key: str,

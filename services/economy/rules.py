@@ -1,6 +1,6 @@
 """Pure rules of the token economy: the reward formula, reputation decay, USD to tokens, expiry.
 
-No database here; `services/rewards.py`, `services/compute.py` and `services/expiry.py` apply them.
+No database here; `rewards.py`, `compute.py` and `expiry.py` beside it apply them.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def stf_factors(policy: StfCoefficients, inputs: StfRewardInputs) -> dict[str, D
     return {
         "base": Decimal(policy.stf_base_min_tokens) + span * complexity,
         "adoption": min(Decimal(policy.adoption_max), ONE + Decimal(policy.adoption_step) * (inputs.adopters - 1)),
-        "confidence": Decimal(policy.confidence_floor) + (ONE - Decimal(policy.confidence_floor)) * _unit(inputs.confidence, "confidence"),
+        "confidence": Decimal(policy.confidence_floor)
+        + (ONE - Decimal(policy.confidence_floor)) * _unit(inputs.confidence, "confidence"),
         "cost": ONE + Decimal(policy.cost_saving_weight) * _unit(inputs.cost_saving, "costSaving"),
         "safety": Decimal(policy.safety_floor) + (ONE - Decimal(policy.safety_floor)) * _unit(inputs.safety, "safety"),
     }
@@ -98,7 +99,9 @@ def decayed_reputation(stored: Decimal, since: datetime, now: datetime, *, half_
 def adjusted_reputation(stored: Decimal, since: datetime, now: datetime, *, half_life_days: Decimal,
                         delta: Decimal) -> Decimal:
     """Decay to `now`, then add `delta` (negative for a penalty); never below 0."""
-    return max(ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days=half_life_days) + delta)
+    return max(
+        ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days=half_life_days) + delta
+    )
 
 
 COMPLEXITY_FULL_LINES = 200  # an STF this long (or longer) earns the policy's maximum base

@@ -127,7 +127,8 @@ async def charge_target(by: Principal, reservation_id: int | None, account: str 
 
 
 INSERT_CALLS = (
-    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", "output_tokens", '
+    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", '
+    '"output_tokens", '
     '"cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "started_at", "client_call_id", '
     '"priced", "unpriced_reason", "price_id", "cost", "payment_status", "payment_transfer_id", "recorded_by_id", '
     '"recorded_at") '
@@ -308,7 +309,8 @@ async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
 # ---- repricing ----------------------------------------------------------------------------------
 
 STALE_CALLS = """
-SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id" = c."price_id"
+SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id"
+  = c."price_id"
 WHERE c."started_at" >= $1 AND c."started_at" < $2
   AND (NOT c."priced" OR p."superseded_by_id" IS NOT NULL OR c."started_at" < p."effective_from"
        OR (p."effective_to" IS NOT NULL AND c."started_at" >= p."effective_to"))

@@ -284,13 +284,27 @@ async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
         '"cache_read_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok", "effective_from", "effective_to", '
         '"source", "created_by_id", "created_at") '
         'SELECT *, $13::timestamptz FROM unnest($1::bigint[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], '
-        '$6::numeric[], $7::numeric[], $8::numeric[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::bigint[])',
-        [[r.id for r in rows], [r.provider for r in rows], [r.model for r in rows],
-         [r.input_per_mtok for r in rows], [r.output_per_mtok for r in rows], [r.cache_read_per_mtok for r in rows],
-         [r.cache_write_per_mtok for r in rows], [r.reasoning_per_mtok for r in rows],
-         [r.effective_from for r in rows], [r.effective_to for r in rows], [r.source for r in rows],
-         [r.created_by_id for r in rows], now])
-    await record_events(PRICE_CHANGED, [_event(o) for o in plan.outcomes if o.action not in (Action.UNCHANGED, Action.EXISTS)], conn)
+        '$6::numeric[], $7::numeric[], $8::numeric[], $9::timestamptz[], $10::timestamptz[], $11::text[], '
+        '$12::bigint[])',
+        [
+            [r.id for r in rows],
+            [r.provider for r in rows],
+            [r.model for r in rows],
+            [r.input_per_mtok for r in rows],
+            [r.output_per_mtok for r in rows],
+            [r.cache_read_per_mtok for r in rows],
+            [r.cache_write_per_mtok for r in rows],
+            [r.reasoning_per_mtok for r in rows],
+            [r.effective_from for r in rows],
+            [r.effective_to for r in rows],
+            [r.source for r in rows],
+            [r.created_by_id for r in rows],
+            now,
+        ],
+    )
+    await record_events(
+        PRICE_CHANGED, [_event(o) for o in plan.outcomes if o.action not in (Action.UNCHANGED, Action.EXISTS)], conn
+    )
 
 
 def _event(outcome: Outcome) -> dict[str, Any]:

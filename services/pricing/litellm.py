@@ -138,9 +138,13 @@ async def import_catalog(catalog: Any, source: str, effective_from: datetime | N
     skipped = dict(parsed.skipped)
     for outcome in outcomes:
         if outcome.action is Action.UNCHANGED:
-            skipped.setdefault("unchanged: the same prices are already in force", []).append(f"{outcome.spec.provider}/{outcome.spec.model}")
+            skipped.setdefault("unchanged: the same prices are already in force", []).append(
+                f"{outcome.spec.provider}/{outcome.spec.model}"
+            )
         elif outcome.action is Action.EXISTS:
-            skipped.setdefault("already in the catalog (seeding adds missing models only)", []).append(f"{outcome.spec.provider}/{outcome.spec.model}")
+            skipped.setdefault("already in the catalog (seeding adds missing models only)", []).append(
+                f"{outcome.spec.provider}/{outcome.spec.model}"
+            )
     return ImportReport(
         imported=sum(o.action is Action.CREATED for o in outcomes),
         updated=sum(o.action in (Action.CHANGED, Action.CORRECTED) for o in outcomes),

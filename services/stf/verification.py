@@ -78,7 +78,9 @@ async def verify(by: Principal, stf_id: int, verdict: Verdict, *, evidence: str)
             if verified and stf.status is not StfStatus.VERIFIED:
                 await _set_status(conn, stf, StfStatus.VERIFIED, event="stf.stf.verified.v1", verification=verification)
             elif not verified and stf.status is StfStatus.VERIFIED:
-                await _set_status(conn, stf, StfStatus.ACTIVE, event="stf.stf.verification_revoked.v1", verification=verification)
+                await _set_status(
+                    conn, stf, StfStatus.ACTIVE, event="stf.stf.verification_revoked.v1", verification=verification
+                )
             reward = await rewards.issue_verification_reward(
                 conn, verifier.id, key_of(verification.id),
                 memo=f"verification of STF {stf.id} version {stf.version} ({verdict.value})")
