@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await stf_index.ensure_collection()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
-        log.info("ready", extra={"bus": runtime.bus.name})
+        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where})
         try:
             yield
         finally:
