@@ -22,12 +22,14 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
-from services import context_market, stf_index
 from services.auth import key_cache
-from services.context_market import open_market
-from services.embedding import configure as configure_embedder
+from services.clarification import tickets as clarification_tickets
+from services.context_market import market as context_market
+from services.context_market.market import open_market
 from services.search import collections
-from services.vectors import close_store, get_store, open_store
+from services.search.embedding import configure as configure_embedder
+from services.search.vectors import close_store, get_store, open_store
+from services.stf import similar as stf_index
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -73,12 +75,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
                                            settings.embedder_model_dir)
         await collections.open_collections(search_bases(settings), period_seconds=settings.reembed_seconds)
         await open_market(settings.context_candidates)
+        clarification_tickets.configure(default_model=settings.clarify_default_model)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
-        log.info("ready", extra={"bus": runtime.bus.name, "embedder": embedder.name})
+        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where, "embedder": embedder.name})
         try:
             yield
         finally:

@@ -57,8 +57,10 @@ from tests.context_corpus import corpus, filler  # noqa: E402
 PEERS = 100
 FUNDS = 10**12
 BASE = "context_chunks"
-RETRIEVE = ("mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
-            "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }")
+RETRIEVE = (
+    "mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
+    "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }"
+)
 STATS = ("query S($from: DateTime!) { marketStats(from: $from) { retrievals latencyP50Ms latencyP99Ms "
          "averageSavingPercent bytesServed tokensPaid peers chunks } }")
 
@@ -76,9 +78,9 @@ async def _prepare(db_url: str) -> dict:
     from services import contributors
 
     async with funded_economy(db_url, FUNDS):
-        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], False))[0].id
+        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], issue_key=False))[0].id
                  for i in range(PEERS)]
-        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], True)
+        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], issue_key=True)
         return {"peers": peers, "requester_key": key}
 
 
@@ -109,7 +111,7 @@ async def _copy_chunks(dsn: str, docs: list, peers: list[int]) -> float:
 
 def _embed(docs: list, mode: str) -> tuple[np.ndarray, float]:
     """Dense vectors of every chunk (or, with mode 'base', of the 1,000 base chunks, reused by their variants)."""
-    from services.embedding import embed_texts
+    from services.search.embedding import embed_texts
 
     started = time.monotonic()
     if mode == "base":
@@ -124,12 +126,12 @@ def _embed(docs: list, mode: str) -> tuple[np.ndarray, float]:
 async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[int], batch: int) -> tuple[float, str]:
     """Upsert the points in batches into local mode at `path` (the server opens it afterwards), as the
     server's collections hold them (named dense and sparse vectors)."""
-    from services.embedding import get_embedder
+    from qdrant_client import AsyncQdrantClient
+
     from services.search import sparse
     from services.search.collections import collection_name
-    from services.vectors import Point, VectorStore
-
-    from qdrant_client import AsyncQdrantClient
+    from services.search.embedding import get_embedder
+    from services.search.vectors import Point, VectorStore
 
     name = collection_name(BASE, get_embedder().name)
     store = VectorStore(AsyncQdrantClient(path=str(path)), f"local:{path}")
@@ -147,7 +149,7 @@ async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[
 
 async def _register_collection(dsn: str, name: str) -> None:
     """Tell the server the collection is complete (as its re-embedding job would once done)."""
-    from services.embedding import get_embedder
+    from services.search.embedding import get_embedder
 
     conn = await asyncpg.connect(dsn)
     try:
@@ -160,7 +162,7 @@ async def _register_collection(dsn: str, name: str) -> None:
 
 def _exact_hit_rate_1k() -> float:
     """Among the 1,000 corpus chunks alone: is the best cosine the labelled chunk?"""
-    from services.embedding import embed_texts
+    from services.search.embedding import embed_texts
 
     docs = corpus()
     matrix = embed_texts([d.text for d in docs])
@@ -174,7 +176,9 @@ def _retrieve_all(url: str, key: str, docs: list, queries: int, budget: int) -> 
     latencies, server_ms, top_hits, any_hits, candidates, saving = [], [], 0, 0, [], []
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
         for doc in picked[:20]:  # warm-up
-            client.post("/graphql", json={"query": RETRIEVE, "variables": {"i": {"query": doc.query, "budgetBytes": budget}}})
+            client.post(
+                "/graphql", json={"query": RETRIEVE, "variables": {"i": {"query": doc.query, "budgetBytes": budget}}}
+            )
         started_at = datetime.now(timezone.utc)
         for doc in picked:
             started = time.perf_counter()
@@ -214,7 +218,7 @@ def main() -> None:
     parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
     parser.add_argument("--embed", choices=["all", "base"], default="all")
     args = parser.parse_args()
-    from services.embedding import configure
+    from services.search.embedding import configure
 
     data_dir = Path(tempfile.mkdtemp(prefix="omniclaude-bench-context-"))
     embedder = configure(args.embedder, data_dir)

@@ -50,8 +50,8 @@ def main() -> None:
     args = parser.parse_args()
     result: dict = {"benchmark": "embedding", "machine": machine()}
     before = rss_mb()
-    from services.embedding import HashingEmbedder
     from services.search import minilm
+    from services.search.embedding import HashingEmbedder
 
     with tempfile.TemporaryDirectory(prefix="omniclaude-bench-embed-") as cache:
         started = time.perf_counter()

@@ -30,7 +30,7 @@ import numpy as np  # noqa: E402
 from bench.common import emit, machine  # noqa: E402
 from services import embedding  # noqa: E402
 from services.search import sparse  # noqa: E402
-from services.vectors import Point, Ranking, open_store  # noqa: E402
+from services.search.vectors import Point, Ranking, open_store  # noqa: E402
 from tests.context_corpus import corpus  # noqa: E402
 
 PAIRS = json.loads((Path(__file__).resolve().parent.parent / "tests/data/paraphrases.json").read_text())["pairs"]

@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from services.search import collections
-from services.vectors import Ranking
+from services.search.vectors import Ranking
 
 SearchRanking = strawberry.enum(Ranking, name="SearchRanking", description=(
     "How a search ranks: HYBRID (default) fuses the dense (meaning) and sparse (exact words and identifiers) "

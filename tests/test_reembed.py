@@ -10,12 +10,13 @@ import time
 import httpx
 
 from tests.context_corpus import corpus
-from tests.test_serve import BIN, _free_port, _query, _start, _stop, _wait_ready, embedded_env  # noqa: F401
+from tests.test_serve import BIN, _query, _start, _stop, _wait_ready, embedded_env  # noqa: F401 (a fixture)
 
 STATUS = """{ searchCollections { kind configuredEmbedder active { name embedder hybrid }
   reembedding { collection { embedder } done total percent } } }"""
 REGISTER = """mutation { contributorRegister(input: {handle: "docs-bot", kind: AGENT, issueKey: true}) { apiKey } }"""
-ANNOUNCE = """mutation A($input: ContextAnnounceInput!) { contextAnnounce(input: $input) { created userErrors { code } } }"""
+ANNOUNCE = """mutation A($input: ContextAnnounceInput!) {
+  contextAnnounce(input: $input) { created userErrors { code } } }"""
 RETRIEVE = """mutation R($q: String!) { contextRetrieve(input: {query: $q, budgetBytes: 1024}) {
   retrieval { chunks { source } } userErrors { field message code } } }"""
 CHUNKS = 240
@@ -38,7 +39,7 @@ def _first_source(url: str, key: str, query: str) -> str | None:
     return served[0]["source"] if served else None
 
 
-def test_a_new_embedder_is_built_in_the_background_and_resumes_after_a_restart(embedded_env):
+def test_a_new_embedder_is_built_in_the_background_and_resumes_after_a_restart(embedded_env):  # noqa: F811
     env = embedded_env | {"EMBEDDER": "hashing", "REEMBED_SECONDS": "0.2", "REEMBED_BATCH": "8"}
     made = subprocess.run([BIN / "omniclaude", "create-key", "--role", "ADMIN", "--name", "ops"], env=env,
                           capture_output=True, text=True, timeout=120)

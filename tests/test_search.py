@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.debug_loop import contributor_key
 from tests.economy_support import register, register_funded
 from tests.test_context_market import RETRIEVE, share, tag
-from tests.test_debug_loop_ii import SUGGEST, register_stf
+from tests.test_debug import SUGGEST, register_stf
 
 PAIRS = [p for p in json.loads((Path(__file__).parent / "data" / "paraphrases.json").read_text())["pairs"]
          if p["split"] == "tune"]

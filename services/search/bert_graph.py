@@ -76,7 +76,8 @@ def build(weights: dict[str, np.ndarray], config: dict) -> onnx.ModelProto:
 def _embeddings(g: _Graph, w: dict[str, np.ndarray], shape: BertShape) -> str:
     """Word + position + token-type embeddings, layer-normalised; also the mask index Attention reads."""
     g.node("Shape", ["input_ids"], "ids_shape")
-    g.node("ConstantOfShape", ["ids_shape"], "segment_ids", value=helper.make_tensor("zero", TensorProto.INT32, [1], [0]))
+    zero = helper.make_tensor("zero", TensorProto.INT32, [1], [0])
+    g.node("ConstantOfShape", ["ids_shape"], "segment_ids", value=zero)
     g.node("EmbedLayerNormalization", [
         "input_ids", "segment_ids",
         g.weight("word_embeddings", w["embeddings.word_embeddings.weight"]),

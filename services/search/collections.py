@@ -28,9 +28,9 @@ from typing import Any
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from services.embedding import Embedder, embedder_named, get_embedder
 from services.search import sparse
-from services.vectors import get_store
+from services.search.embedding import Embedder, embedder_named, get_embedder
+from services.search.vectors import get_store
 
 log = logging.getLogger(__name__)
 
@@ -267,8 +267,8 @@ class KindStatus:
 
 def status() -> list[KindStatus]:
     """Per kind: the active collection and the rebuild under way, as this replica last read them."""
-    return [KindStatus(kind, get_embedder().name, (_catalog.active or {}).get(kind), (_catalog.building or {}).get(kind))
-            for kind in _catalog.bases]
+    active, building = _catalog.active or {}, _catalog.building or {}
+    return [KindStatus(kind, get_embedder().name, active.get(kind), building.get(kind)) for kind in _catalog.bases]
 
 
 def status_json() -> dict[str, Any]:

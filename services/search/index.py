@@ -12,10 +12,10 @@ from typing import Any
 
 from qdrant_client import models
 
-from services.embedding import Embedder, embed_async
 from services.search import collections, sparse
 from services.search.collections import Collection
-from services.vectors import Hit, Point, Ranking, get_store
+from services.search.embedding import Embedder, embed_async
+from services.search.vectors import Hit, Point, Ranking, get_store
 
 log = logging.getLogger(__name__)
 

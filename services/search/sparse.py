@@ -10,7 +10,7 @@ so a query scores a text by BM25.
 
 Hybrid ranking asks only for the query's identifiers (`identifiers`): compounds, words with a digit,
 camelCase and PascalCase names (`max_connections`, `502`, `PgBouncer`); plain words are left to the
-dense model, which understands them better (see services/vectors.py for the measurements).
+dense model, which understands them better (see services/search/vectors.py for the measurements).
 
 Indices are the CRC-32 of the term (u32, the same in every process).
 """
@@ -22,7 +22,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
-from services.embedding import STOPWORDS, _stem
+from services.search.embedding import STOPWORDS, _stem
 
 NAME = "bm25-terms-v1"
 COMPOUND = re.compile(r"[a-z0-9]+(?:[_.\-/:][a-z0-9]+)+")
