@@ -9,7 +9,7 @@ import json
 import uuid
 from pathlib import Path
 
-from tests.debug_loop import contributor_key
+from tests.debug_support import contributor_key
 from tests.economy_support import register, register_funded
 from tests.test_context_market import RETRIEVE, share, tag
 from tests.test_debug import SUGGEST, register_stf
