@@ -10,11 +10,12 @@ from strawberry.types import Info
 
 from models import auth as m
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, input_pk
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from services import auth as auth_service
 from services import contributors as contributor_service
+from services import otlp as otlp_service
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -28,11 +29,18 @@ class Principal(Node):
     role: Role
     created_at: datetime
     pk: strawberry.Private[int]
+    otlp_charge_pk: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, row: m.Principal) -> "Principal":
         return cls(id=to_global_id("Principal", row.id), name=row.name, role=row.role, created_at=row.created_at,
-                   pk=row.id)
+                   pk=row.id, otlp_charge_pk=row.otlp_charge_account_id)
+
+    @strawberry.field(description=(
+        "The account that pays for the LLM calls this principal sends to /v1/traces (OTLP), as llmCallsRecord's "
+        "chargeAccount; null: they are recorded NOT_CHARGED. Set with otlpChargeAccountSet."))
+    async def otlp_charge_account(self) -> str | None:
+        return await otlp_service.account_name(self.otlp_charge_pk)
 
     @strawberry.field(description="The contributor this principal acts for, if any.")
     async def contributor(self) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")] | None:
@@ -78,6 +86,21 @@ class ApiKeyRevokePayload:
     user_errors: list[UserError]
 
 
+@strawberry.input
+class OtlpChargeAccountSetInput:
+    charge_account: str | None = strawberry.field(description=(
+        "The account to charge: the principal's own contributor account (an ADMIN principal may name any "
+        "contributor's). Null stops charging."))
+    principal_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "Whose setting (an ADMIN may set anyone's); the caller when absent."))
+
+
+@strawberry.type
+class OtlpChargeAccountSetPayload:
+    principal: Principal | None
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class AuthQuery:
     @strawberry.field(description="The principal of the API key sent, or null when anonymous.")
@@ -104,6 +127,17 @@ class AuthMutation:
             return ApiKeyCreatePayload(principal=None, api_key=None, user_errors=errors)
         principal, key = created
         return ApiKeyCreatePayload(principal=Principal.of(principal), api_key=key, user_errors=[])
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
+        "Choose the account that pays for the LLM calls a principal sends over OTLP (/v1/traces): its calls are "
+        "then charged exactly as llmCallsRecord charges with chargeAccount."))
+    async def otlp_charge_account_set(self, info: Info, input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
+        async def set_account() -> m.Principal:
+            target = input_pk(input.principal_id, "Principal", "principalId") if input.principal_id else None
+            return await otlp_service.set_charge_account(info.context.principal, target, input.charge_account)
+
+        row, errors = await attempt(set_account())
+        return OtlpChargeAccountSetPayload(principal=Principal.of(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Revoke an API key (ADMIN).")
     async def api_key_revoke(self, info: Info, input: ApiKeyRevokeInput) -> ApiKeyRevokePayload:
