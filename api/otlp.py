@@ -6,7 +6,6 @@ with every 4xx and 5xx), in the encoding of the request."""
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import logging
 import zlib
@@ -152,7 +151,8 @@ def _decode_json(body: bytes) -> ExportTraceServiceRequest:
     try:
         return json_format.ParseDict(document, ExportTraceServiceRequest(), ignore_unknown_fields=True)
     except (json_format.ParseError, RecursionError, ValueError, TypeError, UnicodeError) as exc:
-        raise Refusal(400, code_pb2.INVALID_ARGUMENT, f"the body is not an OTLP ExportTraceServiceRequest: {exc}") from None
+        raise Refusal(400, code_pb2.INVALID_ARGUMENT,
+                      f"the body is not an OTLP ExportTraceServiceRequest: {exc}") from None
 
 
 def _hex_ids_to_base64(document: dict[str, Any]) -> None:

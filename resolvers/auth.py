@@ -29,18 +29,17 @@ class Principal(Node):
     role: Role
     created_at: datetime
     pk: strawberry.Private[int]
-    otlp_charge_pk: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, row: m.Principal) -> "Principal":
         return cls(id=to_global_id("Principal", row.id), name=row.name, role=row.role, created_at=row.created_at,
-                   pk=row.id, otlp_charge_pk=row.otlp_charge_account_id)
+                   pk=row.id)
 
     @strawberry.field(description=(
         "The account that pays for the LLM calls this principal sends to /v1/traces (OTLP), as llmCallsRecord's "
         "chargeAccount; null: they are recorded NOT_CHARGED. Set with otlpChargeAccountSet."))
     async def otlp_charge_account(self) -> str | None:
-        return await otlp_service.account_name(self.otlp_charge_pk)
+        return await otlp_service.charge_account_of(self.pk)
 
     @strawberry.field(description="The contributor this principal acts for, if any.")
     async def contributor(self) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")] | None:
@@ -131,7 +130,8 @@ class AuthMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Choose the account that pays for the LLM calls a principal sends over OTLP (/v1/traces): its calls are "
         "then charged exactly as llmCallsRecord charges with chargeAccount."))
-    async def otlp_charge_account_set(self, info: Info, input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
+    async def otlp_charge_account_set(self, info: Info,
+                                      input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
         async def set_account() -> m.Principal:
             target = input_pk(input.principal_id, "Principal", "principalId") if input.principal_id else None
             return await otlp_service.set_charge_account(info.context.principal, target, input.charge_account)

@@ -158,10 +158,10 @@ def span_call(span: Span) -> CallInput | None:
     tokens = disjoint(Reported(*(_count(attrs, names) for names in (
         convention.input, convention.output, convention.cache_read, convention.cache_write, convention.reasoning))))
     started_at, latency_ms = _timing(span)
+    provider = _text(attrs, convention.provider, 64) or UNKNOWN_PROVIDER
     return CallInput(
-        correlation_id=uuid.UUID(bytes=span.trace_id), provider=_text(attrs, convention.provider, 64) or UNKNOWN_PROVIDER,
-        model=model, input_tokens=tokens.input, output_tokens=tokens.output, cache_read_tokens=tokens.cache_read,
-        cache_write_tokens=tokens.cache_write, reasoning_tokens=tokens.reasoning, latency_ms=latency_ms,
+        correlation_id=uuid.UUID(bytes=span.trace_id), provider=provider, model=model, input_tokens=tokens.input,
+        output_tokens=tokens.output, cache_read_tokens=tokens.cache_read, cache_write_tokens=tokens.cache_write, reasoning_tokens=tokens.reasoning, latency_ms=latency_ms,
         started_at=started_at, client_call_id=span.span_id.hex())
 
 

@@ -16,7 +16,6 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.executions import PaymentStatus
-from models.ledger import Account
 from services import executions, llm_calls
 from services.errors import DomainError, NotFound
 from services.genai_spans import SpanRejected, span_call
@@ -224,8 +223,3 @@ async def set_charge_account(by: Principal, principal_id: int | None, account: s
         principal.otlp_charge_account_id = charge.account_id if charge else None
         await principal.save(using_db=conn, update_fields=["otlp_charge_account_id"])
     return principal
-
-
-async def account_name(account_id: int | None) -> str | None:
-    account = await Account.get_or_none(id=account_id) if account_id is not None else None
-    return account.name if account else None

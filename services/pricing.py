@@ -40,7 +40,8 @@ PROVIDER_ALIASES = {
     "gcp.vertex_ai": "vertex_ai-language-models", "vertex_ai": "vertex_ai-language-models",
     "vertexai": "vertex_ai-language-models",
     "aws.bedrock": "bedrock", "amazon": "bedrock",
-    "azure.ai.openai": "azure", "az.ai.openai": "azure", "azure.ai.inference": "azure_ai", "az.ai.inference": "azure_ai",
+    "azure.ai.openai": "azure", "az.ai.openai": "azure",
+    "azure.ai.inference": "azure_ai", "az.ai.inference": "azure_ai",
     "x_ai": "xai", "cohere": "cohere_chat", "ibm.watsonx.ai": "watsonx",
 }
 
