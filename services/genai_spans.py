@@ -161,8 +161,9 @@ def span_call(span: Span) -> CallInput | None:
     provider = _text(attrs, convention.provider, 64) or UNKNOWN_PROVIDER
     return CallInput(
         correlation_id=uuid.UUID(bytes=span.trace_id), provider=provider, model=model, input_tokens=tokens.input,
-        output_tokens=tokens.output, cache_read_tokens=tokens.cache_read, cache_write_tokens=tokens.cache_write, reasoning_tokens=tokens.reasoning, latency_ms=latency_ms,
-        started_at=started_at, client_call_id=span.span_id.hex())
+        output_tokens=tokens.output, cache_read_tokens=tokens.cache_read, cache_write_tokens=tokens.cache_write,
+        reasoning_tokens=tokens.reasoning, latency_ms=latency_ms, started_at=started_at,
+        client_call_id=span.span_id.hex())
 
 
 def _first(attrs: dict[str, AnyValue], names: tuple[str, ...]) -> tuple[str, AnyValue] | None:
