@@ -29,7 +29,7 @@ from api.graphql_app import INVALID_KEY, bearer_key
 from api.logs import request_id_var
 from api.metrics import Metrics
 from services.auth import authenticate
-from services.otlp import Busy, Ingested, ingest
+from services.executions.otlp import Busy, Ingested, ingest
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from strawberry.types import Info
 
 from models import auth as m
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
-from resolvers.relay import Connection, Node, paginate, to_global_id
+from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from services import auth as auth_service
 from services import contributors as contributor_service
-from services import otlp as otlp_service
+from services.executions import otlp as otlp_service
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -131,11 +131,9 @@ class AuthMutation:
         "then charged exactly as llmCallsRecord charges with chargeAccount."))
     async def otlp_charge_account_set(self, info: Info,
                                       input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
-        async def set_account() -> m.Principal:
-            target = input_pk(input.principal_id, "Principal", "principalId") if input.principal_id else None
-            return await otlp_service.set_charge_account(info.context.principal, target, input.charge_account)
-
-        row, errors = await attempt(set_account())
+        row, errors = await attempt(lambda: otlp_service.set_charge_account(
+            info.context.principal, global_pk(input.principal_id, "Principal", "principalId") if input.principal_id
+            else None, input.charge_account))
         return OtlpChargeAccountSetPayload(principal=Principal.of(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Revoke an API key (ADMIN).")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from services.genai_spans import ATTRIBUTES, UNKNOWN_PROVIDER, Reported, SpanRejected, disjoint, span_call
+from services.executions.genai_spans import ATTRIBUTES, UNKNOWN_PROVIDER, Reported, SpanRejected, disjoint, span_call
 
 TRACE, SPAN = bytes.fromhex("4bf92f3577b34da6a3ce929d0e0e4736"), bytes.fromhex("00f067aa0ba902b7")
 START = 1_767_225_600_000_000_000  # 2026-01-01T00:00:00Z

@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExportResult
 
 from tests.conftest import start_server, stop_server
-from tests.debug_loop import unique_model
+from tests.debug_support import unique_model
 from tests.economy_support import assert_ledger_invariants, balance, register, register_funded
 from tests.otlp_support import (
     CALLS,

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from services.llm_calls import MAX_TOKENS, CallInput
+from services.executions.llm_calls import MAX_TOKENS, CallInput
 
 UNKNOWN_PROVIDER = "unknown"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -16,10 +16,10 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.executions import PaymentStatus
-from services import executions, llm_calls
+from services.executions import llm_calls, runs
 from services.errors import DomainError, NotFound
-from services.genai_spans import SpanRejected, span_call
-from services.llm_calls import CallInput
+from services.executions.genai_spans import SpanRejected, span_call
+from services.executions.llm_calls import CallInput
 
 UNKNOWN_SERVICE = "unknown_service"
 CALL_FIELD = re.compile(r"^calls\[(\d+)\]\.?(.*)$")
@@ -40,14 +40,14 @@ class Trace:
     started_at: datetime
     root_name: str | None = None
 
-    def opening(self) -> executions.Opening:
+    def opening(self) -> runs.Opening:
         root = self.root_name.replace("\x00", "")[:200] if self.root_name else None
         named = self.service_name if self.service_name and not self.service_name.startswith(UNKNOWN_SERVICE) else None
-        agent = (executions.fit_agent_name(named or "") or executions.fit_agent_name(root or "")
-                 or executions.fit_agent_name(self.service_name or "") or UNKNOWN_SERVICE)
+        agent = (runs.fit_agent_name(named or "") or runs.fit_agent_name(root or "")
+                 or runs.fit_agent_name(self.service_name or "") or UNKNOWN_SERVICE)
         prompt = f"OpenTelemetry trace {self.trace_id.hex()}" + (f": {root}" if root else "")
         parameters = {"source": "otlp", "traceId": self.trace_id.hex(), "serviceName": self.service_name}
-        return executions.Opening(uuid.UUID(bytes=self.trace_id), agent, prompt, parameters, self.started_at)
+        return runs.Opening(uuid.UUID(bytes=self.trace_id), agent, prompt, parameters, self.started_at)
 
 
 @dataclass
@@ -154,7 +154,7 @@ async def _record_chunk(by: Principal, calls: list[CallInput], traces: dict[byte
         try:
             async with in_transaction() as conn:
                 openings = [traces[cid.bytes].opening() for cid in dict.fromkeys(c.correlation_id for c in pending)]
-                starters = await executions.open_many(by, openings, conn)
+                starters = await runs.open_many(by, openings, conn)
                 if by.role is not Role.ADMIN:
                     allowed = [c for c in pending if starters[c.correlation_id] == by.id]
                     refused = [c for c in pending if starters[c.correlation_id] != by.id]
