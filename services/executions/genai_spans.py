@@ -123,12 +123,8 @@ def disjoint(reported: Reported) -> Disjoint:
 
 
 def attributes(span: Span) -> dict[str, AnyValue]:
-    """The span's attributes that the table names (the first of a repeated key wins)."""
-    found: dict[str, AnyValue] = {}
-    for kv in span.attributes:
-        if kv.key in ATTRIBUTES and kv.key not in found:
-            found[kv.key] = kv.value
-    return found
+    """The span's attributes that the table names (keys are unique in a span, as OpenTelemetry requires)."""
+    return {kv.key: kv.value for kv in span.attributes if kv.key in ATTRIBUTES}
 
 
 def convention_of(attrs: dict[str, AnyValue]) -> Convention | None:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.resource.v1.resource_pb2 import Resource
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
@@ -200,11 +201,15 @@ def _note_payment(payment: llm_calls.Payment | None, result: Ingested) -> None:
 # ---- the charge account setting ------------------------------------------------------------------
 
 
+CHARGE_ACCOUNT = ('SELECT a."name" FROM "principals" p JOIN "ledger_accounts" a ON a."id" = p."otlp_charge_account_id" '
+                  'WHERE p."id" = $1')
+
+
 async def charge_account_of(principal_id: int) -> str | None:
-    """The name of the account that pays for the principal's OTLP calls, if one is set."""
-    principal = await Principal.get_or_none(id=principal_id).select_related("otlp_charge_account")
-    account = principal.otlp_charge_account if principal else None
-    return account.name if account else None
+    """The name of the account that pays for the principal's OTLP calls, if one is set (read at each request:
+    the key cache may hold the principal for a few seconds)."""
+    rows = await connections.get("default").execute_query_dict(CHARGE_ACCOUNT, [principal_id])
+    return rows[0]["name"] if rows else None
 
 
 async def set_charge_account(by: Principal, principal_id: int | None, account: str | None) -> Principal:
