@@ -26,12 +26,13 @@ import httpx
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from bench.common import AppServer, drop_database, fresh_database, machine, own_cpu
+from bench.common import AppServer, drop_database, machine, own_cpu, priced_database
 from bench.llm_calls_ingest import TRAFFIC, graphql_run
 
 BATCH = 512
 CALLS_PER_TRACE = 8
 SPANS_HEADER = "x-omniclaude-spans"
+PROTOBUF = "application/x-protobuf"
 
 
 def make_calls(n: int, seed: int) -> list[dict]:
@@ -134,16 +135,7 @@ async def timed(server: AppServer, run) -> tuple[float, float, float]:
 
 
 async def main(total: int, clients: int, workers: int, rounds: int) -> dict:
-    from api.database import close_orm, init_orm
-    from models.auth import Role
-    from services.auth import create_principal_with_key
-    from services.pricing.litellm import seed_default_catalog
-
-    db_url = await fresh_database("omniclaude_bench_otlp")
-    await init_orm(db_url, 2)
-    seeded = (await seed_default_catalog()).imported
-    principal, key = await create_principal_with_key("bench-admin", Role.ADMIN)
-    await close_orm()
+    db_url, seeded, principal_id, key = await priced_database("omniclaude_bench_otlp")
     server = await AppServer(db_url, workers).ready()
     n_batches = total // BATCH
     runs: list[dict] = []
@@ -157,20 +149,19 @@ async def main(total: int, clients: int, workers: int, rounds: int) -> dict:
 
     try:
         warm_graphql, warm_otlp = fresh(2), fresh(2)
-        await start_executions(db_url, principal.id, warm_graphql)
+        await start_executions(db_url, principal_id, warm_graphql)
         await graphql_run(server.url, key, warm_graphql, clients)
-        await otlp_run(server.url, key, [otlp_request(b).SerializeToString() for b in warm_otlp], "application/x-protobuf",
-                       clients)
+        await otlp_run(server.url, key, [otlp_request(b).SerializeToString() for b in warm_otlp], PROTOBUF, clients)
         for round_no in range(rounds):
             order = ["otlp", "graphql"] if round_no % 2 == 0 else ["graphql", "otlp"]
             for path in order:
                 batches = fresh(n_batches)
                 if path == "graphql":
-                    await start_executions(db_url, principal.id, batches)
+                    await start_executions(db_url, principal_id, batches)
                     run = graphql_run(server.url, key, batches, clients)
                 else:
                     bodies = [otlp_request(b).SerializeToString() for b in batches]
-                    run = otlp_run(server.url, key, bodies, "application/x-protobuf", clients)
+                    run = otlp_run(server.url, key, bodies, PROTOBUF, clients)
                 runs.append(measured(f"{path} round {round_no + 1}", n_batches * BATCH, *await timed(server, run)))
         json_batches = fresh(n_batches)
         bodies = [otlp_json(otlp_request(b)) for b in json_batches]
