@@ -111,8 +111,14 @@ class AuthQuery:
     async def principals(
         self, info: Info, first: int | None = None, after: str | None = None, role: Role | None = None
     ) -> Connection[Principal]:
-        return await paginate(auth_service.principals_query(role), first=first, after=after, order=["id"], to_node=Principal.of,
-                              max_page_size=info.context.max_page_size)
+        return await paginate(
+            auth_service.principals_query(role),
+            first=first,
+            after=after,
+            order=["id"],
+            to_node=Principal.of,
+            max_page_size=info.context.max_page_size,
+        )
 
 
 @strawberry.type

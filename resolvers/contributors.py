@@ -79,7 +79,9 @@ class ContributorRegisterInput:
     handle: str = strawberry.field(description="3-32 characters of a-z, 0-9, _ and -; unique.")
     kind: ContributorKind
     expertise: list[str] = strawberry.field(default_factory=list, description="Lower-case tags, at most 20.")
-    issue_key: bool = strawberry.field(default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind).")
+    issue_key: bool = strawberry.field(
+        default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind)."
+    )
 
 
 @strawberry.type
@@ -112,7 +114,7 @@ class ContributorMutation:
                          description="Register a contributor, optionally with an API key (ADMIN).")
     async def contributor_register(self, input: ContributorRegisterInput) -> ContributorRegisterPayload:
         registered, errors = await attempt(contributor_service.register(
-            input.handle, m.ContributorKind(input.kind.value), input.expertise, input.issue_key))
+            input.handle, m.ContributorKind(input.kind.value), input.expertise, issue_key=input.issue_key))
         if registered is None:
             return ContributorRegisterPayload(contributor=None, api_key=None, user_errors=errors)
         contributor, key = registered

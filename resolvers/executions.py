@@ -34,8 +34,11 @@ if TYPE_CHECKING:
     from resolvers.auth import Principal
 
 ExecutionStatus = strawberry.enum(m.ExecutionStatus, description="RUNNING until finished.")
-CostGroupBy = strawberry.enum(call_service.GroupBy, name="CostGroupBy", description="MODEL (provider/model as sent), AGENT, DAY (UTC) "
-                                                                "or CORRELATION (execution).")
+CostGroupBy = strawberry.enum(
+    call_service.GroupBy,
+    name="CostGroupBy",
+    description="MODEL (provider/model as sent), AGENT, DAY (UTC) or CORRELATION (execution).",
+)
 
 
 @strawberry.enum(description="How an execution ended.")
@@ -117,7 +120,9 @@ class LlmCall(Node):
                    cost=row.cost, recorded_at=row.recorded_at, payment_status=row.payment_status, pk=row.id,
                    price_pk=row.price_id, payment_transfer_pk=row.payment_transfer_id)
 
-    @strawberry.field(description="The COMPUTE transfer that paid for the call's batch (a party, REVIEWER or ADMIN sees it).")
+    @strawberry.field(
+        description="The COMPUTE transfer that paid for the call's batch (a party, REVIEWER or ADMIN sees it)."
+    )
     async def payment_transfer(self, info: Info) -> Transfer | None:
         return await visible_transfer(info, self.payment_transfer_pk)
 
@@ -302,9 +307,17 @@ class LlmCallsRepricePayload:
     user_errors: list[UserError]
 
     @strawberry.field(description="The repricings of this run.")
-    async def repricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCallRepricing]:
-        return await paginate(call_service.repricings_query(self.run_id), first=first, after=after, order=["id"], to_node=LlmCallRepricing.of,
-                              max_page_size=info.context.max_page_size)
+    async def repricings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[LlmCallRepricing]:
+        return await paginate(
+            call_service.repricings_query(self.run_id),
+            first=first,
+            after=after,
+            order=["id"],
+            to_node=LlmCallRepricing.of,
+            max_page_size=info.context.max_page_size,
+        )
 
 
 @strawberry.type
@@ -371,9 +384,14 @@ class ExecutionQuery:
 
     @strawberry.field(permission_classes=[IsAuthenticated], description=(
         "Calls, tokens and exact cost of the calls started in [from, to), grouped; with the share of calls priced."))
-    async def cost_summary(self, group_by: CostGroupBy, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
-                           to: datetime | None = None, first: int = 100) -> CostSummary:
-        summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, first)
+    async def cost_summary(
+        self,
+        group_by: CostGroupBy,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 100,
+    ) -> CostSummary:
+        summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, limit=first)
         return CostSummary(total=CostGroup.of(summary.total), groups=[CostGroup.of(g) for g in summary.groups],
                            unpriced=[UnpricedModel(provider=u.provider, model=u.model, calls=u.calls, reason=u.reason)
                                      for u in summary.unpriced])
@@ -386,8 +404,16 @@ class ExecutionMutation:
         "and request returns it (`created: false`)."))
     async def execution_start(self, info: Info, input: ExecutionStartInput) -> ExecutionStartPayload:
         stf_id = global_pk(input.stf_id, "Stf", "stfId") if input.stf_id else None
-        result, errors = await attempt(execution_service.start(
-            info.context.principal, input.correlation_id, input.agent_name, input.task_prompt, input.parameters, stf_id))
+        result, errors = await attempt(
+            execution_service.start(
+                info.context.principal,
+                input.correlation_id,
+                input.agent_name,
+                task_prompt=input.task_prompt,
+                parameters=input.parameters,
+                stf_id=stf_id,
+            )
+        )
         if result is None:
             return ExecutionStartPayload(execution=None, created=False, user_errors=errors)
         return ExecutionStartPayload(execution=Execution.of(result[0]), created=result[1], user_errors=[])
@@ -396,7 +422,7 @@ class ExecutionMutation:
                          description="Finish a RUNNING execution as SUCCEEDED or FAILED (its starter or ADMIN).")
     async def execution_finish(self, info: Info, input: ExecutionFinishInput) -> ExecutionFinishPayload:
         row, errors = await attempt(execution_service.finish(
-            info.context.principal, input.correlation_id, m.ExecutionStatus(input.status.value), input.summary))
+            info.context.principal, input.correlation_id, m.ExecutionStatus(input.status.value), summary=input.summary))
         return ExecutionFinishPayload(execution=Execution.of(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
@@ -406,8 +432,12 @@ class ExecutionMutation:
         calls: list[call_service.CallInput] = input.calls  # type: ignore[assignment]  # see _call_from_input
 
         async def record() -> call_service.Recorded:
-            reservation = global_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
-            return await call_service.record(info.context.principal, calls, reservation, input.charge_account)
+            reservation = (
+                global_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
+            )
+            return await call_service.record(
+                info.context.principal, calls, reservation, charge_account=input.charge_account
+            )
 
         result, errors = await attempt(record())
         if result is None:
@@ -421,7 +451,9 @@ class ExecutionMutation:
         "Price unpriced calls and re-price calls whose price was corrected or whose period was split (ADMIN). "
         "Every change is kept as a repricing: old and new cost and price, who, when."))
     async def llm_calls_reprice(self, info: Info, input: LlmCallsRepriceInput) -> LlmCallsRepricePayload:
-        run, errors = await attempt(call_service.reprice(info.context.principal, input.from_, input.to, input.limit))
+        run, errors = await attempt(
+            call_service.reprice(info.context.principal, input.from_, input.to, limit=input.limit)
+        )
         if run is None:
             return LlmCallsRepricePayload(run_id=None, examined=0, repriced=0, still_unpriced=0, has_more=False,
                                           user_errors=errors)

@@ -127,5 +127,5 @@ class GoldenStateMutation:
     async def golden_state_review(self, info: Info, input: GoldenStateReviewInput) -> GoldenStateReviewPayload:
         row, errors = await attempt(golden_service.review(
             info.context.principal, global_pk(input.id, "GoldenState"),
-            golden_service.Decision(input.decision.value), input.comment))
+            golden_service.Decision(input.decision.value), comment=input.comment))
         return GoldenStateReviewPayload(golden_state=GoldenState.of(row) if row else None, user_errors=errors)

@@ -303,7 +303,9 @@ class ExecutionReplay:
     async def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ReplayEntry]:
         size = check_first(first, info.context.max_page_size)
         key = decode_cursor(after, 4) if after else None
-        entries = await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        entries = (
+            await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        )
         page = entries[:size]
         edges = [Edge(cursor=encode_cursor(list(e.key)), node=_entry(e, self.execution.correlation_id)) for e in page]
         return Connection(edges=edges, page_info=PageInfo(
@@ -349,7 +351,7 @@ class DebugQuery:
     async def fix_suggestions(self, error_text: str | None = None, error_type: str | None = None,
                               error_event_id: strawberry.ID | None = None, first: int = 10) -> FixSuggestions:
         event_pk = global_pk(error_event_id, "ErrorEvent", "errorEventId") if error_event_id else None
-        found = await fixes.suggest(error_text, error_type, event_pk, first)
+        found = await fixes.suggest(error_text, error_type, event_pk, first=first)
         sig = found.signature
         return FixSuggestions(
             signature=ErrorSignature(digest=sig.digest, error_type=sig.error_type, pattern=sig.pattern),
@@ -364,7 +366,9 @@ class DebugQuery:
         row = await replay_service.find(correlation_id)
         return ExecutionReplay(execution=Execution.of(row), found={"row": row}) if row else None
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions.")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions."
+    )
     async def debug_stats(self) -> DebugStats:
         s = await replay_service.debug_stats()
         share = replay_service.DebugStats.share
@@ -378,8 +382,15 @@ class DebugMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Record the state at a step's INPUT or OUTPUT (the execution's starter or ADMIN); the server hashes it."))
     async def snapshot_record(self, info: Info, input: SnapshotRecordInput) -> SnapshotRecordPayload:
-        result, errors = await attempt(debug_events.record_snapshot(
-            info.context.principal, input.correlation_id, input.step, m.SnapshotPhase(input.phase.value), input.state))
+        result, errors = await attempt(
+            debug_events.record_snapshot(
+                info.context.principal,
+                input.correlation_id,
+                input.step,
+                phase=m.SnapshotPhase(input.phase.value),
+                state=input.state,
+            )
+        )
         if result is None:
             return SnapshotRecordPayload(snapshot=None, created=False, user_errors=errors)
         return SnapshotRecordPayload(snapshot=Snapshot.of(result.row), created=result.created, user_errors=[])
@@ -388,8 +399,16 @@ class DebugMutation:
         "Record an error of a RUNNING execution; it gets a normalised signature, and decides the execution's pending "
         "STF attempts as FAILED."))
     async def error_record(self, info: Info, input: ErrorRecordInput) -> ErrorRecordPayload:
-        result, errors = await attempt(debug_events.record_error(
-            info.context.principal, input.correlation_id, input.step, input.error_type, input.message, input.stack))
+        result, errors = await attempt(
+            debug_events.record_error(
+                info.context.principal,
+                input.correlation_id,
+                input.step,
+                error_type=input.error_type,
+                message=input.message,
+                stack=input.stack,
+            )
+        )
         if result is None:
             return ErrorRecordPayload(error_event=None, failed_attempts=0, user_errors=errors)
         return ErrorRecordPayload(error_event=ErrorEvent.of(result.error, result.signature),
@@ -399,7 +418,7 @@ class DebugMutation:
         "Record a success of a RUNNING execution; it decides the execution's pending STF attempts as SUCCEEDED."))
     async def success_record(self, info: Info, input: SuccessRecordInput) -> SuccessRecordPayload:
         result, errors = await attempt(debug_events.record_success(
-            info.context.principal, input.correlation_id, input.step, input.quality_score))
+            info.context.principal, input.correlation_id, input.step, quality_score=input.quality_score))
         if result is None:
             return SuccessRecordPayload(success_event=None, succeeded_attempts=0, user_errors=errors)
         return SuccessRecordPayload(success_event=SuccessEvent.of(result.success),

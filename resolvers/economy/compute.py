@@ -55,7 +55,9 @@ register_node("Reservation", _load_reservation)
 @strawberry.input
 class ComputeReserveInput:
     amount: BigInt
-    ttl_seconds: int = strawberry.field(default=600, description="Voided automatically after this many seconds (1 to 604800).")
+    ttl_seconds: int = strawberry.field(
+        default=600, description="Voided automatically after this many seconds (1 to 604800)."
+    )
     idempotency_key: str
 
 
@@ -74,7 +76,9 @@ class ReservationPayload:
 @strawberry.input
 class ComputeSettleInput:
     reservation: strawberry.ID
-    actual: BigInt = strawberry.field(description="Tokens actually used: at most the amount reserved; the rest is released.")
+    actual: BigInt = strawberry.field(
+        description="Tokens actually used: at most the amount reserved; the rest is released."
+    )
 
 
 @strawberry.input
@@ -82,7 +86,9 @@ class ComputeVoidInput:
     reservation: strawberry.ID
 
 
-def _reservation_payload(result: compute_service.ReservationResult | None, errors: list[UserError]) -> ReservationPayload:
+def _reservation_payload(
+    result: compute_service.ReservationResult | None, errors: list[UserError]
+) -> ReservationPayload:
     if result is None:
         return ReservationPayload(reservation=None, transfer=None, replayed=False, user_errors=errors)
     return ReservationPayload(reservation=Reservation.of(result.reservation),
@@ -96,11 +102,13 @@ class ComputeMutation:
                          description="Hold tokens of your account for compute. Idempotent by `idempotencyKey`.")
     async def compute_reserve(self, info: Info, input: ComputeReserveInput) -> ReservationPayload:
         result, errors = await attempt(compute_service.reserve(
-            info.context.principal, input.amount, input.ttl_seconds, input.idempotency_key))
+            info.context.principal, input.amount, input.ttl_seconds, key=input.idempotency_key))
         return _reservation_payload(result, errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Post what the compute actually used (at most the reservation) and release the rest.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Post what the compute actually used (at most the reservation) and release the rest.",
+    )
     async def compute_settle(self, info: Info, input: ComputeSettleInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
             pk = global_pk(input.reservation, "Reservation", "reservation")
@@ -112,7 +120,9 @@ class ComputeMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Release a reservation without posting.")
     async def compute_void(self, info: Info, input: ComputeVoidInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
-            return await compute_service.void(info.context.principal, global_pk(input.reservation, "Reservation", "reservation"))
+            return await compute_service.void(
+                info.context.principal, global_pk(input.reservation, "Reservation", "reservation")
+            )
 
         result, errors = await attempt(run())
         return _reservation_payload(result, errors)

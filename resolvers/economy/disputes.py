@@ -85,9 +85,12 @@ class DisputePayload:
 
 @strawberry.type
 class DisputeQuery:
-    @strawberry.field(permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER).")
-    async def disputes(self, info: Info, state: DisputeState | None = None, first: int | None = None,
-                       after: str | None = None) -> Connection[Dispute]:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER)."
+    )
+    async def disputes(
+        self, info: Info, state: DisputeState | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Dispute]:
         query = dispute_service.disputes_query(m.DisputeState(state.value) if state else None)
         return await paginate(query, first=first, after=after, order=["id"], to_node=Dispute.of,
                               max_page_size=info.context.max_page_size)
@@ -110,7 +113,7 @@ class DisputeMutation:
         async def run() -> m.Dispute:
             dispute, _ = await dispute_service.resolve_dispute(
                 info.context.principal, global_pk(input.dispute, "Dispute", "dispute"),
-                dispute_service.Resolution(input.resolution.value), input.note)
+                dispute_service.Resolution(input.resolution.value), note=input.note)
             return dispute
 
         row, errors = await attempt(run())

@@ -24,8 +24,12 @@ if TYPE_CHECKING:
     from resolvers.stf.usage import StfUsage
     from resolvers.stf.verification import StfVerification
 
-StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts.")
-StfOrderField = strawberry.enum(stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions).")
+StfStatus = strawberry.enum(
+    m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts."
+)
+StfOrderField = strawberry.enum(
+    stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions)."
+)
 
 
 @strawberry.enum
@@ -86,8 +90,9 @@ class Stf(Node):
         return await usage_loader(info).load(global_pk(self.id, "Stf"))
 
     @strawberry.field(description="The verifications of this version, oldest first (see stfVerify).")
-    async def verifications(self, info: Info, first: int | None = None, after: str | None = None
-                            ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf.verification")]]:
+    async def verifications(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf.verification")]]:
         from resolvers.stf.verification import StfVerification
         from services.stf.verification import of_stf
 

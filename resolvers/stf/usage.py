@@ -26,7 +26,9 @@ class StfUsage:
     successes: BigInt
     failures: BigInt
     success_rate: float | None = strawberry.field(description="successes / decided attempts; null before any.")
-    average_quality: float | None = strawberry.field(description="Mean quality score of the successes that decided its attempts.")
+    average_quality: float | None = strawberry.field(
+        description="Mean quality score of the successes that decided its attempts."
+    )
     last_used_at: datetime | None
     refreshed_at: datetime
 

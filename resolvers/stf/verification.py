@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 Verdict = strawberry.enum(m.Verdict, description="PASS: the STF does what it says; FAIL: it does not.")
 
 
-@strawberry.type(description="One contributor's verdict on one STF version, with the evidence and the reward it earned.")
+@strawberry.type(
+    description="One contributor's verdict on one STF version, with the evidence and the reward it earned."
+)
 class StfVerification(Node):
     verdict: Verdict
     evidence: str
@@ -90,7 +92,7 @@ class StfVerificationMutation:
         async def verify() -> verification_service.Verified:
             stf_id = global_pk(input.stf_id, "Stf", "stfId")
             return await verification_service.verify(info.context.principal, stf_id, m.Verdict(input.verdict.value),
-                                                     input.evidence)
+                                                     evidence=input.evidence)
 
         done, errors = await attempt(verify())
         if done is None:

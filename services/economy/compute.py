@@ -87,7 +87,7 @@ def _event_payload(reservation: Reservation, account: ledger.LockedAccount, **ex
             "expiresAt": reservation.expires_at} | extra
 
 
-async def reserve(principal: Principal, amount: int, ttl_seconds: int, key: str) -> ReservationResult:
+async def reserve(principal: Principal, amount: int, ttl_seconds: int, *, key: str) -> ReservationResult:
     """`computeReserve`: hold `amount` of the caller's available tokens for `ttl_seconds`."""
     ledger.check_amount(amount)
     ledger.check_key(key)
@@ -194,7 +194,7 @@ def _require_pending(reservation: Reservation) -> None:
 
 
 async def _close(conn: BaseDBAsyncClient, reservation: Reservation, state: ReservationState,
-                 charged: int | None = None) -> Reservation:
+                 *, charged: int | None = None) -> Reservation:
     reservation.state = state
     reservation.closed_at = datetime.now(timezone.utc)
     if charged is not None:
