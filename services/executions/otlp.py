@@ -127,7 +127,8 @@ async def ingest(by: Principal, request: ExportTraceServiceRequest) -> Ingested:
     pending = list(calls.values())
     charge_account = await charge_account_of(by.id) if pending else None
     for start in range(0, len(pending), llm_calls.MAX_BATCH):
-        await _record_chunk(by, pending[start:start + llm_calls.MAX_BATCH], traces, charge_account, result)
+        await _record_chunk(by, pending[start:start + llm_calls.MAX_BATCH], traces, charge_account=charge_account,
+                            result=result)
     return result
 
 
@@ -138,8 +139,8 @@ def _service_name(resource: Resource) -> str | None:
     return None
 
 
-async def _record_chunk(by: Principal, calls: list[CallInput], traces: dict[bytes, Trace], charge_account: str | None,
-                        result: Ingested) -> None:
+async def _record_chunk(by: Principal, calls: list[CallInput], traces: dict[bytes, Trace], *,
+                        charge_account: str | None, result: Ingested) -> None:
     """One transaction: open the chunk's new executions, then `llm_calls.record`. A call it refuses
     (its error names calls[i]) is rejected and the rest tried again in a new transaction."""
     pending: list[CallInput] = []
