@@ -516,3 +516,22 @@ async def test_a_span_sent_again_with_other_values_is_rejected_alone(server, cli
     calls = nodes(await calls_of(client, agent_key, correlation_id(kept)))
     assert set(calls) == {span_hex(kept), "00000000000000aa"}
     assert calls[span_hex(kept)]["inputTokens"] == 100 and calls["00000000000000aa"]["inputTokens"] == 999
+
+
+async def test_names_from_the_sender_are_made_safe_for_the_execution(server, client, admin_key, agent_key):
+    model = await priced_model(client, admin_key)
+    at = unique_hour()
+    recorder = Recorder.new("unknown_service:python")  # the SDK's default: the root span names the agent
+    root = recorder.root("Plan\x00 a trip (v2) ✈", at)
+    recorder.span("chat", at, 10, genai(model, input_tokens=10, output_tokens=1), root)
+    recorder.finish(root, at + timedelta(seconds=1))
+    nul_service = Recorder.new("billing\x00bot")
+    other = nul_service.span("chat", at, 10, genai(model, input_tokens=10, output_tokens=1))
+    for spans in (recorder.spans(), nul_service.spans()):
+        response = await post(server.url, agent_key, protobuf_body(spans), PROTOBUF)
+        assert partial(response) is None, response.content
+    execution = await calls_of(client, agent_key, correlation_id(root))
+    assert execution["agentName"] == "Plan a trip -v2- -"
+    assert execution["taskPrompt"] == f"OpenTelemetry trace {uuid.UUID(correlation_id(root)).hex}: Plan a trip (v2) ✈"
+    named = await calls_of(client, agent_key, correlation_id(other))
+    assert named["agentName"] == "billingbot" and named["parameters"]["serviceName"] == "billingbot"

@@ -42,12 +42,14 @@ class Trace:
     root_name: str | None = None
 
     def opening(self) -> runs.Opening:
+        # names come from the sender: PostgreSQL text and jsonb hold no NUL
         root = self.root_name.replace("\x00", "")[:200] if self.root_name else None
-        named = self.service_name if self.service_name and not self.service_name.startswith(UNKNOWN_SERVICE) else None
+        service = self.service_name.replace("\x00", "")[:200] if self.service_name else None
+        named = service if service and not service.startswith(UNKNOWN_SERVICE) else None
         agent = (runs.fit_agent_name(named or "") or runs.fit_agent_name(root or "")
-                 or runs.fit_agent_name(self.service_name or "") or UNKNOWN_SERVICE)
+                 or runs.fit_agent_name(service or "") or UNKNOWN_SERVICE)
         prompt = f"OpenTelemetry trace {self.trace_id.hex()}" + (f": {root}" if root else "")
-        parameters = {"source": "otlp", "traceId": self.trace_id.hex(), "serviceName": self.service_name}
+        parameters = {"source": "otlp", "traceId": self.trace_id.hex(), "serviceName": service}
         return runs.Opening(uuid.UUID(bytes=self.trace_id), agent, prompt, parameters, self.started_at)
 
 
