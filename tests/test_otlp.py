@@ -535,3 +535,42 @@ async def test_names_from_the_sender_are_made_safe_for_the_execution(server, cli
     assert execution["taskPrompt"] == f"OpenTelemetry trace {uuid.UUID(correlation_id(root)).hex}: Plan a trip (v2) ✈"
     named = await calls_of(client, agent_key, correlation_id(other))
     assert named["agentName"] == "billingbot" and named["parameters"]["serviceName"] == "billingbot"
+
+
+async def test_a_request_of_more_than_one_batch_is_recorded_whole(server, client, admin_key, agent_key):
+    model = await priced_model(client, admin_key)
+    at = unique_hour()
+    recorder = Recorder.new()
+    root = recorder.root("agent", at)
+    for i in range(1_201):  # record() takes 1,000 calls at a time
+        recorder.span(f"chat {i}", at + timedelta(milliseconds=i), 5, genai(model, input_tokens=i + 1, output_tokens=1),
+                      root)
+    recorder.finish(root, at + timedelta(seconds=5))
+    response = await post(server.url, agent_key, protobuf_body(recorder.spans()), PROTOBUF)
+    assert partial(response) is None
+    assert response.headers["x-omniclaude-spans"] == "recorded=1201, already-recorded=0, ignored=1, rejected=0"
+    summary = (await client.execute(SUMMARY, {"from": at.isoformat(), "to": (at + timedelta(hours=1)).isoformat()},
+                                    key=agent_key))["costSummary"]["total"]
+    assert (summary["calls"], summary["inputTokens"]) == (1_201, sum(range(1, 1_202)))
+
+
+async def test_concurrent_sends_of_the_same_spans_record_them_once(server, client, admin_key, agent_key):
+    model = await priced_model(client, admin_key)
+    at = unique_hour()
+    recorder = Recorder.new()
+    root = recorder.root("agent", at)
+    first = recorder.span("first", at, 5, genai(model, input_tokens=1, output_tokens=1), root)
+    opened = recorder.spans()
+    for i in range(50):
+        recorder.span(f"chat {i}", at, 5, genai(model, input_tokens=10 + i, output_tokens=1), root)
+    recorder.finish(root, at + timedelta(seconds=1))
+    assert partial(await post(server.url, agent_key, protobuf_body(opened), PROTOBUF)) is None  # the execution exists
+    body = protobuf_body(recorder.spans())
+    for _ in range(3):
+        answers = await asyncio.gather(*(post(server.url, agent_key, body, PROTOBUF) for _ in range(4)))
+        for answer in answers:  # taken, or "retry" (503 with Retry-After) when a twin holds the same spans
+            assert answer.status_code in (200, 503), answer.content
+            if answer.status_code == 503:
+                assert answer.headers["retry-after"] == "1" and refusal(answer).code == 14
+    execution = await calls_of(client, agent_key, correlation_id(first))
+    assert execution["llmCalls"]["totalCount"] == 51
