@@ -24,7 +24,7 @@ from services.executions.llm_calls import CallInput
 
 UNKNOWN_SERVICE = "unknown_service"
 CALL_FIELD = re.compile(r"^calls\[(\d+)\]\.?(.*)$")
-MAX_ATTEMPTS = 8  # transactions per chunk, each after dropping the one call record() refused
+MAX_ATTEMPTS = 8  # transactions per batch, each after dropping the one call record() refused
 MAX_REASONS = 10
 
 
@@ -96,6 +96,16 @@ def _span_where(trace_id: bytes, span_id: bytes) -> str:
 async def ingest(by: Principal, request: ExportTraceServiceRequest) -> Ingested:
     """Record the LLM spans of one OTLP request. Raises Busy when a concurrent request records the same spans."""
     result = Ingested()
+    calls, traces = _read_spans(request, result)
+    charge_account = await charge_account_of(by.id) if calls else None
+    for start in range(0, len(calls), llm_calls.MAX_BATCH):
+        await _record_batch(by, calls[start:start + llm_calls.MAX_BATCH], traces, charge_account=charge_account,
+                            result=result)
+    return result
+
+
+def _read_spans(request: ExportTraceServiceRequest, result: Ingested) -> tuple[list[CallInput], dict[bytes, Trace]]:
+    """The calls of the request's LLM spans (each span once) and their traces; other spans counted in `result`."""
     calls: dict[tuple[uuid.UUID, str], CallInput] = {}
     traces: dict[bytes, Trace] = {}
     roots: dict[bytes, str] = {}
@@ -126,12 +136,7 @@ async def ingest(by: Principal, request: ExportTraceServiceRequest) -> Ingested:
                 trace.started_at = min(trace.started_at, call.started_at)
     for trace_id, trace in traces.items():
         trace.root_name = roots.get(trace_id)
-    pending = list(calls.values())
-    charge_account = await charge_account_of(by.id) if pending else None
-    for start in range(0, len(pending), llm_calls.MAX_BATCH):
-        await _record_chunk(by, pending[start:start + llm_calls.MAX_BATCH], traces, charge_account=charge_account,
-                            result=result)
-    return result
+    return list(calls.values()), traces
 
 
 def _service_name(resource: Resource) -> str | None:
@@ -141,9 +146,9 @@ def _service_name(resource: Resource) -> str | None:
     return None
 
 
-async def _record_chunk(by: Principal, calls: list[CallInput], traces: dict[bytes, Trace], *,
+async def _record_batch(by: Principal, calls: list[CallInput], traces: dict[bytes, Trace], *,
                         charge_account: str | None, result: Ingested) -> None:
-    """One transaction: open the chunk's new executions, then `llm_calls.record`. A call it refuses
+    """One transaction: open the batch's new executions, then `llm_calls.record`. A call it refuses
     (its error names calls[i]) is rejected and the rest tried again in a new transaction."""
     pending: list[CallInput] = []
     for i, call in enumerate(calls):
