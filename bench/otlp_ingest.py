@@ -135,6 +135,7 @@ async def timed(server: AppServer, run) -> tuple[float, float, float]:
 
 
 async def main(total: int, clients: int, workers: int, rounds: int) -> dict:
+    started_on = machine()
     db_url, seeded, principal_id, key = await priced_database("omniclaude_bench_otlp")
     server = await AppServer(db_url, workers).ready()
     n_batches = total // BATCH
@@ -179,7 +180,7 @@ async def main(total: int, clients: int, workers: int, rounds: int) -> dict:
     graphql = [r["calls_per_second"] for r in runs if r["path"].startswith("graphql")]
     return {
         "benchmark": "OTLP /v1/traces ingestion (LLM-call spans/s), batches of 512, beside llmCallsRecord",
-        "machine": machine(),
+        "machine": started_on,
         "setup": {"calls_per_run": n_batches * BATCH, "batch": BATCH, "calls_per_trace": CALLS_PER_TRACE,
                   "concurrent_clients": clients, "server_workers": workers, "rounds": rounds,
                   "default_catalog_prices": seeded,
