@@ -10,12 +10,15 @@ from strawberry.types import Info
 
 from models import auth as m
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
-from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
+from resolvers.relay import Connection, Node, paginate, to_global_id
 from services import auth as auth_service
 from services import contributors as contributor_service
+from services import errors
 from services.executions import otlp as otlp_service
+
+AuthUserError = user_error_type(errors.AUTH)
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -70,7 +73,7 @@ class ApiKeyCreateInput:
 class ApiKeyCreatePayload:
     principal: Principal | None
     api_key: str | None = strawberry.field(description="The new key. Shown once; only its hash is stored.")
-    user_errors: list[UserError]
+    user_errors: list[AuthUserError]
 
 
 @strawberry.input
@@ -82,22 +85,7 @@ class ApiKeyRevokeInput:
 class ApiKeyRevokePayload:
     key_prefix: str | None
     revoked_at: datetime | None
-    user_errors: list[UserError]
-
-
-@strawberry.input
-class OtlpChargeAccountSetInput:
-    charge_account: str | None = strawberry.field(description=(
-        "The account to charge: the principal's own contributor account (an ADMIN principal may name any "
-        "contributor's). Null stops charging."))
-    principal_id: strawberry.ID | None = strawberry.field(default=None, description=(
-        "Whose setting (an ADMIN may set anyone's); the caller when absent."))
-
-
-@strawberry.type
-class OtlpChargeAccountSetPayload:
-    principal: Principal | None
-    user_errors: list[UserError]
+    user_errors: list[AuthUserError]
 
 
 @strawberry.type
@@ -131,16 +119,6 @@ class AuthMutation:
             return ApiKeyCreatePayload(principal=None, api_key=None, user_errors=errors)
         principal, key = created
         return ApiKeyCreatePayload(principal=Principal.of(principal), api_key=key, user_errors=[])
-
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
-        "Choose the account that pays for the LLM calls a principal sends over OTLP (/v1/traces): its calls are "
-        "then charged exactly as llmCallsRecord charges with chargeAccount."))
-    async def otlp_charge_account_set(self, info: Info,
-                                      input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
-        row, errors = await attempt(lambda: otlp_service.set_charge_account(
-            info.context.principal, global_pk(input.principal_id, "Principal", "principalId") if input.principal_id
-            else None, input.charge_account))
-        return OtlpChargeAccountSetPayload(principal=Principal.of(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Revoke an API key (ADMIN).")
     async def api_key_revoke(self, info: Info, input: ApiKeyRevokeInput) -> ApiKeyRevokePayload:

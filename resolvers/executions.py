@@ -1,12 +1,12 @@
 """Executions and their LLM calls: `execution`, `executions`, `costSummary`, `executionStart`,
-`executionFinish`, `llmCallsRecord`, `llmCallsReprice`."""
+`executionFinish`, `llmCallsRecord`, `llmCallsReprice`, `otlpChargeAccountSet` (who pays for OTLP calls)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,17 +18,21 @@ from models import auth as am
 from models import executions as m
 from models import pricing as pm
 from models import stf as sm
-from resolvers.loaders import load_one
 from resolvers.economy.ledger import Transfer, visible_transfer
+from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.pricing import ModelPrice
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
-from services.executions import runs as execution_service
+from services import errors
 from services.executions import llm_calls as call_service
+from services.executions import otlp as otlp_service
+from services.executions import runs as execution_service
+
+ExecutionUserError = user_error_type(errors.EXECUTIONS)
 
 if TYPE_CHECKING:
     from resolvers.auth import Principal
@@ -199,7 +203,7 @@ class ExecutionStartInput:
 class ExecutionStartPayload:
     execution: Execution | None
     created: bool = strawberry.field(description="False for a retry with the same correlation id and request.")
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
@@ -212,7 +216,7 @@ class ExecutionFinishInput:
 @strawberry.type
 class ExecutionFinishPayload:
     execution: Execution | None
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input(description="One LLM call. Token counts are disjoint (see LlmCall).")
@@ -287,7 +291,7 @@ class LlmCallsRecordPayload:
     recorded: int = strawberry.field(description="Calls recorded by this request.")
     priced: int = strawberry.field(description="Of the calls returned, how many have a cost.")
     payment: LlmCallsPayment | None
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
@@ -304,7 +308,7 @@ class LlmCallsRepricePayload:
     repriced: int = strawberry.field(description="Calls whose cost or price row changed; each is a repricing.")
     still_unpriced: int
     has_more: bool = strawberry.field(description="More calls wait: run again.")
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
     @strawberry.field(description="The repricings of this run.")
     async def repricings(
@@ -397,6 +401,21 @@ class ExecutionQuery:
                                      for u in summary.unpriced])
 
 
+@strawberry.input
+class OtlpChargeAccountSetInput:
+    charge_account: str | None = strawberry.field(default=None, description=(
+        "The account to charge: the principal's own contributor account (an ADMIN principal may name any "
+        "contributor's). Null stops charging."))
+    principal_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "Whose setting (an ADMIN may set anyone's); the caller when absent."))
+
+
+@strawberry.type
+class OtlpChargeAccountSetPayload:
+    principal: Annotated["Principal", strawberry.lazy("resolvers.auth")] | None
+    user_errors: list[ExecutionUserError]
+
+
 @strawberry.type
 class ExecutionMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
@@ -459,3 +478,15 @@ class ExecutionMutation:
                                           user_errors=errors)
         return LlmCallsRepricePayload(run_id=run.run_id, examined=run.examined, repriced=run.repriced,
                                       still_unpriced=run.still_unpriced, has_more=run.more, user_errors=[])
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
+        "Choose the account that pays for the LLM calls a principal sends over OTLP (/v1/traces): its calls are "
+        "then charged exactly as llmCallsRecord charges with chargeAccount."))
+    async def otlp_charge_account_set(self, info: Info,
+                                      input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
+        from resolvers.auth import Principal
+
+        row, errors = await attempt(lambda: otlp_service.set_charge_account(
+            info.context.principal, global_pk(input.principal_id, "Principal", "principalId") if input.principal_id
+            else None, input.charge_account))
+        return OtlpChargeAccountSetPayload(principal=Principal.of(row) if row else None, user_errors=errors)

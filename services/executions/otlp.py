@@ -17,8 +17,8 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.executions import PaymentStatus
-from services.executions import llm_calls, runs
 from services.errors import DomainError, NotFound
+from services.executions import llm_calls, runs
 from services.executions.genai_spans import SpanRejected, span_call
 from services.executions.llm_calls import CallInput
 
