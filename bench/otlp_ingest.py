@@ -124,8 +124,12 @@ async def start_executions(db_url: str, principal_id: int, batches: list[list[di
 
 
 def measured(name: str, calls: int, seconds: float, server_cpu: float, client_cpu: float) -> dict:
+    """`server_cores_busy` below 1 means the server waited (on PostgreSQL, or for a core others held);
+    `calls_per_server_cpu_second` is what one core given wholly to the server would take."""
     return {"path": name, "seconds": round(seconds, 3), "calls_per_second": round(calls / seconds),
-            "server_cpu_ms_per_call": round(1000 * server_cpu / calls, 4), "client_cpu_seconds": round(client_cpu, 2)}
+            "server_cpu_ms_per_call": round(1000 * server_cpu / calls, 4),
+            "server_cores_busy": round(server_cpu / seconds, 2),
+            "calls_per_server_cpu_second": round(calls / server_cpu), "client_cpu_seconds": round(client_cpu, 2)}
 
 
 async def timed(server: AppServer, run) -> tuple[float, float, float]:
