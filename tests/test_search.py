@@ -6,9 +6,11 @@ set only (the frozen split is for bench/search_quality.py)."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from pathlib import Path
 
+from services.search.embedding import get_embedder, set_embedder
 from tests.debug_support import contributor_key
 from tests.economy_support import register, register_funded
 from tests.test_context_market import RETRIEVE, share, tag
@@ -106,3 +108,26 @@ async def test_fix_suggestions_without_history_rank_by_meaning_and_identifiers(c
     found = (await client.execute(SUGGEST, {"t": f"PaymentGatewayError{word}: E4471 returned for order 88",
                                             "first": 3}, key=agent_key))["fixSuggestions"]
     assert found["suggestions"][0]["stf"]["id"] == gateway["id"]
+
+
+async def test_embedding_runs_in_worker_threads_never_on_the_event_loop(client, admin_key):
+    inner = get_embedder()
+    threads: list[str] = []
+
+    class Recording:
+        name, dimensions = inner.name, inner.dimensions
+
+        def embed_batch(self, texts: list[str]):
+            threads.append(threading.current_thread().name)
+            return inner.embed_batch(texts)
+
+    peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 10_000)
+    t = tag()
+    set_embedder(Recording())
+    try:
+        await share(client, peer, [p["chunk"] for p in PAIRS[:3]], [t])  # bulk: the announcement's chunks
+        await _retrieve(client, requester, PAIRS[0]["request"], [t])  # a query
+    finally:
+        set_embedder(inner)
+    assert threads and all(name.startswith(("embed-bulk", "embed-query")) for name in threads), threads
+    assert {name.split("_")[0] for name in threads} == {"embed-bulk", "embed-query"}
