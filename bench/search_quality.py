@@ -28,7 +28,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench.common import emit, machine  # noqa: E402
-from services import embedding  # noqa: E402
+from services.search import embedding  # noqa: E402
 from services.search import sparse  # noqa: E402
 from services.search.vectors import Point, Ranking, open_store  # noqa: E402
 from tests.context_corpus import corpus  # noqa: E402
