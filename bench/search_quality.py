@@ -4,7 +4,10 @@ The paraphrase set (tests/data/paraphrases.json: hand-written (request, chunk) p
 word overlap) is searched among its own chunks plus the 1,000 chunks of tests/context_corpus.py,
 through the same store and ranking code the server uses (Qdrant local mode in a temporary
 directory). For each request: is its chunk first, in the top 5? Also the corpus' own 1,000
-paraphrased queries: is the first chunk on the query's topic?
+paraphrased queries: is the first chunk on the query's topic? And identifier requests: every
+identifier (a compound such as `max_connections`, a word with a digit, a camelCase name) that occurs
+in exactly one chunk of the split's pairs, asked bare and as "problem with <identifier>": is that
+chunk first, in the top 5?
 
     .venv/bin/python bench/search_quality.py [--split frozen|tune|all] [--embedders minilm,hashing]
 
@@ -28,8 +31,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench.common import emit, machine  # noqa: E402
-from services.search import embedding  # noqa: E402
-from services.search import sparse  # noqa: E402
+from services.search import embedding, sparse  # noqa: E402
 from services.search.vectors import Point, Ranking, open_store  # noqa: E402
 from tests.context_corpus import corpus  # noqa: E402
 
@@ -46,6 +48,16 @@ def jaccard(a: str, b: str) -> float:
 
 def lexical(text: str, ranking: Ranking) -> sparse.Sparse:
     return sparse.query(text) if ranking is Ranking.SPARSE else sparse.identifiers(text)
+
+
+def identifier_requests(pairs: list[dict], texts: list[str]) -> list[tuple[str, int]]:
+    """(request, id of the one chunk holding it) for identifiers found in exactly one text."""
+    found = []
+    for p in pairs:
+        for name in sorted(set(sparse.IDENTIFIER.findall(p["chunk"]))):
+            if len(name) >= 3 and not name.isdigit() and sum(name in t for t in texts) == 1:
+                found += [(name, PAIRS.index(p) + 1), (f"problem with {name}", PAIRS.index(p) + 1)]
+    return found
 
 
 async def evaluate(choice: str, data_dir: Path, split: str) -> dict:
@@ -66,6 +78,8 @@ async def evaluate(choice: str, data_dir: Path, split: str) -> dict:
     out: dict = {"embedder": embedder.name, "documents": len(texts), "embed_seconds": round(embed_seconds, 2)}
     queries = embedder.embed_batch([p["request"] for p in pairs])
     corpus_queries = embedder.embed_batch([d.query for d in docs])
+    named = identifier_requests(pairs, texts)
+    named_queries = embedder.embed_batch([q for q, _ in named])
     for ranking in Ranking:
         first = top5 = 0
         for p, vector in zip(pairs, queries):
@@ -79,10 +93,17 @@ async def evaluate(choice: str, data_dir: Path, split: str) -> dict:
             hits = await store.search(collection, dense=vector, sparse=lexical(d.query, ranking), limit=1,
                                       ranking=ranking)
             on_topic += bool(hits) and topic.get(hits[0].id) == d.source
+        named_first = named_top5 = 0
+        for (q, wanted), vector in zip(named, named_queries):
+            ids = [h.id for h in await store.search(collection, dense=vector, sparse=lexical(q, ranking), limit=5,
+                                                    ranking=ranking)]
+            named_first += bool(ids) and ids[0] == wanted
+            named_top5 += wanted in ids
         out[ranking.value.lower()] = {"first": first, "top5": top5, "of": len(pairs),
                                       "first_rate": round(first / len(pairs), 3),
                                       "top5_rate": round(top5 / len(pairs), 3),
-                                      "corpus_first_on_topic": round(on_topic / len(docs), 3)}
+                                      "corpus_first_on_topic": round(on_topic / len(docs), 3),
+                                      "identifiers": {"first": named_first, "top5": named_top5, "of": len(named)}}
     await store.drop(collection)
     return out
 
