@@ -21,6 +21,7 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from api.web import web_routes
 from services import stf_index
 from services.auth import key_cache
 from services.context_market import open_market
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_route),
+            *web_routes(),
         ],
         lifespan=lifespan,
     )

@@ -525,7 +525,8 @@ UPDATE_EVENTS = frozenset({
 class ClarificationSubscription:
     @strawberry.subscription(
         permission_classes=[IsAuthenticated],
-        description="Updates of one ticket (`ticketId`) or of every ticket of a task (`correlationId`). Without "
+        description="Updates of one ticket (`ticketId`), of every ticket of a task (`correlationId`), or of every ticket "
+        "(neither). Without "
         "`after`: live from now; with `after` (an update's cursor, or a ticket's `updatesCursor`): first what came "
         "after it, then live, with no duplicate and no gap.",
     )
@@ -533,10 +534,13 @@ class ClarificationSubscription:
         self, info: Info, ticket_id: strawberry.ID | None = None, correlation_id: str | None = None,
         after: str | None = None,
     ) -> AsyncGenerator[ClarificationUpdate, None]:  # type: ignore[valid-type]
-        if (ticket_id is None) == (correlation_id is None):
-            raise GraphQLError("give exactly one of ticketId and correlationId", extensions={"code": "INVALID"})
+        if ticket_id is not None and correlation_id is not None:
+            raise GraphQLError("give ticketId or correlationId, not both", extensions={"code": "INVALID"})
         start = parse_after(after)
-        if ticket_id is not None:
+        if ticket_id is None and correlation_id is None:
+            def matches(e: BusEvent) -> bool:
+                return e.name in UPDATE_EVENTS
+        elif ticket_id is not None:
             pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
 
             def matches(e: BusEvent) -> bool:

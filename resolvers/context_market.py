@@ -1,5 +1,5 @@
 """The context market: `contextAnnounce`, `contextWithdraw`, `contextChunks`, `contextRetrieve`,
-`contextRate`, `contextRetrievals` and `marketStats`."""
+`contextRate`, `contextRetrievals`, `marketStats` and `marketTopPeers`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services import context_market as market
 from services import contributors as contributor_service
+from services import market_peers
 from services.context_rules import kilobytes, saving_percent
 from services.errors import DomainError
 
@@ -267,6 +268,19 @@ def _user_error_as_graphql(exc: DomainError) -> GraphQLError:
     return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code})
 
 
+@strawberry.type(description="What one peer served in a window.")
+class PeerServed:
+    peer_pk: strawberry.Private[int]
+    bytes_served: int
+    chunks_served: int
+    retrievals: int = strawberry.field(description="Retrievals that took at least one of its chunks.")
+    tokens_earned: BigInt = strawberry.field(description="Tokens paid to it for those chunks.")
+
+    @strawberry.field
+    async def peer(self, info: Info) -> ContributorRef:
+        return await _contributor(info, self.peer_pk)
+
+
 @strawberry.type
 class ContextMarketQuery:
     @strawberry.field(description="Chunks on offer, newest first; public (the text only for its peer and ADMIN).")
@@ -310,6 +324,17 @@ class ContextMarketQuery:
                            tokens_charged=s.tokens_charged, tokens_paid=s.tokens_paid,
                            average_saving_percent=s.average_saving_percent, latency_p50_ms=s.latency_p50_ms,
                            latency_p99_ms=s.latency_p99_ms)
+
+    @strawberry.field(description="The peers that served the most bytes between `from` and `to` (default now), "
+                      "most first, with the chunks, retrievals and tokens it earned them. Public.")
+    async def market_top_peers(self, from_: Annotated[datetime, strawberry.argument(name="from")],
+                               to: datetime | None = None, first: int = 10) -> list[PeerServed]:
+        try:
+            rows = await market_peers.top_peers(from_, to, first)
+        except DomainError as exc:
+            raise _user_error_as_graphql(exc) from None
+        return [PeerServed(peer_pk=r.peer.id, bytes_served=r.bytes_served, chunks_served=r.chunks_served,
+                           retrievals=r.retrievals, tokens_earned=r.tokens_earned) for r in rows]
 
 
 @strawberry.type

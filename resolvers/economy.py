@@ -1,18 +1,22 @@
-"""`economyStats(from, to)`."""
+"""`economyStats(from, to)` and `topEarners`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from graphql import GraphQLError
 
 from resolvers.ledger import TransferKind
 from resolvers.scalars import BigInt
+from services import earners as earner_service
 from services import economy as economy_service
 from services.errors import DomainError
+
+if TYPE_CHECKING:
+    from resolvers.contributors import Contributor
 
 
 @strawberry.type
@@ -56,3 +60,14 @@ class EconomyQuery:
                             average_circulating_supply=s.average_circulating, earned_by_kind=_amounts(s.earned_by_kind),
                             spent_by_kind=_amounts(s.spent_by_kind), spent_per_week=s.spent_per_week,
                             velocity=s.velocity, imbalance_percent=s.imbalance_percent)
+
+    @strawberry.field(description="Contributors who earned the most tokens (rewards net of reversals), most first; "
+                      "public, like their balances.")
+    async def top_earners(self, first: int = 10) -> list[Annotated["Contributor", strawberry.lazy("resolvers.contributors")]]:
+        from resolvers.contributors import Contributor
+
+        try:
+            rows = await earner_service.top_earners(first)
+        except DomainError as exc:
+            raise GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code}) from None
+        return [Contributor.of(row) for row in rows]
