@@ -65,9 +65,14 @@ export async function render(root) {
   const noOpen = empty("No ticket is waiting. Agents open one with ", code("clarificationRequest"),
     " before they start a task; its questions, deadline and the panel's vote appear here as they happen.");
 
+  const openCount = h("p", { class: "muted" });
+  let openTotal = 0;
+
   function paintOpen() {
     const open = [...tickets.values()].filter((t) => t.status === "OPEN");
     list.replaceChildren(...(open.length ? open.map(ticketView) : [noOpen]));
+    openCount.textContent = `${fmt.int(Math.max(openTotal, open.length))} open; bars: agree (green) and disagree (red) `
+      + "weight, the black line at the 60% agreement needed.";
   }
 
   async function loadDecided() {
@@ -100,10 +105,11 @@ export async function render(root) {
   function onUpdate(u) {
     const t = tickets.get(u.ticketId);
     if (u.__typename === "TicketCreated" || u.__typename === "AnswerRecorded" || !t) {
+      if (u.__typename === "TicketCreated") openTotal += 1;
       return fetchTicket(u.ticketId);
     }
     if (u.progress) t.progress = u.progress;
-    if (u.status) { t.status = u.status; t.decidedAt = u.at; }
+    if (u.status) { t.status = u.status; t.decidedAt = u.at; openTotal = Math.max(0, openTotal - 1); }
     const el = list.querySelector(`[data-ticket-id="${CSS.escape(t.id)}"]`);
     if (el && t.status === "OPEN") {
       el.querySelector(".progress-slot").replaceChildren(quorumBar(t.progress));
@@ -145,9 +151,9 @@ export async function render(root) {
   await Promise.all([
     openCard.load(OPEN, {}, (d) => {
       for (const e of d.clarificationTickets.edges) tickets.set(e.node.id, e.node);
+      openTotal = d.clarificationTickets.totalCount;
       paintOpen();
-      return h("div", {}, h("p", { class: "muted" }, `${fmt.int(d.clarificationTickets.totalCount)} open; `
-        + "bars: agree (green) and disagree (red) weight, the black line at 60%."), list);
+      return h("div", {}, openCount, list);
     }),
     loadDecided(),
     loadAssumptions(),

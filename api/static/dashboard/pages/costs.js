@@ -26,16 +26,19 @@ const NO_CALLS = () => empty("No LLM calls in this window. Agents record them wi
 function chart(series) {
   const holder = h("div", { class: "chart", id: "cost-chart" });
   const xs = series.starts.map((s) => new Date(s).getTime() / 1000);
+  const step = xs.length > 1 ? xs[1] - xs[0] : 3600;
   // stacked: each line is drawn as the running sum of itself and the lines after it, the biggest total first
   const lines = series.lines;
   const stacked = lines.map((_, i) => xs.map((__, j) => lines.slice(i).reduce((sum, l) => sum + Number(l.cost[j]), 0)));
   const opts = {
     width: 900, height: 280,
-    scales: { x: { time: true } },
-    axes: [{}, { values: (u, ticks) => ticks.map((t) => "$" + t.toFixed(t < 1 ? 4 : 2)), size: 70 }],
+    scales: { x: { time: true, range: (u, min, max) => [min - step / 2, max + step / 2] } },
+    axes: [{}, { values: (u, ticks) => ticks.map((t) => "$" + t.toFixed(t < 1 ? 4 : 2)), size: 84 }],
     legend: { show: false },
+    // bars drawn biggest stack first, so each line's bar shows above the ones below it
     series: [{}, ...lines.map((l, i) => ({ label: l.key, stroke: COLORS[i % COLORS.length],
-      fill: COLORS[i % COLORS.length] + "99", width: 1, points: { show: false } }))],
+      fill: COLORS[i % COLORS.length] + "cc", width: 0, points: { show: false },
+      paths: uPlot.paths.bars({ size: [0.7, 60] }) }))],
   };
   requestAnimationFrame(() => {
     opts.width = Math.max(400, holder.clientWidth || 900);
