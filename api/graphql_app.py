@@ -16,7 +16,7 @@ from api.logs import request_id_var
 from api.middleware import send_json
 from api.web import graphiql_page
 from models.auth import Principal
-from resolvers.context import Context
+from resolvers.request_context import Context
 from services.auth import authenticate
 from subscriptions.bus import Bus
 

@@ -18,11 +18,13 @@ from models import clarification as m
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, graphql_error
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
-from services import ambiguity, quorum
-from services import clarification as service
+from services.clarification import ambiguity
+from services.clarification import quorum
+from services.clarification import tickets as service
+from services.errors import DomainError
 from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
 
@@ -198,24 +200,24 @@ class ClarificationTicket(Node):
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
-        return [Assumption.of(a) for a in await m.Assumption.filter(ticket_id=self.row.id).order_by("id")]
+        return [Assumption.of(a) for a in await service.assumptions_of_ticket(self.row.id)]
 
     @strawberry.field(description="Pass as `after` to `clarificationUpdates` to receive this ticket's whole history.")
     async def updates_cursor(self) -> str:
         return encode_cursor(await service.updates_start_seq(self.row))
 
 
-async def _load_ticket(pk: str, info: Info) -> ClarificationTicket | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_ticket(pk: int, info: Info) -> ClarificationTicket | None:
+    if info.context.principal is None:
         return None
-    row = await service.get_ticket(int(pk))
+    row = await service.get_ticket(pk)
     return ClarificationTicket.of(row) if row else None
 
 
-async def _load_assumption(pk: str, info: Info) -> Assumption | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_assumption(pk: int, info: Info) -> Assumption | None:
+    if info.context.principal is None:
         return None
-    row = await service.get_assumption(int(pk))
+    row = await service.get_assumption(pk)
     return Assumption.of(row) if row else None
 
 
@@ -309,13 +311,6 @@ class AssumptionOverridePayload:
     user_errors: list[UserError]
 
 
-def _input_pk(global_id: str, type_name: str, field: str) -> int | UserError:
-    try:
-        return global_pk(global_id, type_name, field)
-    except GraphQLError as exc:
-        return UserError(field=field, message=exc.message, code="INVALID")
-
-
 # -- queries and mutations ----------------------------------------------------------------------
 
 @strawberry.type
@@ -330,11 +325,8 @@ class ClarificationQuery:
         self, info: Info, first: int | None = None, after: str | None = None,
         correlation_id: str | None = None, status: ClarificationStatus | None = None,
     ) -> Connection[ClarificationTicket]:
-        query = m.ClarificationTicket.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.TicketStatus(status.value))
+        query = service.tickets_query(correlation_id=correlation_id,
+                                      status=m.TicketStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ClarificationTicket.of,
                               max_page_size=info.context.max_page_size)
 
@@ -343,11 +335,8 @@ class ClarificationQuery:
         self, info: Info, correlation_id: str | None = None, status: AssumptionStatus | None = None,
         first: int | None = None, after: str | None = None,
     ) -> Connection[Assumption]:
-        query = m.Assumption.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.AssumptionStatus(status.value))
+        query = service.assumptions_query(correlation_id=correlation_id,
+                                          status=m.AssumptionStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=Assumption.of,
                               max_page_size=info.context.max_page_size)
 
@@ -378,21 +367,17 @@ class ClarificationMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Answer some or all questions (the requester or an ADMIN).")
     async def clarification_answer(self, info: Info, input: ClarificationAnswerInput) -> ClarificationAnswerPayload:
-        pk = _input_pk(input.ticket_id, "ClarificationTicket", "ticketId")
-        if isinstance(pk, UserError):
-            return ClarificationAnswerPayload(ticket=None, user_errors=[pk])
-        ticket, errors = await attempt(service.answer(
-            info.context.principal, pk, [(a.question_id, a.value) for a in input.answers]))
+        ticket, errors = await attempt(lambda: service.answer(
+            info.context.principal, global_pk(input.ticket_id, "ClarificationTicket", "ticketId"),
+            [(a.question_id, a.value) for a in input.answers]))
         return ClarificationAnswerPayload(ticket=ClarificationTicket.of(ticket) if ticket else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Vote on a ticket (panel members, once each).")
     async def clarification_vote_cast(self, info: Info, input: ClarificationVoteCastInput) -> ClarificationVoteCastPayload:
-        pk = _input_pk(input.ticket_id, "ClarificationTicket", "ticketId")
-        if isinstance(pk, UserError):
-            return ClarificationVoteCastPayload(vote=None, progress=None, ticket=None, user_errors=[pk])
-        outcome, errors = await attempt(service.cast_vote(
-            info.context.principal, pk, m.VoteChoice(input.vote.value), input.confidence, input.comment))
+        outcome, errors = await attempt(lambda: service.cast_vote(
+            info.context.principal, global_pk(input.ticket_id, "ClarificationTicket", "ticketId"),
+            m.VoteChoice(input.vote.value), input.confidence, input.comment))
         if outcome is None:
             return ClarificationVoteCastPayload(vote=None, progress=None, ticket=None, user_errors=errors)
         return ClarificationVoteCastPayload(
@@ -402,10 +387,9 @@ class ClarificationMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Replace an assumption's value, with a reason (requester, REVIEWER or ADMIN).")
     async def assumption_override(self, info: Info, input: AssumptionOverrideInput) -> AssumptionOverridePayload:
-        pk = _input_pk(input.assumption_id, "Assumption", "assumptionId")
-        if isinstance(pk, UserError):
-            return AssumptionOverridePayload(assumption=None, user_errors=[pk])
-        row, errors = await attempt(service.override_assumption(info.context.principal, pk, input.value, input.reason))
+        row, errors = await attempt(lambda: service.override_assumption(
+            info.context.principal, global_pk(input.assumption_id, "Assumption", "assumptionId"), input.value,
+            input.reason))
         return AssumptionOverridePayload(assumption=Assumption.of(row) if row else None, user_errors=errors)
 
 
@@ -541,7 +525,10 @@ class ClarificationSubscription:
             def matches(e: BusEvent) -> bool:
                 return e.name in UPDATE_EVENTS
         elif ticket_id is not None:
-            pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
+            try:
+                pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
+            except DomainError as exc:
+                raise graphql_error(exc) from None
 
             def matches(e: BusEvent) -> bool:
                 return e.name in UPDATE_EVENTS and e.payload.get("ticketId") == pk

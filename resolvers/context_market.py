@@ -11,27 +11,26 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from models import context as m
+from models import context_market as m
 from models.auth import Role
 from models.contributors import Contributor as ContributorRow
 from resolvers import loaders
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Connection, Node, paginate, to_global_id
+from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
-from services import context_market as market
+from services.context_market import market as market
 from services import contributors as contributor_service
-from services import market_peers
-from services.context_rules import kilobytes, saving_percent
-from services.errors import DomainError
+from services.context_market import peers as market_peers
+from services.context_market.rules import kilobytes, saving_percent
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
-    from resolvers.ledger import Transfer
+    from resolvers.economy.ledger import Transfer
 
 ContributorRef = Annotated["Contributor", strawberry.lazy("resolvers.contributors")]
-TransferRef = Annotated["Transfer", strawberry.lazy("resolvers.ledger")]
+TransferRef = Annotated["Transfer", strawberry.lazy("resolvers.economy.ledger")]
 
 
 async def _contributor(info: Info, pk: int) -> ContributorRef:
@@ -162,7 +161,7 @@ class ContextRetrieval(Node):
 
     @strawberry.field(description="The CONTEXT_PURCHASE transfer; null when nothing was charged.")
     async def purchase(self, info: Info) -> TransferRef | None:
-        from resolvers.ledger import Transfer
+        from resolvers.economy.ledger import Transfer
 
         row = await loaders.transfer(info, self.row.purchase_id) if self.row.purchase_id else None
         return Transfer.of(row) if row else None
@@ -172,13 +171,13 @@ class ContextRetrieval(Node):
         return await _contributor(info, self.row.requester_id)
 
 
-async def _load_chunk(pk: str, info: Info) -> ContextChunk | None:
-    row = await market.chunk_by_id(int(pk)) if pk.isdigit() else None
+async def _load_chunk(pk: int, info: Info) -> ContextChunk | None:
+    row = await market.chunk_by_id(pk)
     return ContextChunk.of(row) if row else None
 
 
-async def _load_retrieval(pk: str, info: Info) -> ContextRetrieval | None:
-    row = await market.retrieval_by_id(int(pk)) if pk.isdigit() else None
+async def _load_retrieval(pk: int, info: Info) -> ContextRetrieval | None:
+    row = await market.retrieval_by_id(pk)
     if row is None or not await market.may_see_retrieval(info.context.principal, row):
         return None
     return ContextRetrieval.of(row)
@@ -264,9 +263,6 @@ class MarketStats:
     latency_p99_ms: float | None
 
 
-def _user_error_as_graphql(exc: DomainError) -> GraphQLError:
-    return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code})
-
 
 @strawberry.type(description="What one peer served in a window.")
 class PeerServed:
@@ -288,16 +284,8 @@ class ContextMarketQuery:
         self, info: Info, peer: str | None = None, tags: list[str] | None = None, include_withdrawn: bool = False,
         first: int | None = None, after: str | None = None,
     ) -> Connection[ContextChunk]:
-        peer_id = None
-        if peer is not None:
-            row = await contributor_service.by_handle(peer)
-            if row is None:
-                raise GraphQLError(f"peer: no contributor {peer!r}", extensions={"code": "NOT_FOUND"})
-            peer_id = row.id
-        try:
-            query = market.chunks_query(peer_id, tags or [], include_withdrawn)
-        except DomainError as exc:
-            raise _user_error_as_graphql(exc) from None
+        peer_id = (await contributor_service.require(peer, "peer")).id if peer is not None else None
+        query = market.chunks_query(peer_id, tags or [], include_withdrawn)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ContextChunk.of,
                               max_page_size=info.context.max_page_size)
 
@@ -314,10 +302,7 @@ class ContextMarketQuery:
                       "p50/p99 retrieval latency between `from` and `to` (default now). Public.")
     async def market_stats(self, from_: Annotated[datetime, strawberry.argument(name="from")],
                            to: datetime | None = None) -> MarketStats:
-        try:
-            s = await market.stats(from_, to)
-        except DomainError as exc:
-            raise _user_error_as_graphql(exc) from None
+        s = await market.stats(from_, to)
         return MarketStats(from_=s.start, to=s.end, peers=s.peers, chunks=s.chunks, bytes_stored=s.bytes_stored,
                            retrievals=s.retrievals, requesters=s.requesters, serving_peers=s.serving_peers,
                            bytes_served=s.bytes_served, candidate_bytes=s.candidate_bytes,
@@ -329,10 +314,7 @@ class ContextMarketQuery:
                       "most first, with the chunks, retrievals and tokens it earned them. Public.")
     async def market_top_peers(self, from_: Annotated[datetime, strawberry.argument(name="from")],
                                to: datetime | None = None, first: int = 10) -> list[PeerServed]:
-        try:
-            rows = await market_peers.top_peers(from_, to, first)
-        except DomainError as exc:
-            raise _user_error_as_graphql(exc) from None
+        rows = await market_peers.top_peers(from_, to, first)
         return [PeerServed(peer_pk=r.peer.id, bytes_served=r.bytes_served, chunks_served=r.chunks_served,
                            retrievals=r.retrievals, tokens_earned=r.tokens_earned) for r in rows]
 
@@ -354,7 +336,7 @@ class ContextMarketMutation:
                          description="Take your chunks out of retrieval, at once and for good (announce again to restore).")
     async def context_withdraw(self, info: Info, input: ContextWithdrawInput) -> ContextWithdrawPayload:
         async def run() -> list[m.ContextChunk]:
-            ids = [input_pk(gid, "ContextChunk", f"chunks[{i}]") for i, gid in enumerate(input.chunks)]
+            ids = [global_pk(gid, "ContextChunk", f"chunks[{i}]") for i, gid in enumerate(input.chunks)]
             return await market.withdraw(info.context.principal, ids)
 
         rows, errors = await attempt(run())
@@ -377,7 +359,7 @@ class ContextMarketMutation:
         "reputationPerVerification, up if useful, down if not. Ranking prefers better-reputed peers on a tie."))
     async def context_rate(self, info: Info, input: ContextRateInput) -> ContextRatePayload:
         async def run() -> m.ContextRetrieval:
-            pk = input_pk(input.retrieval, "ContextRetrieval", "retrieval")
+            pk = global_pk(input.retrieval, "ContextRetrieval", "retrieval")
             return await market.rate(info.context.principal, pk, input.useful)
 
         row, errors = await attempt(run())

@@ -11,7 +11,6 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -20,18 +19,17 @@ from models import executions as m
 from models import pricing as pm
 from models import stf as sm
 from resolvers.loaders import load_one
-from resolvers.ledger import Transfer, visible_transfer
+from resolvers.economy.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.pricing import ModelPrice
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
-from resolvers.stf import Stf
-from services import executions as execution_service
-from services import cost_series as series_service
-from services import llm_calls as call_service
-from services.errors import DomainError
+from resolvers.stf.registry import Stf
+from services.executions import cost_series as series_service
+from services.executions import llm_calls as call_service
+from services.executions import runs as execution_service
 
 if TYPE_CHECKING:
     from resolvers.auth import Principal
@@ -151,7 +149,7 @@ class LlmCall(Node):
 
     @strawberry.field(description="Every change of this call's cost, oldest first.")
     async def repricings(self) -> list[LlmCallRepricing]:
-        return [LlmCallRepricing.of(r) for r in await m.LlmCallRepricing.filter(call_id=self.pk).order_by("id")]
+        return [LlmCallRepricing.of(r) for r in await call_service.repricings_of_call(self.pk)]
 
 
 @strawberry.type(description="One run of an agent on a task.")
@@ -182,22 +180,22 @@ class Execution(Node):
 
     @strawberry.field(description="Its LLM calls in the order they started.")
     async def llm_calls(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCall]:
-        return await paginate(m.LlmCall.filter(execution_id=self.pk), first=first, after=after,
+        return await paginate(call_service.calls_query(self.pk), first=first, after=after,
                               order=["started_at", "id"], to_node=lambda r: LlmCall.of(r, self.correlation_id),
                               max_page_size=info.context.max_page_size)
 
 
-async def _load_execution(pk: str, info: Info) -> Execution | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_execution(pk: int, info: Info) -> Execution | None:
+    if info.context.principal is None:
         return None
-    row = await m.Execution.get_or_none(id=int(pk))
+    row = await execution_service.by_id(pk)
     return Execution.of(row) if row else None
 
 
-async def _load_call(pk: str, info: Info) -> LlmCall | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_call(pk: int, info: Info) -> LlmCall | None:
+    if info.context.principal is None:
         return None
-    row = await m.LlmCall.get_or_none(id=int(pk)).select_related("execution")
+    row = await call_service.get_call_with_execution(pk)
     return LlmCall.of(row, row.execution.correlation_id) if row else None
 
 
@@ -327,8 +325,7 @@ class LlmCallsRepricePayload:
 
     @strawberry.field(description="The repricings of this run.")
     async def repricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCallRepricing]:
-        query = m.LlmCallRepricing.filter(run_id=self.run_id) if self.run_id else m.LlmCallRepricing.filter(id=-1)
-        return await paginate(query, first=first, after=after, order=["id"], to_node=LlmCallRepricing.of,
+        return await paginate(call_service.repricings_query(self.run_id), first=first, after=after, order=["id"], to_node=LlmCallRepricing.of,
                               max_page_size=info.context.max_page_size)
 
 
@@ -376,9 +373,6 @@ class ExecutionFilter:
     stf: strawberry.ID | None = None
 
 
-def _invalid(exc: DomainError) -> GraphQLError:
-    return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": "INVALID"})
-
 
 @strawberry.type
 class ExecutionQuery:
@@ -391,12 +385,9 @@ class ExecutionQuery:
     async def executions(self, info: Info, first: int | None = None, after: str | None = None,
                          filter: ExecutionFilter | None = None) -> Connection[Execution]:
         given = filter or ExecutionFilter()
-        try:
-            query = execution_service.search(
-                fingerprint_hex=given.fingerprint, agent_name=given.agent_name, status=given.status,
-                stf_id=global_pk(given.stf, "Stf", "filter.stf") if given.stf else None)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+        query = execution_service.search(
+            fingerprint_hex=given.fingerprint, agent_name=given.agent_name, status=given.status,
+            stf_id=global_pk(given.stf, "Stf", "filter.stf") if given.stf else None)
         return await paginate(query, first=first, after=after, order=["-started_at", "-id"], to_node=Execution.of,
                               max_page_size=info.context.max_page_size)
 
@@ -404,10 +395,7 @@ class ExecutionQuery:
         "Calls, tokens and exact cost of the calls started in [from, to), grouped; with the share of calls priced."))
     async def cost_summary(self, group_by: CostGroupBy, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
                            to: datetime | None = None, first: int = 100) -> CostSummary:
-        try:
-            summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, first)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+        summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, first)
         return CostSummary(total=CostGroup.of(summary.total), groups=[CostGroup.of(g) for g in summary.groups],
                            unpriced=[UnpricedModel(provider=u.provider, model=u.model, calls=u.calls, reason=u.reason)
                                      for u in summary.unpriced])
@@ -417,11 +405,8 @@ class ExecutionQuery:
         "(at most 20), the rest added up as 'other'. At most 1,000 buckets."))
     async def cost_series(self, group_by: CostSeriesBy, from_: Annotated[datetime, strawberry.argument(name="from")],
                           to: datetime | None = None, bucket: TimeBucket = TimeBucket.DAY, top: int = 6) -> CostSeries:
-        try:
-            s = await series_service.cost_series(by=series_service.SeriesBy(group_by.value),
-                                                 bucket=series_service.Bucket(bucket.value), start=from_, end=to, top=top)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+        s = await series_service.cost_series(by=series_service.SeriesBy(group_by.value),
+                                             bucket=series_service.Bucket(bucket.value), start=from_, end=to, top=top)
         return CostSeries(bucket=s.bucket, from_=s.start, to=s.end, starts=s.starts,
                           lines=[CostSeriesLine(key=x.key, total=x.total, calls=x.calls, cost=x.cost) for x in s.lines])
 
@@ -453,7 +438,7 @@ class ExecutionMutation:
         calls: list[call_service.CallInput] = input.calls  # type: ignore[assignment]  # see _call_from_input
 
         async def record() -> call_service.Recorded:
-            reservation = input_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
+            reservation = global_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
             return await call_service.record(info.context.principal, calls, reservation, input.charge_account)
 
         result, errors = await attempt(record())

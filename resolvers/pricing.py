@@ -15,8 +15,8 @@ from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
-from services import litellm_catalog
-from services import pricing as pricing_service
+from services.pricing import litellm as litellm_catalog
+from services.pricing import catalog as pricing_service
 
 PriceComponent = strawberry.enum(pricing_service.Component, name="PriceComponent", description="A kind of token with its own price.")
 PriceChange = strawberry.enum(pricing_service.Action, name="PriceChange", description="What a price write did to the catalog.")
@@ -68,8 +68,8 @@ class ModelPrice(Node):
         return await load_one(info, m.ModelPrice, self.superseded_by_pk, ModelPrice.of)
 
 
-async def _load_price(pk: str, info: Info) -> ModelPrice | None:
-    row = await m.ModelPrice.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load_price(pk: int, info: Info) -> ModelPrice | None:
+    row = await pricing_service.price_by_id(pk)
     return ModelPrice.of(row) if row else None
 
 
@@ -132,11 +132,7 @@ class PricingQuery:
     async def model_prices(self, info: Info, provider: str | None = None, model: str | None = None,
                            include_superseded: bool = False, first: int | None = None,
                            after: str | None = None) -> Connection[ModelPrice]:
-        query = m.ModelPrice.all() if include_superseded else m.ModelPrice.filter(superseded_by_id__isnull=True)
-        if provider is not None:
-            query = query.filter(provider=provider.strip().lower())
-        if model is not None:
-            query = query.filter(model=model.strip())
+        query = pricing_service.prices_query(provider=provider, model=model, include_superseded=include_superseded)
         return await paginate(query, first=first, after=after, order=["provider", "model", "-effective_from", "-id"],
                               to_node=ModelPrice.of, max_page_size=info.context.max_page_size)
 

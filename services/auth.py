@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
@@ -123,3 +124,7 @@ async def authenticate(key: str) -> Principal | None:
 
 async def get_principal(principal_id: int) -> Principal | None:
     return await Principal.get_or_none(id=principal_id)
+
+
+def principals_query(role: Role | None) -> QuerySet[Principal]:
+    return Principal.all() if role is None else Principal.filter(role=role)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
-from services import ledger, rewards
+from services.economy import ledger
+from services.economy import rewards
 from services.auth import generate_key, hash_key
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
 HANDLE = re.compile(r"^[a-z0-9_-]{3,32}$")
@@ -68,8 +71,23 @@ async def by_id(contributor_id: int) -> Contributor | None:
     return await Contributor.get_or_none(id=contributor_id)
 
 
-async def by_handle(handle: str) -> Contributor | None:
-    return await Contributor.get_or_none(handle=handle)
+async def by_handle(handle: str, conn: BaseDBAsyncClient | None = None) -> Contributor | None:
+    return await Contributor.get_or_none(handle=handle).using_db(conn)
+
+
+async def require(handle: str, field: str, conn: BaseDBAsyncClient | None = None) -> Contributor:
+    """The contributor with this handle; NOT_FOUND naming `field` when there is none."""
+    contributor = await by_handle(handle, conn)
+    if contributor is None:
+        raise NotFound(field, f"no contributor {handle!r}")
+    return contributor
+
+
+def contributors_query(*, kind: ContributorKind | None, expertise: str | None) -> QuerySet[Contributor]:
+    query = Contributor.all()
+    if kind is not None:
+        query = query.filter(kind=kind)
+    return query.filter(expertise__contains=[expertise]) if expertise is not None else query
 
 
 async def of_principal_id(principal_id: int) -> Contributor | None:

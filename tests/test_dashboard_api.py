@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from models.auth import Role
 from tests.conftest import make_key
-from tests.debug_loop import contributor_key, unique_model
+from tests.debug_support import contributor_key, unique_model
 from tests.economy_support import register, register_funded, sql, transfer
 from tests.support import GraphQLWebSocket
 from tests.test_clarification import REQUEST, make_agents, tag, vote
 from tests.test_context_market import retrieve, share, sized
-from tests.test_debug_loop_ii import apply, error, register_stf, success
+from tests.test_debug import apply, error, register_stf, success
 from tests.test_executions import call, record, start, utc
 from tests.test_pricing import upsert
 

@@ -20,7 +20,7 @@ import pytest_asyncio
 from models.auth import Role
 from tests.browser import Guard, chromium, missing, new_page
 from tests.conftest import make_key
-from tests.debug_loop import unique_model
+from tests.debug_support import unique_model
 from tests.test_clarification import REQUEST, make_agents, tag, vote
 from tests.test_executions import call, record, start
 from tests.test_pricing import upsert
