@@ -162,7 +162,7 @@ async def test_every_page_paints_and_follows_the_role(server, browser, guard, ad
         await sign_in(page, server.url, key)
         for name in PAGES:
             await visit(page, server.url, name)
-            states = await page.eval_on_selector_all("section.card", "cards => cards.map(c => [c.id, c.dataset.state])")
+            states = await page.eval_on_selector_all("#page section.card", "cards => cards.map(c => [c.id, c.dataset.state])")
             seen[role, name] = dict(states)
             if role == "ADMIN":
                 await shot(page, name)

@@ -77,6 +77,7 @@ async function show() {
   pageEl.replaceChildren(root);
   const ctx = { viewer, role: viewer ? viewer.role : null };
   cleanup = (await PAGES[name].render(root, ctx)) || (() => {});
+  document.body.dataset.readyMs = String(Math.round(performance.now())); // since navigation began
   document.body.dataset.ready = name;
 }
 

@@ -20,7 +20,6 @@ export async function render(root) {
         stat("p50", s.latencyP50Ms === null ? "n/a" : s.latencyP50Ms.toFixed(1) + " ms"),
         stat("p99", s.latencyP99Ms === null ? "n/a" : s.latencyP99Ms.toFixed(1) + " ms"),
         stat("retrievals", fmt.int(s.retrievals))) : empty("No retrieval in the last 7 days, so no latency to show."));
-      latency.el.dataset.state = "ready";
       return h("div", {},
         h("div", { class: "stats" }, stat("bytes served", fmt.bytes(s.bytesServed)), stat("bytes saved", fmt.bytes(saved)),
           stat("average saving", s.averageSavingPercent === null ? "n/a" : s.averageSavingPercent + "%"),
@@ -37,5 +36,6 @@ export async function render(root) {
       { title: "tokens earned", num: true, cell: (p) => fmt.int(p.tokensEarned) },
     ], d.marketTopPeers) : empty("No peer served a chunk in the last 7 days.")),
   ]);
-  if (latency.el.dataset.state !== "ready") latency.body.replaceChildren(stats.body.firstChild.cloneNode(true));
+  if (stats.el.dataset.state !== "ready") latency.body.replaceChildren(stats.body.firstChild.cloneNode(true));
+  latency.el.dataset.state = stats.el.dataset.state;  // filled from the same query as the stats
 }

@@ -94,8 +94,9 @@ export async function render(root) {
           stat("output tokens", fmt.int(t.outputTokens)));
       }),
     ]);
-    for (const c of [top, unpriced]) {
+    for (const c of [top, unpriced]) {  // filled from the same query as the totals
       if (totals.el.dataset.state !== "ready") c.body.replaceChildren(totals.body.firstChild.cloneNode(true));
+      c.el.dataset.state = totals.el.dataset.state;
     }
   }
 
