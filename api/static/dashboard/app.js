@@ -75,8 +75,7 @@ async function show() {
   }
   const root = h("div", { id: "page-" + name });
   pageEl.replaceChildren(root);
-  const ctx = { viewer, role: viewer ? viewer.role : null };
-  cleanup = (await PAGES[name].render(root, ctx)) || (() => {});
+  cleanup = (await PAGES[name].render(root)) || (() => {});
   document.body.dataset.readyMs = String(Math.round(performance.now())); // since navigation began
   document.body.dataset.ready = name;
 }
@@ -91,13 +90,18 @@ window.addEventListener("hashchange", () => { if (keyForm.hidden) show(); });
 
 (async function boot() {
   if (session.key()) {
+    // the page's own queries start at once; who the key belongs to fills the header when it answers
+    const who = whoAmI();
+    keyForm.hidden = true;
+    show();
     try {
-      viewer = await whoAmI();
-      return start();
+      viewer = await who;
+      showWho();
     } catch (err) {
-      session.forget();
-      return askForKey("The saved key no longer works: " + err.message);
+      forget();
+      askForKey("The saved key no longer works: " + err.message);
     }
+    return;
   }
   if (session.anonymous()) return start();
   askForKey();
