@@ -63,7 +63,8 @@ SEED_SQL = [
        FROM generate_series(1, {calls}) g
        JOIN executions e ON e.id = (g - 1) / 10 + 1
        JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS n, * FROM (
-               SELECT * FROM model_prices WHERE superseded_at IS NULL AND input_per_mtok IS NOT NULL ORDER BY id LIMIT 40) x) p ON p.n = g % 40""",
+               SELECT * FROM model_prices WHERE superseded_at IS NULL AND input_per_mtok IS NOT NULL
+               ORDER BY id LIMIT 40) x) p ON p.n = g % 40""",
     # 1,000,000 transfers over 30 days: rewards from system:mint to contributors, compute spent back
     """INSERT INTO ledger_transfers (idempotency_key, kind, amount, memo, created_at, credit_account_id,
                                      debit_account_id, policy_version)
@@ -107,12 +108,14 @@ SEED_SQL = [
        SELECT 1, p, (t.id * 7 + p) % {contributors} + 1, t.id
        FROM clarification_tickets t CROSS JOIN generate_series(0, 2) p""",
     """INSERT INTO clarification_votes (choice, confidence, weight, created_at, contributor_id, ticket_id)
-       SELECT CASE WHEN t.status = 'REJECTED' THEN 'DISAGREE' ELSE 'AGREE' END, 1, 1, t.created_at, m.contributor_id, t.id
+       SELECT CASE WHEN t.status = 'REJECTED' THEN 'DISAGREE' ELSE 'AGREE' END, 1, 1, t.created_at,
+              m.contributor_id, t.id
        FROM clarification_tickets t JOIN clarification_panel_members m ON m.ticket_id = t.id AND m.position < 2
        WHERE t.status IN ('APPROVED', 'REJECTED') OR (t.status = 'OPEN' AND m.position = 0)""",
     # the debug loop: 500 signatures, 20 error events per 100 executions, 50 STFs with confidences
     """INSERT INTO error_signatures (digest, error_type, pattern, first_seen_at)
-       SELECT encode(sha256(('sig' || g)::bytea), 'hex'), 'TimeoutError' || (g % 7), 'request <n> timed out in module ' || g,
+       SELECT encode(sha256(('sig' || g)::bytea), 'hex'), 'TimeoutError' || (g % 7),
+              'request <n> timed out in module ' || g,
               now() - interval '30 days' FROM generate_series(1, 500) g""",
     """INSERT INTO error_events (step, error_type, message, recorded_at, execution_id, signature_id)
        SELECT g % 5, 'TimeoutError', 'request ' || g || ' timed out', now() - (g % 720) * interval '1 hour',
@@ -122,7 +125,8 @@ SEED_SQL = [
                          file_path, line_start, line_end, code_sha256, status, quality_score, usage_count, created_at,
                          updated_at, contributor_id)
        SELECT -g, 1, true, 'Fix ' || g, 'A fix', 'python', '["retry"]'::jsonb, 'github.com/acme/tools',
-              substr(md5('c' || g) || md5('d' || g), 1, 40), 'src/fix.py', 1, 10, encode(sha256(('s' || g)::bytea), 'hex'),
+              substr(md5('c' || g) || md5('d' || g), 1, 40), 'src/fix.py', 1, 10,
+              encode(sha256(('s' || g)::bytea), 'hex'),
               'ACTIVE', 0.8, 0, now(), now(), (SELECT min(id) FROM contributors) + g
        FROM generate_series(1, 50) g""",
     "UPDATE stfs SET lineage_id = id WHERE lineage_id < 0",
@@ -138,7 +142,8 @@ SEED_SQL = [
               '["docs"]'::jsonb, true, now() - interval '20 days', (SELECT min(id) FROM contributors) + g % 50
        FROM generate_series(1, 2000) g""",
     """INSERT INTO context_retrievals (query, budget_bytes, min_score, tags, candidates, candidate_bytes, served_bytes,
-                                       tokens_charged, tokens_paid, policy_version, duration_ms, created_at, requester_id)
+                                       tokens_charged, tokens_paid, policy_version, duration_ms, created_at,
+                                       requester_id)
        SELECT 'how do I retry', 8192, 0.2, '[]'::jsonb, 10, 16000, 4800, 0, 0, 1, 5 + g % 40,
               now() - (g % 720) * interval '1 hour', (SELECT min(id) FROM contributors) + 100 + g % 500
        FROM generate_series(1, 5000) g""",
@@ -170,7 +175,8 @@ async def seed(db_url: str, *, calls: int, tickets: int, transfers: int) -> dict
         await close_orm()
     prompt = "Connect to Postgres and copy the orders table."
     questions = [q.to_json() for q in detect(prompt, {}, detector_defaults()).questions]
-    sizes = {"contributors": 2000, "executions": calls // 10, "calls": calls, "transfers": transfers, "tickets": tickets}
+    sizes = {"contributors": 2000, "executions": calls // 10, "calls": calls, "transfers": transfers,
+             "tickets": tickets}
     conn = await asyncpg.connect(db_url)
     timings = {}
     try:
@@ -183,7 +189,8 @@ async def seed(db_url: str, *, calls: int, tickets: int, transfers: int) -> dict
                 await conn.execute(text, prompt, json.dumps(questions, default=str), requester)
             else:
                 await conn.execute(text)
-            timings[text.split()[2] if text.startswith("INSERT") else text.split()[1]] = round(time.perf_counter() - began, 1)
+            table = text.split()[2] if text.startswith("INSERT") else text.split()[1]
+            timings[table] = round(time.perf_counter() - began, 1)
         await conn.execute("VACUUM ANALYZE")
         counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in
                   ("llm_calls", "clarification_tickets", "ledger_transfers", "ledger_entries", "error_events",

@@ -14,8 +14,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-HOW_TO_GET_IT = ("headless Chromium is needed: on Debian/Ubuntu `apt-get install -y chromium` (or set CHROMIUM to a "
-                 "Chromium binary), and the test extras (`pip install -e '.[test]'`, which bring Playwright for Python)")
+HOW_TO_GET_IT = ("headless Chromium is needed: on Debian/Ubuntu `apt-get install -y chromium` (or set CHROMIUM to "
+                 "a Chromium binary), and the test extras (`pip install -e '.[test]'`: Playwright for Python)")
 # As root Chromium needs --no-sandbox; the background-networking flags stop it from calling home.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",

@@ -159,8 +159,9 @@ async def test_error_signature_stats_count_occurrences_and_name_the_best_fix(cli
                                   key=agent_key))["errorSignatureStats"]
     top = stats[0]
     assert top["signature"]["errorType"] == kind and top["occurrences"] == occurrences and top["executions"] == 2
-    assert top["bestFix"]["stf"]["id"] == stf["id"] and (top["bestFix"]["attempts"], top["bestFix"]["successes"]) == (1, 1)
-    assert 0 < top["bestFix"]["confidence"] < 1
+    best = top["bestFix"]
+    assert best["stf"]["id"] == stf["id"] and (best["attempts"], best["successes"]) == (1, 1)
+    assert 0 < best["confidence"] < 1
     counts = [s["occurrences"] for s in stats]
     assert counts == sorted(counts, reverse=True)
     anonymous = (await client.post("{ errorSignatureStats { occurrences } }")).json()

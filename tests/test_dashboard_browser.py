@@ -137,7 +137,8 @@ async def test_votes_move_the_quorum_bar_and_the_decision_live(server, client, b
     await page.context.close()
 
 
-async def test_the_costs_chart_shows_calls_recorded_through_the_api(server, client, browser, guard, admin_key, agent_key):
+async def test_the_costs_chart_shows_calls_recorded_through_the_api(server, client, browser, guard, admin_key,
+                                                                    agent_key):
     model = unique_model()  # dear enough to be one of the chart's top lines whatever else the database holds
     await upsert(client, admin_key, model=model, input_price="900000", output_price="0", at="2020-01-01T00:00:00Z")
     cid = (await start(client, agent_key, agentName=f"agent-{uuid.uuid4().hex[:6]}"))["correlationId"]
@@ -165,7 +166,8 @@ async def test_every_page_paints_and_follows_the_role(server, browser, guard, ad
         await sign_in(page, server.url, key)
         for name in PAGES:
             await visit(page, server.url, name)
-            states = await page.eval_on_selector_all("#page section.card", "cards => cards.map(c => [c.id, c.dataset.state])")
+            states = await page.eval_on_selector_all("#page section.card",
+                                                     "cards => cards.map(c => [c.id, c.dataset.state])")
             seen[role, name] = dict(states)
             if role == "ADMIN":
                 await shot(page, name)

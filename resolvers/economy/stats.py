@@ -16,6 +16,8 @@ from services.economy import stats as economy_service
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
 
+ContributorRef = Annotated["Contributor", strawberry.lazy("resolvers.contributors")]
+
 
 @strawberry.type
 class KindAmount:
@@ -58,7 +60,7 @@ class EconomyQuery:
 
     @strawberry.field(description="Contributors who earned the most tokens (rewards net of reversals), most first; "
                       "public, like their balances.")
-    async def top_earners(self, first: int = 10) -> list[Annotated["Contributor", strawberry.lazy("resolvers.contributors")]]:
+    async def top_earners(self, first: int = 10) -> list[ContributorRef]:
         from resolvers.contributors import Contributor
 
         return [Contributor.of(row) for row in await earner_service.top_earners(first)]
