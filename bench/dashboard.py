@@ -192,13 +192,20 @@ async def seed(db_url: str, *, calls: int, tickets: int, transfers: int) -> dict
             table = text.split()[2] if text.startswith("INSERT") else text.split()[1]
             timings[table] = round(time.perf_counter() - began, 1)
         await conn.execute("VACUUM ANALYZE")
-        counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in
-                  ("llm_calls", "clarification_tickets", "ledger_transfers", "ledger_entries", "error_events",
-                   "context_retrievals")}
         assert await conn.fetchval("SELECT sum(balance) FROM ledger_accounts") == 0
     finally:
         await conn.close()
-    return {"rows": counts, "seed_seconds": timings}
+    return {"rows": await row_counts(db_url), "seed_seconds": timings}
+
+
+async def row_counts(db_url: str) -> dict[str, int]:
+    conn = await asyncpg.connect(db_url)
+    try:
+        return {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in
+                ("llm_calls", "clarification_tickets", "ledger_transfers", "ledger_entries", "error_events",
+                 "context_retrievals")}
+    finally:
+        await conn.close()
 
 
 async def measure(url: str, key: str, runs: int) -> dict:
@@ -210,8 +217,19 @@ async def measure(url: str, key: str, runs: int) -> dict:
         await page.fill("#key-input", key)
         await page.click("#key button[type=submit]")
         await page.wait_for_selector("body[data-ready]", state="attached", timeout=60000)
+        queries: dict[str, list[float]] = {}
+
+        def timed(request) -> None:
+            if request.method == "POST" and request.url.endswith("/graphql"):
+                body = json.loads(request.post_data or "{}").get("query", "")
+                label = " ".join(body.replace("{", " ").replace("(", " ").split()[:3])
+                timing = request.timing  # ms from the request's start: the server's time plus one localhost hop
+                queries.setdefault(label, []).append(timing["responseEnd"] - timing["requestStart"])
+
+        page.on("requestfinished", timed)
         for name in PAGES:
             times = []
+            queries.clear()
             for _ in range(runs):
                 await page.goto("about:blank")
                 await page.goto(f"{url}/dashboard#/{name}")
@@ -228,7 +246,8 @@ async def measure(url: str, key: str, runs: int) -> dict:
             cold_ms = round((time.perf_counter() - began) * 1000)
             await cold.context.close()
             out[name] = {"first_paint_ms_median": statistics.median(times), "first_paint_ms_max": max(times),
-                         "runs": times, "cold_tab_after_key_ms": cold_ms}
+                         "runs": times, "cold_tab_after_key_ms": cold_ms,
+                         "query_ms_median": {q: round(statistics.median(t), 1) for q, t in queries.items()}}
         await page.context.close()
     assert guard.outside == [], guard.outside
     return out
@@ -259,18 +278,24 @@ async def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--transfers", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database", help="measure on this database, already seeded by an earlier run (kept)")
     args = parser.parse_args()
     if (why := missing()) is not None:
         raise SystemExit(f"bench/dashboard.py: {why}")
     started_with = machine()
-    empty_db, full_db = new_database("bench_dash_empty"), new_database("bench_dash_full")
+    empty_db = new_database("bench_dash_empty")
+    full_db = args.database or new_database("bench_dash_full")
     try:
-        seeded = await seed(full_db, calls=args.calls, tickets=args.tickets, transfers=args.transfers)
+        if args.database:
+            seeded = {"rows": await row_counts(full_db), "seeded_by": "an earlier run (--database)"}
+        else:
+            seeded = await seed(full_db, calls=args.calls, tickets=args.tickets, transfers=args.transfers)
         floor = await serve_and_measure(empty_db, args.runs)
         loaded = await serve_and_measure(full_db, args.runs)
     finally:
         await drop_database(empty_db)
-        await drop_database(full_db)
+        if not args.database:
+            await drop_database(full_db)
     pages = {name: {"empty_database": floor[name], "loaded": loaded[name],
                     "ratio_median": round(loaded[name]["first_paint_ms_median"]
                                           / max(1, floor[name]["first_paint_ms_median"]), 2),
