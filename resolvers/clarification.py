@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import clarification as m
+from resolvers import loaders
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
@@ -195,8 +196,8 @@ class ClarificationTicket(Node):
                           vote=ClarificationVote.of(vote, c.handle) if vote else None) for member, c, vote in seats]
 
     @strawberry.field
-    async def progress(self) -> QuorumProgress:
-        return QuorumProgress.of_tally(await service.progress_of(self.row.id))
+    async def progress(self, info: Info) -> QuorumProgress:
+        return QuorumProgress.of_tally(await loaders.ticket_progress(info, self.row.id))
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
