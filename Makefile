@@ -20,6 +20,7 @@ test: $(STAMP)
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || \
 	  echo "make test: no Chromium, so the dashboard's browser tests will be skipped; get it with" \
 	       "'apt-get install -y chromium' (Debian/Ubuntu) or set CHROMIUM=/path/to/chromium"
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 schema: $(STAMP)

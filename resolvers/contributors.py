@@ -12,12 +12,15 @@ from strawberry.types import Info
 from models import contributors as m
 from resolvers import loaders
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services import contributors as contributor_service
+from services import errors
 from services.economy import rewards as reward_service
+
+ContributorUserError = user_error_type(errors.CONTRIBUTORS)
 
 if TYPE_CHECKING:
     from resolvers.economy.ledger import Account
@@ -79,14 +82,16 @@ class ContributorRegisterInput:
     handle: str = strawberry.field(description="3-32 characters of a-z, 0-9, _ and -; unique.")
     kind: ContributorKind
     expertise: list[str] = strawberry.field(default_factory=list, description="Lower-case tags, at most 20.")
-    issue_key: bool = strawberry.field(default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind).")
+    issue_key: bool = strawberry.field(
+        default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind)."
+    )
 
 
 @strawberry.type
 class ContributorRegisterPayload:
     contributor: Contributor | None
     api_key: str | None = strawberry.field(description="Set when `issueKey` was true. Shown once.")
-    user_errors: list[UserError]
+    user_errors: list[ContributorUserError]
 
 
 @strawberry.type
@@ -112,7 +117,7 @@ class ContributorMutation:
                          description="Register a contributor, optionally with an API key (ADMIN).")
     async def contributor_register(self, input: ContributorRegisterInput) -> ContributorRegisterPayload:
         registered, errors = await attempt(contributor_service.register(
-            input.handle, m.ContributorKind(input.kind.value), input.expertise, input.issue_key))
+            input.handle, m.ContributorKind(input.kind.value), input.expertise, issue_key=input.issue_key))
         if registered is None:
             return ContributorRegisterPayload(contributor=None, api_key=None, user_errors=errors)
         contributor, key = registered

@@ -38,7 +38,9 @@ def parse_role(value: str) -> Role:
 def check_name(name: str) -> str:
     name = name.strip()
     if not NAME_PATTERN.match(name):
-        raise DomainError("name", "must be 1-100 characters: letters, digits, space, _ . @ -, starting with a letter or digit")
+        raise DomainError(
+            "name", "must be 1-100 characters: letters, digits, space, _ . @ -, starting with a letter or digit"
+        )
     return name
 
 

@@ -11,9 +11,8 @@ from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
-from services.economy import ledger
-from services.economy import rewards
 from services.auth import generate_key, hash_key
+from services.economy import ledger, rewards
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
@@ -34,7 +33,9 @@ def check_tags(tags: list[str], field: str) -> list[str]:
         raise DomainError(field, f"at most {MAX_TAGS} tags, got {len(tags)}")
     for tag in tags:
         if not TAG.match(tag):
-            raise DomainError(field, f"tag {tag!r} must be 1-40 characters of a-z 0-9 . _ + -, starting with a letter or digit")
+            raise DomainError(
+                field, f"tag {tag!r} must be 1-40 characters of a-z 0-9 . _ + -, starting with a letter or digit"
+            )
     return list(dict.fromkeys(tags))
 
 
@@ -42,7 +43,9 @@ def role_for(kind: ContributorKind) -> Role:
     return Role.AGENT if kind is ContributorKind.AGENT else Role.CONTRIBUTOR
 
 
-async def register(handle: str, kind: ContributorKind, expertise: list[str], issue_key: bool) -> tuple[Contributor, str | None]:
+async def register(
+    handle: str, kind: ContributorKind, expertise: list[str], *, issue_key: bool
+) -> tuple[Contributor, str | None]:
     """Create a contributor, its ledger account and the policy's starter grant (once: its
     idempotency key names the contributor), and with `issue_key` a principal of the matching role
     and its API key."""

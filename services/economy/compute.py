@@ -20,10 +20,10 @@ from models.auth import Principal, Role
 from models.economy.compute import Reservation, ReservationState
 from models.economy.ledger import Transfer, TransferKind
 from services.economy import ledger
+from services.economy.policy import current_policy
 from services.economy.rules import tokens_for_usd
 from services.errors import DomainError, NotFound
 from services.rows import from_row
-from services.economy.policy import current_policy
 from subscriptions.outbox import record_event
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _event_payload(reservation: Reservation, account: ledger.LockedAccount, **ex
             "expiresAt": reservation.expires_at} | extra
 
 
-async def reserve(principal: Principal, amount: int, ttl_seconds: int, key: str) -> ReservationResult:
+async def reserve(principal: Principal, amount: int, ttl_seconds: int, *, key: str) -> ReservationResult:
     """`computeReserve`: hold `amount` of the caller's available tokens for `ttl_seconds`."""
     ledger.check_amount(amount)
     ledger.check_key(key)
@@ -194,7 +194,7 @@ def _require_pending(reservation: Reservation) -> None:
 
 
 async def _close(conn: BaseDBAsyncClient, reservation: Reservation, state: ReservationState,
-                 charged: int | None = None) -> Reservation:
+                 *, charged: int | None = None) -> Reservation:
     reservation.state = state
     reservation.closed_at = datetime.now(timezone.utc)
     if charged is not None:

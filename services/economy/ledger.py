@@ -68,7 +68,8 @@ POST_SQL = """
 WITH t AS (
     INSERT INTO "ledger_transfers" ("idempotency_key", "kind", "debit_account_id", "credit_account_id", "amount",
         "memo", "reverses_id", "reservation_id", "policy_version", "factors", "created_by_id", "created_at")
-    VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint, now())
+    VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint,
+      now())
     RETURNING "id", "created_at"
 ), a AS (
     UPDATE "ledger_accounts" AS a SET
@@ -354,13 +355,22 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         "factors": posting.factors, "created_by_id": posting.created_by,
     })
     debit = accounts[posting.debit]
-    await record_event("ledger.transfer.posted.v1",
-                       _posted_event(transfer.id, posting, debit.name, credit.name, debit.balance, credit.balance),
-                       conn)
+    await record_event(
+        "ledger.transfer.posted.v1",
+        _posted_event(
+            transfer.id,
+            posting,
+            debit.name,
+            credit=credit.name,
+            debit_balance=debit.balance,
+            credit_balance=credit.balance,
+        ),
+        conn,
+    )
     return transfer
 
 
-def _posted_event(transfer_id: int, posting: Posting, debit: str, credit: str, debit_balance: int,
+def _posted_event(transfer_id: int, posting: Posting, debit: str, *, credit: str, debit_balance: int,
                   credit_balance: int) -> dict[str, Any]:
     return {
         "transferId": transfer_id, "kind": posting.kind, "amount": posting.amount,
@@ -421,9 +431,21 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
             "amount": posting.amount, "memo": posting.memo, "reverses_id": None, "reservation_id": None,
             "policy_version": posting.policy_version, "factors": posting.factors, "created_by_id": posting.created_by,
         }))
-    await record_events("ledger.transfer.posted.v1", [
-        _posted_event(t.id, p, accounts[p.debit].name, accounts[p.credit].name, debit_balance, credit_balance)
-        for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)], conn)
+    await record_events(
+        "ledger.transfer.posted.v1",
+        [
+            _posted_event(
+                t.id,
+                p,
+                accounts[p.debit].name,
+                credit=accounts[p.credit].name,
+                debit_balance=debit_balance,
+                credit_balance=credit_balance,
+            )
+            for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)
+        ],
+        conn,
+    )
     return transfers
 
 
@@ -431,7 +453,7 @@ Check = Callable[[dict[int, LockedAccount]], None]
 
 
 async def post_once_in(conn: BaseDBAsyncClient, posting: Posting, check: Check | None = None,
-                       also_lock: Iterable[int] = ()) -> Posted:
+                       *, also_lock: Iterable[int] = ()) -> Posted:
     """Inside the caller's transaction: lock, replay or check, post."""
     accounts = await lock_accounts(conn, {posting.debit, posting.credit, *also_lock})
     existing = await find_by_key(conn, posting.idempotency_key)
@@ -477,7 +499,7 @@ def refuse_frozen(account: LockedAccount, field_name: str | None, whose: str) ->
         raise DomainError(field_name, f"{whose} account {account.name} is frozen", "FROZEN")
 
 
-async def transfer(principal: Principal, to: str, amount: int, memo: str, key: str) -> Posted:
+async def transfer(principal: Principal, to: str, amount: int, *, memo: str, key: str) -> Posted:
     """`tokenTransfer`: from the caller's account to a contributor's."""
     check_amount(amount)
     check_key(key)
@@ -504,7 +526,7 @@ async def create_account(conn: BaseDBAsyncClient, contributor: Contributor) -> A
                                 using_db=conn)
 
 
-async def set_frozen(handle: str, frozen: bool, reason: str, by: Principal) -> Contributor:
+async def set_frozen(handle: str, frozen: bool, reason: str, *, by: Principal) -> Contributor:
     """`contributorFreeze` / `contributorUnfreeze`: a frozen account neither earns nor spends."""
     reason = reason.strip()
     if frozen and not 3 <= len(reason) <= 500:
