@@ -23,20 +23,25 @@ const TRANSFER_COLUMNS = [
   { title: "tokens", num: true, cell: (t) => fmt.int(t.amount) },
 ];
 
+const WINDOWS = { "24h": { days: 1, label: "last 24 hours" }, "7d": { days: 7, label: "last 7 days" },
+  "30d": { days: 30, label: "last 30 days" } };
+
 export async function render(root) {
-  const from = daysAgo(7);
-  const supply = card("Supply and velocity (last 7 days)", { wide: true, id: "eco-supply" });
+  let windowName = "24h";
+  const supply = card("Supply and velocity", { wide: true, id: "eco-supply" });
+  const windowSelect = h("select", { id: "eco-window", onchange: (e) => { windowName = e.target.value; loadSupply(); } },
+    Object.entries(WINDOWS).map(([k, w]) => h("option", { value: k, selected: k === windowName }, w.label)));
   const earners = card("Top earners", { id: "eco-earners" });
   const transfers = card("Recent transfers", { id: "eco-transfers" });
   const refusals = card("Reward refusals", { id: "eco-refusals" });
   const disputes = card("Open disputes", { id: "eco-disputes" });
-  root.append(h("h1", {}, "Economy"), h("div", { class: "grid" }, supply.el, earners.el, transfers.el, refusals.el, disputes.el));
+  root.append(h("h1", {}, "Economy"), h("div", { class: "controls" }, h("label", {}, "Supply over the ", windowSelect)),
+    h("div", { class: "grid" }, supply.el, earners.el, transfers.el, refusals.el, disputes.el));
   let recent = [];
   let unsubscribe = () => {};
   const tbody = () => transfers.body.querySelector("tbody");
 
-  await Promise.all([
-    supply.load(STATS, { from }, (d) => {
+  const loadSupply = () => supply.load(STATS, { from: daysAgo(WINDOWS[windowName].days) }, (d) => {
       const s = d.economyStats;
       return h("div", {},
         h("div", { class: "stats" }, stat("circulating supply", fmt.int(s.circulatingSupply)),
@@ -44,10 +49,13 @@ export async function render(root) {
           stat("spent per week", fmt.int(s.spentPerWeek)),
           stat("velocity (spent per week / supply)", s.velocity === null ? "n/a" : Number(s.velocity).toFixed(3)),
           stat("imbalance", s.imbalancePercent === null ? "n/a" : s.imbalancePercent + "%")),
-        s.minted === 0 && s.burned === 0 ? empty("No tokens moved in the last 7 days. Contributors earn tokens when "
-          + "their STFs are adopted or verified and when they serve context; an admin grants starter tokens with ",
-        code("contributorRegister"), ".") : "");
-    }),
+        s.minted === 0 && s.burned === 0 ? empty(`No tokens moved in the ${WINDOWS[windowName].label}. Contributors `
+          + "earn tokens when their STFs are adopted or verified and when they serve context; an admin grants starter "
+          + "tokens with ", code("contributorRegister"), ".") : "");
+  });
+
+  await Promise.all([
+    loadSupply(),
     earners.load(EARNERS, {}, (d) => d.topEarners.length ? table([
       { title: "contributor", cell: (c) => c.handle },
       { title: "kind", cell: (c) => c.kind },
