@@ -24,7 +24,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if given := os.environ.get("CHROMIUM"):
+        return given if os.access(given, os.X_OK) else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def missing() -> str | None:
@@ -34,7 +36,9 @@ def missing() -> str | None:
     except ImportError:
         return "Playwright for Python is not installed; " + HOW_TO_GET_IT
     if chromium_path() is None:
-        return "no Chromium binary found; " + HOW_TO_GET_IT
+        where = f"CHROMIUM={os.environ['CHROMIUM']} is not an executable" if os.environ.get("CHROMIUM") else \
+            "no Chromium binary found"
+        return f"{where}; {HOW_TO_GET_IT}"
     return None
 
 
