@@ -14,7 +14,8 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 from api.database import close_orm, init_orm, resolve_database_url
-from api.extensions import MaskUnexpectedErrors, limit_extensions, metrics_extension
+from api.extensions import document_extension, operation_extension
+from api.gc_tuning import tune_collector
 from api.graphql_app import OmniGraphQL
 from api.jobs import BackgroundJobs, replica_jobs
 from api.metrics import Metrics
@@ -54,9 +55,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     metrics = Metrics()
     runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
     schema = build_schema([
-        *limit_extensions(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases),
-        MaskUnexpectedErrors,
-        metrics_extension(metrics),
+        document_extension(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases),
+        operation_extension(metrics),
     ])
     graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
 
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await stf_index.ensure_collection()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
+        tune_collector()
         log.info("ready", extra={"bus": runtime.bus.name})
         try:
             yield

@@ -45,7 +45,7 @@ Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSub
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
-        """Logging happens in MaskUnexpectedErrors, once, with the request id; not here."""
+        """Logging happens in api/extensions.py (mask_unexpected), once, with the request id; not here."""
 
 
 def build_schema(extensions: Sequence[Any] = ()) -> Schema:
