@@ -12,6 +12,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from api.executor import PlainFieldsExecutor
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
@@ -50,7 +51,7 @@ class Schema(strawberry.Schema):
 
 def build_schema(extensions: Sequence[Any] = ()) -> Schema:
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions),
-                  config=StrawberryConfig(scalar_map=SCALAR_MAP))
+                  config=StrawberryConfig(scalar_map=SCALAR_MAP), execution_context_class=PlainFieldsExecutor)
 
 
 schema = build_schema()

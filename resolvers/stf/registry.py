@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
+import orjson
 import strawberry
 from strawberry.types import Info
 
@@ -15,8 +16,9 @@ from resolvers.loaders import load_one
 from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
+from resolvers.relay import Connection, Node, build, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
+from services.rows import Record
 from services.stf import registry as stf_service
 
 if TYPE_CHECKING:
@@ -63,15 +65,21 @@ class Stf(Node):
     lineage_pk: strawberry.Private[int]
 
     @classmethod
-    def of(cls, row: m.Stf) -> "Stf":
-        return cls(id=to_global_id("Stf", row.id), name=row.name, description=row.description, language=row.language,
-                   tags=list(row.tags), code_pointer=CodePointer(repository=row.repository, commit_sha=row.commit_sha,
-                                                                 file_path=row.file_path, line_start=row.line_start,
-                                                                 line_end=row.line_end),
-                   code_sha256=row.code_sha256, version=row.version, is_latest=row.is_latest, status=row.status,
-                   quality_score=row.quality_score, usage_count=row.usage_count,
-                   deprecation_reason=row.deprecation_reason, created_at=row.created_at, updated_at=row.updated_at,
-                   contributor_pk=row.contributor_id, lineage_pk=row.lineage_id)
+    def of(cls, row: m.Stf | Record) -> "Stf":
+        """From a row of the services' plain reads, or a model instance (what writes return)."""
+        values = row if isinstance(row, Record) else vars(row)
+        tags = values["tags"]
+        return build(cls, {
+            "id": to_global_id("Stf", values["id"]), "name": values["name"], "description": values["description"],
+            "language": values["language"], "tags": orjson.loads(tags) if isinstance(tags, str) else list(tags),
+            "code_pointer": build(CodePointer, {
+                "repository": values["repository"], "commit_sha": values["commit_sha"],
+                "file_path": values["file_path"], "line_start": values["line_start"], "line_end": values["line_end"]}),
+            "code_sha256": values["code_sha256"], "version": values["version"], "is_latest": values["is_latest"],
+            "status": m.StfStatus(values["status"]), "quality_score": values["quality_score"],
+            "usage_count": values["usage_count"], "deprecation_reason": values["deprecation_reason"],
+            "created_at": values["created_at"], "updated_at": values["updated_at"],
+            "contributor_pk": values["contributor_id"], "lineage_pk": values["lineage_id"]})
 
     @strawberry.field(description="The contributor who registered it.")
     async def contributor(self, info: Info) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")]:
