@@ -14,7 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 from api.database import close_orm, init_orm, resolve_database_url
-from api.extensions import document_extension, operation_extension
+from api.extensions import document_extension, operation_extension, rate_limit_extension
 from api.gc_tuning import tune_collector
 from api.graphql_app import OmniGraphQL
 from api.jobs import BackgroundJobs, replica_jobs
@@ -25,6 +25,7 @@ from api.settings import Settings, get_settings, tortoise_config
 from services.stf import similar as stf_index
 from services.auth import key_cache
 from services.context_market.market import open_market
+from services.rate_limits import Limiter, make_limiter
 from services.search.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
@@ -39,6 +40,7 @@ class Runtime:
 
     settings: Settings
     bus: Bus
+    limiter: Limiter
     relay: Relay | None = None
     jobs: BackgroundJobs | None = None
 
@@ -53,10 +55,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     settings = settings or get_settings()
     key_cache.ttl = settings.auth_cache_seconds
     metrics = Metrics()
-    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
+    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel),
+                      limiter=make_limiter(settings.redis_url, settings.rate_limit_prefix,
+                                           settings.rate_limit_window_seconds))
     schema = build_schema([
         document_extension(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases),
         operation_extension(metrics),
+        rate_limit_extension(runtime.limiter, settings),
     ])
     graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
 
@@ -81,6 +86,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             await runtime.jobs.close()
             await runtime.relay.close()
             await runtime.bus.close()
+            await runtime.limiter.close()
             await close_store()
             if manage_db:
                 await close_orm()

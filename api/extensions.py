@@ -1,4 +1,5 @@
-"""Schema extensions: the document limits and caches, masking of unexpected errors, per-operation metrics."""
+"""Schema extensions: the document limits and caches, masking of unexpected errors, per-operation
+metrics, and query-cost rate limits."""
 
 from __future__ import annotations
 
@@ -6,16 +7,22 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, parse, validate
+from starlette.responses import Response
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 
 from api.logs import request_id_var
 from api.metrics import Metrics
+from api.query_cost import operation_cost
+from api.settings import Settings
 from resolvers.payload import graphql_error
+from resolvers.relay import DEFAULT_PAGE_SIZE
+from resolvers.request_context import Context
 from services.errors import DomainError
+from services.rate_limits import Budget, Charge, Limiter
 
 log = logging.getLogger("api.errors")
 
@@ -102,3 +109,72 @@ def document_extension(depth: int, tokens: int, aliases: int, cache_size: int = 
             yield
 
     return Document
+
+
+def rate_limit_extension(limiter: Limiter, settings: Settings) -> type[SchemaExtension]:
+    """Before an operation runs: its cost from the document (api/query_cost.py), refused above
+    MAX_QUERY_COST, then charged to the caller's budget (the API key's, or the client address's
+    when anonymous); refused with RATE_LIMITED when the budget cannot pay. Where the caller stands
+    goes to `X-RateLimit-*` headers and the `rateLimit` field. A subscription pays once, here,
+    when it starts. When the count cannot be reached (Redis down) the operation runs uncounted."""
+    costs: dict[tuple[int, str | None], tuple[DocumentNode, int]] = {}
+
+    def cost_of(context: Any) -> int:
+        document, name = context.graphql_document, context.operation_name
+        cached = costs.get((id(document), name))
+        if cached is not None and cached[0] is document:
+            return cached[1]
+        cost = operation_cost(context.schema._schema, document, name, context.variables,
+                              default_page=min(DEFAULT_PAGE_SIZE, settings.max_page_size),
+                              max_page=settings.max_page_size)
+        if not cost.uses_variables:
+            if len(costs) > 4096:
+                costs.clear()
+            costs[(id(document), name)] = (document, cost.points)
+        return cost.points
+
+    def budget_of(request: Context) -> Budget:
+        if request.api_key is not None:
+            return Budget(f"key:{request.api_key.id}", request.api_key.rate_limit_points or settings.rate_limit_points)
+        client = request.request.client
+        return Budget(f"address:{client.host if client else 'unknown'}", settings.rate_limit_anonymous_points)
+
+    class RateLimit(SchemaExtension):
+        async def on_execute(self) -> AsyncIterator[None]:
+            request: Context = self.execution_context.context
+            cost = cost_of(self.execution_context)
+            if cost > settings.max_query_cost:
+                raise GraphQLError(f"This operation costs {cost} points, over the maximum of {settings.max_query_cost} "
+                                   "(MAX_QUERY_COST): ask for smaller pages (first) or fewer nested connections",
+                                   extensions={"code": "QUERY_TOO_COSTLY", "cost": cost,
+                                               "maxCost": settings.max_query_cost})
+            try:
+                charge = await limiter.charge(budget_of(request), cost)
+            except Exception as exc:  # noqa: BLE001 - a limiter that cannot count must not stop the API
+                log.warning("rate limit not counted", extra={"error": str(exc), "limiter": limiter.name})
+                yield
+                return
+            request.rate_limit = charge
+            response = request.response
+            if isinstance(response, Response):
+                response.headers.update(rate_limit_headers(charge))
+            if not charge.allowed:
+                retry = charge.retry_after()
+                if isinstance(response, Response):
+                    response.status_code = 429
+                    response.headers["Retry-After"] = str(retry)
+                raise GraphQLError(
+                    f"Rate limit exceeded: this operation costs {cost} points and {charge.remaining} of "
+                    f"{charge.limit} are left until {charge.reset_at.isoformat()}; retry in {retry} s",
+                    extensions={"code": "RATE_LIMITED", "cost": cost, "limit": charge.limit,
+                                "remaining": charge.remaining, "resetAt": charge.reset_at.isoformat(),
+                                "retryAfterSeconds": retry})
+            yield
+
+    return RateLimit
+
+
+def rate_limit_headers(charge: Charge) -> dict[str, str]:
+    return {"X-RateLimit-Limit": str(charge.limit), "X-RateLimit-Remaining": str(charge.remaining),
+            "X-RateLimit-Used": str(charge.used), "X-RateLimit-Reset": str(charge.reset_epoch),
+            "X-RateLimit-Cost": str(charge.cost)}

@@ -15,7 +15,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.logs import request_id_var
 from api.middleware import send_json
-from models.auth import Principal
+from models.auth import ApiKey
 from resolvers.request_context import Context
 from services.auth import authenticate
 from subscriptions.bus import Bus
@@ -41,13 +41,13 @@ class OmniGraphQL(GraphQL):
         """HTTP: a key that is sent must be valid, or the whole request is refused with 401."""
         if scope["type"] == "http":
             key = bearer_key(dict(scope["headers"]).get(b"authorization", b"").decode("latin-1") or None)
-            principal = None
+            api_key = None
             if key is not None:
-                principal = await authenticate(key) if key else None
-                if principal is None:
+                api_key = await authenticate(key) if key else None
+                if api_key is None:
                     return await send_json(send, 401, {"errors": [
                         {"message": INVALID_KEY, "extensions": {"code": "UNAUTHENTICATED"}}]})
-            scope.setdefault("state", {})["principal"] = principal
+            scope.setdefault("state", {})["api_key"] = api_key
         await super().__call__(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -63,9 +63,10 @@ class OmniGraphQL(GraphQL):
         return orjson.dumps(data).decode()
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
-        principal: Principal | None = request.scope.get("state", {}).get("principal")
+        api_key: ApiKey | None = request.scope.get("state", {}).get("api_key")
         return Context(request=request, response=response, bus=self.bus, max_page_size=self.max_page_size,
-                       principal=principal, request_id=request_id_var.get())
+                       principal=api_key.principal if api_key else None, api_key=api_key,
+                       request_id=request_id_var.get())
 
     async def on_ws_connect(self, context: Context) -> None:
         """WebSocket: the key comes in the `connection_init` payload; a bad one closes with 4403."""
@@ -74,8 +75,9 @@ class OmniGraphQL(GraphQL):
         key = bearer_key(raw) if isinstance(raw, str) else ("" if raw is not None else None)
         if key is None:
             return None
-        principal = await authenticate(key) if key else None
-        if principal is None:
+        api_key = await authenticate(key) if key else None
+        if api_key is None:
             raise ConnectionRejectionError({"message": INVALID_KEY})
-        context.principal = principal
+        context.principal = api_key.principal
+        context.api_key = api_key
         return None

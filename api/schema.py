@@ -28,6 +28,7 @@ from resolvers.economy.ledger import LedgerMutation, LedgerQuery, LedgerSubscrip
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
 from resolvers.economy.rewards import RewardMutation, RewardQuery, RewardSubscription
+from resolvers.rate_limits import RateLimitQuery
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf.registry import StfMutation, StfQuery
 from resolvers.stf.usage import StfUsageMutation, StfUsageQuery
@@ -35,7 +36,7 @@ from resolvers.stf.verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, RateLimitQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, ComputeMutation, RewardMutation,
                                     DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
