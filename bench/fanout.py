@@ -24,7 +24,7 @@ import uuid
 
 import httpx
 
-from bench.common import ROOT, AppServer, drop_database, fresh_database, machine, percentile
+from bench.common import ROOT, AppServer, drop_database, fresh_database, machine, own_cpu, percentile
 
 SUBSCRIPTION = 'subscription { events(names: ["auth.api_key.created.v1"]) { name payload } }'
 CREATE = 'mutation C($n: String!) { apiKeyCreate(input: {name: $n, role: AGENT}) { apiKey } }'
@@ -67,14 +67,9 @@ async def client_main(url: str, key: str, count: int, events: int, deadline: flo
             await asyncio.sleep(0.05)  # do not open every socket at once
     await asyncio.gather(*(r.wait() for r in readies))
     print("READY", flush=True)
+    started = own_cpu()
     await asyncio.gather(*tasks, return_exceptions=True)
-    print(json.dumps(received), flush=True)
-
-
-def own_cpu_children(pids: list[int]) -> float:
-    import psutil
-
-    return sum(sum(psutil.Process(p).cpu_times()[:2]) for p in pids)
+    print(json.dumps({"received": received, "cpu_seconds": own_cpu() - started}), flush=True)
 
 
 async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: str) -> dict:
@@ -85,7 +80,8 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
     from services.auth import create_principal_with_key
 
     env = {"REDIS_URL": redis_url if bus == "redis" else "", "EVENTS_CHANNEL": f"bench:fanout:{uuid.uuid4().hex}",
-           "RATE_LIMIT_POINTS": str(10**12), "OMNICLAUDE_DATA_DIR": f"/tmp/omniclaude-bench-fanout-{uuid.uuid4().hex[:8]}"}
+           "RATE_LIMIT_POINTS": str(10**12),
+           "OMNICLAUDE_DATA_DIR": f"/tmp/omniclaude-bench-fanout-{uuid.uuid4().hex[:8]}"}
     server = await AppServer(db_url, **env).ready()
     process = psutil.Process(server.process.pid)
     await init_orm(db_url, 2)
@@ -96,7 +92,8 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
         rss_idle = process.memory_info().rss
         deadline = time.time() + 60 + events * 2
         ws_url = server.url.replace("http://", "ws://") + "/graphql"
-        share = [subscribers // CLIENT_PROCESSES + (i < subscribers % CLIENT_PROCESSES) for i in range(CLIENT_PROCESSES)]
+        share = [subscribers // CLIENT_PROCESSES + (i < subscribers % CLIENT_PROCESSES)
+                 for i in range(CLIENT_PROCESSES)]
         clients = [subprocess.Popen([sys.executable, "-m", "bench.fanout", "--client", ws_url, key, str(n), str(events),
                                      str(deadline)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                                     env=os.environ | {"PYTHONPATH": str(ROOT)}) for n in share if n]
@@ -105,7 +102,7 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
         await asyncio.sleep(2)
         rss_open = process.memory_info().rss
         sent: dict[str, float] = {}
-        cpu_before, clients_before = server.cpu(), own_cpu_children([c.pid for c in clients])
+        cpu_before = server.cpu()
         async with httpx.AsyncClient(base_url=server.url, timeout=30,
                                      headers={"Authorization": f"Bearer {writer_key}"}) as http:
             for n in range(events):
@@ -114,10 +111,12 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
                 body = (await http.post("/graphql", json={"query": CREATE, "variables": {"n": name}})).json()
                 assert not body.get("errors"), body
                 await asyncio.sleep(0.5)
-        results = []
+        results, client_cpu = [], 0.0
         for client in clients:
             out, _ = client.communicate(timeout=deadline - time.time() + 30)
-            results.extend(json.loads(out.strip().splitlines()[-1]))
+            report = json.loads(out.strip().splitlines()[-1])
+            results.extend(report["received"])
+            client_cpu += report["cpu_seconds"]
         cpu = server.cpu() - cpu_before
         rss_after = process.memory_info().rss
     finally:
@@ -141,6 +140,7 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
                                                          "p99": round(percentile(last, 99), 1),
                                                          "max": round(max(last), 1)},
             "server_cpu_us_per_delivery": round(cpu * 1e6 / deliveries, 1),
+            "client_cpu_us_per_delivery": round(client_cpu * 1e6 / deliveries, 1),
             "rss_mib": {"idle": round(rss_idle / 2**20), "subscriptions_open": round(rss_open / 2**20),
                         "after_events": round(rss_after / 2**20)},
             "every_subscriber_got_every_event_exactly_once": exact == subscribers and len(latencies) == deliveries,

@@ -30,7 +30,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -203,7 +202,8 @@ async def floor(db_url: str, read: Read, connections: int, seconds: int, admin: 
         await asyncio.gather(*(worker(c, random.Random(100 + i)) for i, c in enumerate(conns)))
         wall = time.monotonic() - started
         pg = _spent(before_pg, await backend_cpu(admin, database))
-        return {"queries_per_s": round(done / wall, 1), "client_cpu_ms_per_query": round(1000 * (own_cpu() - before) / done, 3),
+        return {"queries_per_s": round(done / wall, 1),
+                "client_cpu_ms_per_query": round(1000 * (own_cpu() - before) / done, 3),
                 "postgres_cpu_ms_per_query": round(1000 * pg / done, 3)}
     finally:
         for conn in conns:
@@ -215,7 +215,8 @@ def median_of(runs: list[dict]) -> dict:
 
 
 def verdicts(name: str, connections: int, ours: dict, theirs: dict | None) -> dict:
-    checks = {"cpu_ms_per_request <= %.1f" % TARGET_CPU_MS[name]: ours["server_cpu_ms_per_request"] <= TARGET_CPU_MS[name]}
+    target = TARGET_CPU_MS[name]
+    checks = {f"cpu_ms_per_request <= {target}": ours["server_cpu_ms_per_request"] <= target}
     if connections == 50:
         checks["p99 <= 3 x p50"] = ours["p99_ms"] <= 3 * ours["p50_ms"]
     if theirs and connections in (10, 50):

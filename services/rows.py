@@ -1,16 +1,33 @@
-"""Reads without the ORM, for the hot read paths: the SQL text of a read is made once per shape
-(table, columns, conditions, order) and kept; asyncpg's rows go to the caller as they come, with
-no model object per row. Writes, and reads inside a write's transaction, stay with the ORM."""
+"""Rows without the ORM's query building: model objects for rows read or written with raw SQL, rows
+by primary key, and for the hot read paths `Rows`, whose SQL text is made once per shape (table,
+columns, conditions, order) and kept, its asyncpg rows going to the caller with no model object
+per row. Writes, and reads inside a write's transaction, stay with the ORM."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import asyncpg
 from tortoise import connections
+from tortoise.models import Model
 
 Record = asyncpg.Record
+M = TypeVar("M", bound=Model)
+
+
+def from_row(model: type[M], row: Mapping[str, Any]) -> M:
+    """The object Tortoise itself builds from a SELECT of `model`'s table: `row` is keyed by column
+    name, values are converted as on a read (enums, JSON), and the object counts as saved."""
+    return model._init_from_db(**row)
+
+
+async def by_id(model: type[M], pk: int) -> M | None:
+    return await model.get_or_none(id=pk)
+
+
+async def by_ids(model: type[M], ids: Iterable[int]) -> dict[int, M]:
+    return {row.id: row for row in await model.filter(id__in=list(ids))}
 
 
 class BadPosition(ValueError):
