@@ -7,7 +7,7 @@ import functools
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, parse, validate
@@ -64,9 +64,13 @@ def _located(converted: GraphQLError, original: GraphQLError) -> GraphQLError:
 OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
-def operation_extension(metrics: Metrics) -> type[SchemaExtension]:
-    """Per operation: errors masked (see `mask_unexpected`) and the operation counted and timed.
-    One extension, so a request enters one context manager for all of it."""
+def operation_extension(settings: Settings, metrics: Metrics, limiter: Limiter) -> type[SchemaExtension]:
+    """Everything the API does around an operation, in one extension (strawberry enters a context
+    manager per hook and extension on every request): the document parsed and validated once per
+    query text (`document_preparer`), its cost charged before it runs (`rate_limit_charger`),
+    unexpected errors masked (`mask_unexpected`), the operation counted and timed."""
+    prepare = document_preparer(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases)
+    charge = rate_limit_charger(limiter, settings)
 
     class Operation(SchemaExtension):
         def on_operation(self) -> Iterator[None]:
@@ -82,10 +86,24 @@ def operation_extension(metrics: Metrics) -> type[SchemaExtension]:
             metrics.observe_operation(name if OPERATION_NAME.match(name) else "invalid",
                                       time.perf_counter() - started, errors)
 
+        def on_parse(self) -> Iterator[None]:
+            context = self.execution_context
+            context.graphql_document, self.errors = prepare(context.schema._schema, context.query,
+                                                            context.validation_rules)
+            yield
+
+        def on_validate(self) -> Iterator[None]:
+            self.execution_context.pre_execution_errors = list(self.errors)
+            yield
+
+        async def on_execute(self) -> AsyncIterator[None]:
+            await charge(self.execution_context)
+            yield
+
     return Operation
 
 
-def document_extension(depth: int, tokens: int, aliases: int, cache_size: int = 1024) -> type[SchemaExtension]:
+def document_preparer(depth: int, tokens: int, aliases: int, cache_size: int = 1024) -> Callable[..., Any]:
     """Parsing (at most `tokens` tokens) and validation (with the depth and alias limits), done once
     per query text: validation is most of the cost of a small query, and clients send the same few
     documents again and again. A document that fails to parse is not cached."""
@@ -95,23 +113,12 @@ def document_extension(depth: int, tokens: int, aliases: int, cache_size: int = 
     @functools.lru_cache(maxsize=cache_size)
     def prepare(schema: Any, query: str, rules: tuple) -> tuple[DocumentNode, list[GraphQLError]]:
         document = parse(query, max_tokens=tokens)
-        return document, validate(schema, document, rules)
+        return document, validate(schema, document, rules + extra_rules)
 
-    class Document(SchemaExtension):
-        def on_parse(self) -> Iterator[None]:
-            context = self.execution_context
-            context.graphql_document, self.errors = prepare(context.schema._schema, context.query,
-                                                            context.validation_rules + extra_rules)
-            yield
-
-        def on_validate(self) -> Iterator[None]:
-            self.execution_context.pre_execution_errors = list(self.errors)
-            yield
-
-    return Document
+    return prepare
 
 
-def rate_limit_extension(limiter: Limiter, settings: Settings) -> type[SchemaExtension]:
+def rate_limit_charger(limiter: Limiter, settings: Settings) -> Callable[[Any], Awaitable[None]]:
     """Before an operation runs: its cost from the document (api/query_cost.py), refused above
     MAX_QUERY_COST, then charged to the caller's budget (the API key's, or the client address's
     when anonymous); refused with RATE_LIMITED when the budget cannot pay. Where the caller stands
@@ -139,39 +146,36 @@ def rate_limit_extension(limiter: Limiter, settings: Settings) -> type[SchemaExt
         client = request.request.client
         return Budget(f"address:{client.host if client else 'unknown'}", settings.rate_limit_anonymous_points)
 
-    class RateLimit(SchemaExtension):
-        async def on_execute(self) -> AsyncIterator[None]:
-            request: Context = self.execution_context.context
-            cost = cost_of(self.execution_context)
-            if cost > settings.max_query_cost:
-                raise GraphQLError(f"This operation costs {cost} points, over the maximum of {settings.max_query_cost} "
-                                   "(MAX_QUERY_COST): ask for smaller pages (first) or fewer nested connections",
-                                   extensions={"code": "QUERY_TOO_COSTLY", "cost": cost,
-                                               "maxCost": settings.max_query_cost})
-            try:
-                charge = await limiter.charge(budget_of(request), cost)
-            except Exception as exc:  # noqa: BLE001 - a limiter that cannot count must not stop the API
-                log.warning("rate limit not counted", extra={"error": str(exc), "limiter": limiter.name})
-                yield
-                return
-            request.rate_limit = charge
-            response = request.response
+    async def charge_operation(context: Any) -> None:
+        request: Context = context.context
+        cost = cost_of(context)
+        if cost > settings.max_query_cost:
+            raise GraphQLError(f"This operation costs {cost} points, over the maximum of {settings.max_query_cost} "
+                               "(MAX_QUERY_COST): ask for smaller pages (first) or fewer nested connections",
+                               extensions={"code": "QUERY_TOO_COSTLY", "cost": cost,
+                                           "maxCost": settings.max_query_cost})
+        try:
+            charge = await limiter.charge(budget_of(request), cost)
+        except Exception as exc:  # noqa: BLE001 - a limiter that cannot count must not stop the API
+            log.warning("rate limit not counted", extra={"error": str(exc), "limiter": limiter.name})
+            return
+        request.rate_limit = charge
+        response = request.response
+        if isinstance(response, Response):
+            response.headers.update(rate_limit_headers(charge))
+        if not charge.allowed:
+            retry = charge.retry_after()
             if isinstance(response, Response):
-                response.headers.update(rate_limit_headers(charge))
-            if not charge.allowed:
-                retry = charge.retry_after()
-                if isinstance(response, Response):
-                    response.status_code = 429
-                    response.headers["Retry-After"] = str(retry)
-                raise GraphQLError(
-                    f"Rate limit exceeded: this operation costs {cost} points and {charge.remaining} of "
-                    f"{charge.limit} are left until {charge.reset_at.isoformat()}; retry in {retry} s",
-                    extensions={"code": "RATE_LIMITED", "cost": cost, "limit": charge.limit,
-                                "remaining": charge.remaining, "resetAt": charge.reset_at.isoformat(),
-                                "retryAfterSeconds": retry})
-            yield
+                response.status_code = 429
+                response.headers["Retry-After"] = str(retry)
+            raise GraphQLError(
+                f"Rate limit exceeded: this operation costs {cost} points and {charge.remaining} of "
+                f"{charge.limit} are left until {charge.reset_at.isoformat()}; retry in {retry} s",
+                extensions={"code": "RATE_LIMITED", "cost": cost, "limit": charge.limit,
+                            "remaining": charge.remaining, "resetAt": charge.reset_at.isoformat(),
+                            "retryAfterSeconds": retry})
 
-    return RateLimit
+    return charge_operation
 
 
 def rate_limit_headers(charge: Charge) -> dict[str, str]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from resolvers.stf.usage import StfUsage
     from resolvers.stf.verification import StfVerification
 
+STATUSES = {**{s.value: s for s in m.StfStatus}, **{s: s for s in m.StfStatus}}  # a column's text or the enum
 StfStatus = strawberry.enum(
     m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts."
 )
@@ -71,20 +72,17 @@ class Stf(Node):
 
     @classmethod
     def of(cls, row: m.Stf | Record) -> "Stf":
-        """From a row of the services' plain reads, or a model instance (what writes return)."""
-        values = row if isinstance(row, Record) else vars(row)
+        """From a row of the services' plain reads, or a model instance (what writes return). The
+        row's columns become attributes as they are (most fields are columns of the same name)."""
+        values = dict(row) if isinstance(row, Record) else {c: getattr(row, c) for c in stf_service.STF_COLUMNS}
         tags = values["tags"]
-        return build(cls, {
-            "id": to_global_id("Stf", values["id"]), "name": values["name"], "description": values["description"],
-            "language": values["language"], "tags": orjson.loads(tags) if isinstance(tags, str) else list(tags),
-            "code_pointer": build(CodePointer, {
-                "repository": values["repository"], "commit_sha": values["commit_sha"],
-                "file_path": values["file_path"], "line_start": values["line_start"], "line_end": values["line_end"]}),
-            "code_sha256": values["code_sha256"], "version": values["version"], "is_latest": values["is_latest"],
-            "status": m.StfStatus(values["status"]), "quality_score": values["quality_score"],
-            "usage_count": values["usage_count"], "deprecation_reason": values["deprecation_reason"],
-            "created_at": values["created_at"], "updated_at": values["updated_at"],
-            "contributor_pk": values["contributor_id"], "lineage_pk": values["lineage_id"]})
+        values.update(
+            id=to_global_id("Stf", values["id"]), tags=orjson.loads(tags) if isinstance(tags, str) else list(tags),
+            status=STATUSES[values["status"]], contributor_pk=values["contributor_id"], lineage_pk=values["lineage_id"],
+            code_pointer=build(CodePointer, {"repository": values["repository"], "commit_sha": values["commit_sha"],
+                                             "file_path": values["file_path"], "line_start": values["line_start"],
+                                             "line_end": values["line_end"]}))
+        return build(cls, values)
 
     @strawberry.field(description="The contributor who registered it.")
     async def contributor(self, info: Info) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")]:
