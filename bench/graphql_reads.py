@@ -93,7 +93,8 @@ class OurServer:
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.data = tempfile.mkdtemp(prefix="omniclaude-bench-reads-")
         env = os.environ | {"DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING",
-                            "REDIS_URL": "", "RATE_LIMIT_POINTS": str(10**12)}
+                            "REDIS_URL": "", "RATE_LIMIT_POINTS": str(10**12),
+                            "RATE_LIMIT_ANONYMOUS_POINTS": str(10**12)}
         self.processes = [
             subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory",
                               "--fd", str(self.listener.fileno()), "--log-level", "warning", "--no-access-log"],
