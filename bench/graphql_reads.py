@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import asyncpg
 import httpx
@@ -230,7 +231,7 @@ async def main(args: argparse.Namespace) -> dict:
     if anchor is None:
         print(postgraphile.INSTALL, file=sys.stderr)
     db_url = await fresh_database("omniclaude_bench_reads")
-    database = db_url.rsplit("/", 1)[1]
+    database = urlparse(db_url).path.lstrip("/")
     admin = await asyncpg.connect(db_url)
     results: dict = {}
     try:
