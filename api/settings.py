@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     rate_limit_anonymous_points: int = Field(default=20_000, ge=1)
     rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
     rate_limit_prefix: str = Field(default="omniclaude:ratelimit", min_length=1, max_length=200)
+    otlp_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
     events_channel: str = "omniclaude:events"
     relay_poll_seconds: float = Field(default=1.0, gt=0)
