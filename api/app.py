@@ -14,7 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 from api.database import close_orm, init_orm, resolve_database_url
-from api.extensions import operation_extension
+from api.extensions import Pipeline, operation_extension
 from api.gc_tuning import tune_collector
 from api.graphql_app import OmniGraphQL
 from api.jobs import BackgroundJobs, replica_jobs
@@ -62,8 +62,9 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel),
                       limiter=make_limiter(settings.redis_url, settings.rate_limit_prefix,
                                            settings.rate_limit_window_seconds))
-    schema = build_schema([operation_extension(settings, metrics, runtime.limiter)])
-    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
+    pipeline = Pipeline(settings, metrics, runtime.limiter)
+    schema = build_schema([operation_extension(pipeline)])
+    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size, pipeline=pipeline)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -64,32 +64,45 @@ def _located(converted: GraphQLError, original: GraphQLError) -> GraphQLError:
 OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
-def operation_extension(settings: Settings, metrics: Metrics, limiter: Limiter) -> type[SchemaExtension]:
-    """Everything the API does around an operation, in one extension (strawberry enters a context
-    manager per hook and extension on every request): the document parsed and validated once per
+class Pipeline:
+    """Everything the API does around an operation: the document parsed and validated once per
     query text (`document_preparer`), its cost charged before it runs (`rate_limit_charger`),
-    unexpected errors masked (`mask_unexpected`), the operation counted and timed."""
-    prepare = document_preparer(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases)
-    charge = rate_limit_charger(limiter, settings)
+    unexpected errors masked (`mask_unexpected`), the operation counted and timed. Strawberry's
+    operations go through it as one extension (`operation_extension`); plain JSON POSTs go through
+    it directly (api/fast_lane.py)."""
+
+    def __init__(self, settings: Settings, metrics: Metrics, limiter: Limiter) -> None:
+        self.prepare = document_preparer(settings.max_query_depth, settings.max_query_tokens,
+                                         settings.max_query_aliases)
+        self.charge = rate_limit_charger(limiter, settings)
+        self.metrics = metrics
+
+    def finish(self, result: Any, operation_name: str | None, started: float) -> None:
+        mask_unexpected(result)
+        name = operation_name or "anonymous"
+        errors = len(result.errors) if result and result.errors else 0
+        self.metrics.observe_operation(name if OPERATION_NAME.match(name) else "invalid",
+                                       time.perf_counter() - started, errors)
+
+
+def operation_extension(pipeline: Pipeline) -> type[SchemaExtension]:
+    """The pipeline as one strawberry extension (strawberry enters a context manager per hook and
+    extension on every request)."""
 
     class Operation(SchemaExtension):
         def on_operation(self) -> Iterator[None]:
             started = time.perf_counter()
             yield
             context = self.execution_context
-            result = context.result
-            mask_unexpected(result)
             if context.graphql_document is not None and context.operation_type.value == "subscription":
+                mask_unexpected(context.result)
                 return
-            name = context.operation_name or "anonymous"
-            errors = len(result.errors) if result and result.errors else 0
-            metrics.observe_operation(name if OPERATION_NAME.match(name) else "invalid",
-                                      time.perf_counter() - started, errors)
+            pipeline.finish(context.result, context.operation_name, started)
 
         def on_parse(self) -> Iterator[None]:
             context = self.execution_context
-            context.graphql_document, self.errors = prepare(context.schema._schema, context.query,
-                                                            context.validation_rules)
+            context.graphql_document, self.errors = pipeline.prepare(context.schema._schema, context.query,
+                                                                     context.validation_rules)
             yield
 
         def on_validate(self) -> Iterator[None]:
@@ -97,7 +110,9 @@ def operation_extension(settings: Settings, metrics: Metrics, limiter: Limiter) 
             yield
 
         async def on_execute(self) -> AsyncIterator[None]:
-            await charge(self.execution_context)
+            context = self.execution_context
+            await pipeline.charge(context.schema._schema, context.graphql_document, context.operation_name,
+                                  context.variables, context.context)
             yield
 
     return Operation
@@ -118,7 +133,7 @@ def document_preparer(depth: int, tokens: int, aliases: int, cache_size: int = 1
     return prepare
 
 
-def rate_limit_charger(limiter: Limiter, settings: Settings) -> Callable[[Any], Awaitable[None]]:
+def rate_limit_charger(limiter: Limiter, settings: Settings) -> Callable[..., Awaitable[None]]:
     """Before an operation runs: its cost from the document (api/query_cost.py), refused above
     MAX_QUERY_COST, then charged to the caller's budget (the API key's, or the client address's
     when anonymous); refused with RATE_LIMITED when the budget cannot pay. Where the caller stands
@@ -126,12 +141,11 @@ def rate_limit_charger(limiter: Limiter, settings: Settings) -> Callable[[Any], 
     when it starts. When the count cannot be reached (Redis down) the operation runs uncounted."""
     costs: dict[tuple[int, str | None], tuple[DocumentNode, int]] = {}
 
-    def cost_of(context: Any) -> int:
-        document, name = context.graphql_document, context.operation_name
+    def cost_of(schema: Any, document: DocumentNode, name: str | None, variables: dict | None) -> int:
         cached = costs.get((id(document), name))
         if cached is not None and cached[0] is document:
             return cached[1]
-        cost = operation_cost(context.schema._schema, document, name, context.variables,
+        cost = operation_cost(schema, document, name, variables,
                               default_page=min(DEFAULT_PAGE_SIZE, settings.max_page_size),
                               max_page=settings.max_page_size)
         if not cost.uses_variables:
@@ -146,9 +160,9 @@ def rate_limit_charger(limiter: Limiter, settings: Settings) -> Callable[[Any], 
         client = request.request.client
         return Budget(f"address:{client.host if client else 'unknown'}", settings.rate_limit_anonymous_points)
 
-    async def charge_operation(context: Any) -> None:
-        request: Context = context.context
-        cost = cost_of(context)
+    async def charge_operation(schema: Any, document: DocumentNode, name: str | None, variables: dict | None,
+                               request: Context) -> None:
+        cost = cost_of(schema, document, name, variables)
         if cost > settings.max_query_cost:
             raise GraphQLError(f"This operation costs {cost} points, over the maximum of {settings.max_query_cost} "
                                "(MAX_QUERY_COST): ask for smaller pages (first) or fewer nested connections",

@@ -13,6 +13,8 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api import fast_lane
+from api.extensions import Pipeline
 from api.logs import request_id_var
 from api.middleware import send_json
 from models.auth import ApiKey
@@ -32,10 +34,12 @@ def bearer_key(value: str | None) -> str | None:
 
 
 class OmniGraphQL(GraphQL):
-    def __init__(self, schema: Any, bus: Bus, max_page_size: int, graphql_ide: str | None = "graphiql") -> None:
+    def __init__(self, schema: Any, bus: Bus, max_page_size: int, pipeline: Pipeline,
+                 graphql_ide: str | None = "graphiql") -> None:
         super().__init__(schema, graphql_ide=graphql_ide, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.bus = bus
         self.max_page_size = max_page_size
+        self.pipeline = pipeline
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """HTTP: a key that is sent must be valid, or the whole request is refused with 401."""
@@ -48,6 +52,11 @@ class OmniGraphQL(GraphQL):
                     return await send_json(send, 401, {"errors": [
                         {"message": INVALID_KEY, "extensions": {"code": "UNAUTHENTICATED"}}]})
             scope.setdefault("state", {})["api_key"] = api_key
+            if fast_lane.applies(scope):
+                body = await fast_lane.read_body(receive)
+                receive = fast_lane.replaying(body, receive)
+                if await fast_lane.run(self, self.pipeline, scope, receive, send, body, self.get_context):
+                    return None
         await super().__call__(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
