@@ -17,7 +17,7 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, specified_rules
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.http import process_result
 
@@ -36,20 +36,6 @@ async def read_body(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         if not message.get("more_body"):
             return b"".join(chunks)
-
-
-def replaying(body: bytes, receive: Receive) -> Receive:
-    """`receive` with `body` given back first, for the usual way after the fast lane looked at it."""
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 def applies(scope: Scope) -> bool:

@@ -16,10 +16,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from api import fast_lane
 from api.extensions import Pipeline
 from api.logs import request_id_var
-from api.middleware import send_json
+from api.middleware import replaying, send_json
 from models.auth import ApiKey
 from resolvers.request_context import Context
-from services.auth import authenticate
+from services.auth import authenticate_key
 from subscriptions.bus import Bus
 
 INVALID_KEY = "Invalid API key: unknown, malformed or revoked"
@@ -47,14 +47,14 @@ class OmniGraphQL(GraphQL):
             key = bearer_key(dict(scope["headers"]).get(b"authorization", b"").decode("latin-1") or None)
             api_key = None
             if key is not None:
-                api_key = await authenticate(key) if key else None
+                api_key = await authenticate_key(key) if key else None
                 if api_key is None:
                     return await send_json(send, 401, {"errors": [
                         {"message": INVALID_KEY, "extensions": {"code": "UNAUTHENTICATED"}}]})
             scope.setdefault("state", {})["api_key"] = api_key
             if fast_lane.applies(scope):
                 body = await fast_lane.read_body(receive)
-                receive = fast_lane.replaying(body, receive)
+                receive = replaying(body, receive)
                 if await fast_lane.run(self, self.pipeline, scope, receive, send, body, self.get_context):
                     return None
         await super().__call__(scope, receive, send)
@@ -84,7 +84,7 @@ class OmniGraphQL(GraphQL):
         key = bearer_key(raw) if isinstance(raw, str) else ("" if raw is not None else None)
         if key is None:
             return None
-        api_key = await authenticate(key) if key else None
+        api_key = await authenticate_key(key) if key else None
         if api_key is None:
             raise ConnectionRejectionError({"message": INVALID_KEY})
         context.principal = api_key.principal

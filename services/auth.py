@@ -8,6 +8,7 @@ import secrets
 import time
 from datetime import datetime, timezone
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -62,13 +63,19 @@ async def create_principal_with_key(name: str, role: Role) -> tuple[Principal, s
     return principal, key
 
 
+async def _live_key(conn: BaseDBAsyncClient, prefix: str, revoked: str) -> ApiKey:
+    """The key with this prefix, locked for the change; `revoked` is the message when it is revoked."""
+    key = await ApiKey.filter(prefix=prefix).using_db(conn).select_for_update().first()
+    if key is None:
+        raise NotFound("keyPrefix", f"no API key starts with {prefix!r}")
+    if key.revoked_at is not None:
+        raise DomainError("keyPrefix", revoked, "ALREADY_REVOKED")
+    return key
+
+
 async def revoke_key(prefix: str, by: Principal) -> ApiKey:
     async with in_transaction() as conn:
-        key = await ApiKey.filter(prefix=prefix).using_db(conn).select_for_update().first()
-        if key is None:
-            raise NotFound("keyPrefix", f"no API key starts with {prefix!r}")
-        if key.revoked_at is not None:
-            raise DomainError("keyPrefix", "this key is already revoked", "ALREADY_REVOKED")
+        key = await _live_key(conn, prefix, "this key is already revoked")
         key.revoked_at = datetime.now(timezone.utc)
         await key.save(using_db=conn, update_fields=["revoked_at"])
         await record_event(
@@ -111,7 +118,13 @@ class KeyCache:
 key_cache = KeyCache(ttl=5.0)  # the app sets ttl from AUTH_CACHE_SECONDS
 
 
-async def authenticate(key: str) -> ApiKey | None:
+async def authenticate(key: str) -> Principal | None:
+    """The principal of a live key, or None for an unknown, malformed or revoked key."""
+    found = await authenticate_key(key)
+    return found.principal if found else None
+
+
+async def authenticate_key(key: str) -> ApiKey | None:
     """A live key, its principal loaded (`.principal`); None for an unknown, malformed or revoked key."""
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
@@ -134,11 +147,7 @@ async def set_key_rate_limit(prefix: str, points: int | None, by: Principal) -> 
         raise DomainError("points", f"must be between 1 and {MAX_RATE_LIMIT_POINTS}, or null for the default; "
                                     f"got {points}")
     async with in_transaction() as conn:
-        key = await ApiKey.filter(prefix=prefix).using_db(conn).select_for_update().first()
-        if key is None:
-            raise NotFound("keyPrefix", f"no API key starts with {prefix!r}")
-        if key.revoked_at is not None:
-            raise DomainError("keyPrefix", "this key is revoked", "ALREADY_REVOKED")
+        key = await _live_key(conn, prefix, "this key is revoked")
         key.rate_limit_points = points
         await key.save(using_db=conn, update_fields=["rate_limit_points"])
         await record_event("auth.api_key.rate_limit_set.v1",
