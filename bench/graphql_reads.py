@@ -97,8 +97,7 @@ class OurServer:
                             "REDIS_URL": "", "RATE_LIMIT_POINTS": str(10**12),
                             "RATE_LIMIT_ANONYMOUS_POINTS": str(10**12)}
         self.processes = [
-            subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory",
-                              "--fd", str(self.listener.fileno()), "--log-level", "warning", "--no-access-log"],
+            subprocess.Popen([sys.executable, "-m", "bench.uvicorn_socket", str(self.listener.fileno())],
                              cwd=ROOT, pass_fds=[self.listener.fileno()],
                              env=env | {"OMNICLAUDE_DATA_DIR": f"{self.data}/{i}"})
             for i in range(workers)]
