@@ -151,6 +151,7 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
 
 
 async def main(args: argparse.Namespace) -> dict:
+    started_on = machine()  # the load average before the run
     db_url = await fresh_database("omniclaude_bench_fanout")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     results = []
@@ -161,7 +162,7 @@ async def main(args: argparse.Namespace) -> dict:
                 print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     finally:
         await drop_database(db_url)
-    return {"benchmark": "live fan-out over WebSocket", "machine": machine(), "load_average_at_end": os.getloadavg(),
+    return {"benchmark": "live fan-out over WebSocket", "machine": started_on, "load_average_at_end": os.getloadavg(),
             "setup": {"events_each": args.events, "event_spacing_s": 0.5, "client_processes": CLIENT_PROCESSES,
                       "server": "one uvicorn worker, as `omniclaude serve` runs it"},
             "results": results,

@@ -226,6 +226,7 @@ def verdicts(name: str, connections: int, ours: dict, theirs: dict | None) -> di
 
 
 async def main(args: argparse.Namespace) -> dict:
+    started_on = machine()  # the load average before the run
     anchor = postgraphile.find(args.postgraphile_dir)
     if anchor is None:
         print(postgraphile.INSTALL, file=sys.stderr)
@@ -274,7 +275,7 @@ async def main(args: argparse.Namespace) -> dict:
     finally:
         await admin.close()
         await drop_database(db_url)
-    return {"benchmark": "GraphQL reads against PostGraphile and the asyncpg floor", "machine": machine(),
+    return {"benchmark": "GraphQL reads against PostGraphile and the asyncpg floor", "machine": started_on,
             "load_average_at_end": os.getloadavg(),
             "setup": {"stfs": args.stfs, "seconds_each": args.seconds, "rounds": args.rounds,
                       "this_server_workers": args.workers,
