@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -17,6 +18,7 @@ from api import fast_lane
 from api.extensions import Pipeline
 from api.logs import request_id_var
 from api.middleware import replaying, send_json
+from api.web import graphiql_page
 from models.auth import ApiKey
 from resolvers.request_context import Context
 from services.auth import authenticate_key
@@ -70,6 +72,10 @@ class OmniGraphQL(GraphQL):
     def encode_json(self, data: object) -> str:
         """orjson; a str, since WebSocket messages must go as text frames."""
         return orjson.dumps(data).decode()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the files this server vendors (strawberry's page loads them from a CDN)."""
+        return graphiql_page()
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         api_key: ApiKey | None = request.scope.get("state", {}).get("api_key")
