@@ -49,6 +49,7 @@ PG_STFS = """query L($tag: JSON!) { allStfs(first: %d, condition: {isLatest: tru
 SQL_STF = 'SELECT "id", "name", "version", "status", "quality_score", "tags", "commit_sha" FROM "stfs" WHERE "id" = $1'
 SQL_STFS = ('SELECT "id", "name", "quality_score", "tags", "created_at" FROM "stfs" WHERE "is_latest" '
             'AND "status" = \'ACTIVE\' AND "tags" @> $1::jsonb ORDER BY "created_at" DESC, "id" DESC LIMIT $2')
+FLOOR_CONNECTIONS = 20  # DB_POOL_MAX's default; more would not fit beside two servers' pools
 TARGET_CPU_MS = {"stf": 0.6, "stfs20": 0.9, "stfs100": 2.2}
 
 
@@ -181,8 +182,9 @@ async def load(url: str, body_list: list[str], connections: int, seconds: int, c
 
 async def floor(db_url: str, read: Read, connections: int, seconds: int, admin: asyncpg.Connection,
                 database: str) -> dict:
-    """The same query as plain SQL through asyncpg, `connections` at once, as fast as they go."""
-    conns = [await asyncpg.connect(db_url) for _ in range(connections)]
+    """The same query as plain SQL through asyncpg, as fast as it goes, on as many connections as
+    the load has (at most FLOOR_CONNECTIONS, the server's own pool size)."""
+    conns = [await asyncpg.connect(db_url) for _ in range(min(connections, FLOOR_CONNECTIONS))]
     done = 0
     stop_at = 0.0
 
