@@ -15,7 +15,8 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 from api.database import close_orm, init_orm, resolve_database_url
-from api.extensions import MaskUnexpectedErrors, limit_extensions, metrics_extension
+from api.extensions import Pipeline, operation_extension
+from api.gc_tuning import tune_collector
 from api.graphql_app import OmniGraphQL
 from api.jobs import BackgroundJobs, replica_jobs
 from api.metrics import Metrics
@@ -28,6 +29,7 @@ from services.auth import key_cache
 from services.clarification import tickets as clarification_tickets
 from services.context_market import market as context_market
 from services.context_market.market import open_market
+from services.rate_limits import Limiter, make_limiter
 from services.search import collections
 from services.search.embedding import configure as configure_embedder
 from services.search.vectors import close_store, get_store, open_store
@@ -47,6 +49,7 @@ class Runtime:
 
     settings: Settings
     bus: Bus
+    limiter: Limiter
     relay: Relay | None = None
     jobs: BackgroundJobs | None = None
 
@@ -61,13 +64,12 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     settings = settings or get_settings()
     key_cache.ttl = settings.auth_cache_seconds
     metrics = Metrics()
-    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
-    schema = build_schema([
-        *limit_extensions(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases),
-        MaskUnexpectedErrors,
-        metrics_extension(metrics),
-    ])
-    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
+    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel),
+                      limiter=make_limiter(settings.redis_url, settings.rate_limit_prefix,
+                                           settings.rate_limit_window_seconds))
+    pipeline = Pipeline(settings, metrics, runtime.limiter)
+    schema = build_schema([operation_extension(pipeline)])
+    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size, pipeline=pipeline)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await runtime.relay.start()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
+        tune_collector()
         log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where, "embedder": embedder.name})
         try:
             yield
@@ -92,6 +95,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             await runtime.jobs.close()
             await runtime.relay.close()
             await runtime.bus.close()
+            await runtime.limiter.close()
             await close_store()
             if manage_db:
                 await close_orm()

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     max_query_aliases: int = Field(default=30, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_page_size: int = Field(default=100, ge=1)
+    max_query_cost: int = Field(default=10_000, ge=1)
+    rate_limit_points: int = Field(default=100_000, ge=1)
+    rate_limit_anonymous_points: int = Field(default=20_000, ge=1)
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
+    rate_limit_prefix: str = Field(default="omniclaude:ratelimit", min_length=1, max_length=200)
     otlp_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
     events_channel: str = "omniclaude:events"
