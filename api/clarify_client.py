@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from services.answers import BadAnswer, canonical_value
+from services.clarification.answers import BadAnswer, canonical_value
 
 TICKET_QUERY = """query T($id: ID!) { clarificationTicket(id: $id) {
   id correlationId status prompt deadlineAt updatesCursor

@@ -11,7 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from api.settings import Settings
-from services import clarification, compute, expiry, retention, stf_index, stf_usage
+from services.clarification import tickets as clarification
+from services.economy import compute
+from services.economy import expiry
+from services.debug import retention
+from services.stf import similar as stf_index
+from services.stf import usage as stf_usage
 
 log = logging.getLogger(__name__)
 

@@ -48,7 +48,7 @@ from bench.common import (  # noqa: E402
     machine,
     with_database,
 )
-from services.context_market import DISTANCE, unit  # noqa: E402
+from services.context_market.market import DISTANCE, unit  # noqa: E402
 from tests.context_corpus import corpus, filler  # noqa: E402
 
 PEERS = 100
@@ -105,7 +105,7 @@ async def _copy_chunks(dsn: str, docs: list, peers: list[int]) -> float:
 
 
 def _embed(docs: list) -> tuple[np.ndarray, float]:
-    from services.embedding import get_embedder
+    from services.search.embedding import get_embedder
 
     embedder = get_embedder()
     started = time.monotonic()
@@ -134,7 +134,7 @@ async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[
 
 def _exact_hit_rate_1k() -> float:
     """Among the 1,000 corpus chunks alone: is the best cosine the labelled chunk?"""
-    from services.embedding import get_embedder
+    from services.search.embedding import get_embedder
 
     embedder = get_embedder()
     docs = corpus()

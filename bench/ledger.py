@@ -115,9 +115,9 @@ class _Raw:
 
 
 async def _raw_transfers(dsn: str, members: dict, hot: bool, seconds: int, clients: int) -> dict:
-    """The statements `services.ledger.transfer` runs, through asyncpg: same SQL, no HTTP/GraphQL/ORM."""
-    from models.ledger import TransferKind
-    from services import ledger
+    """The statements `services.economy.ledger.transfer` runs, through asyncpg: same SQL, no HTTP/GraphQL/ORM."""
+    from models.economy.ledger import TransferKind
+    from services.economy import ledger
 
     pool = await asyncpg.create_pool(dsn, min_size=POOL, max_size=POOL)
     done = 0

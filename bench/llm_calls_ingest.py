@@ -95,7 +95,7 @@ async def main(total: int, clients: int, workers: int) -> dict:
     from api.database import close_orm, init_orm
     from models.auth import Role
     from services.auth import create_principal_with_key
-    from services.litellm_catalog import seed_default_catalog
+    from services.pricing.litellm import seed_default_catalog
 
     db_url = await fresh_database("omniclaude_bench_calls")
     await init_orm(db_url, 2)

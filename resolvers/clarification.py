@@ -21,8 +21,9 @@ from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
-from services import ambiguity, quorum
-from services import clarification as service
+from services.clarification import ambiguity
+from services.clarification import quorum
+from services.clarification import tickets as service
 from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
 

@@ -11,7 +11,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from models import context as m
+from models import context_market as m
 from models.auth import Role
 from models.contributors import Contributor as ContributorRow
 from resolvers import loaders
@@ -20,17 +20,17 @@ from resolvers.payload import UserError, attempt, input_pk
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
-from services import context_market as market
+from services.context_market import market as market
 from services import contributors as contributor_service
-from services.context_rules import kilobytes, saving_percent
+from services.context_market.rules import kilobytes, saving_percent
 from services.errors import DomainError
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
-    from resolvers.ledger import Transfer
+    from resolvers.economy.ledger import Transfer
 
 ContributorRef = Annotated["Contributor", strawberry.lazy("resolvers.contributors")]
-TransferRef = Annotated["Transfer", strawberry.lazy("resolvers.ledger")]
+TransferRef = Annotated["Transfer", strawberry.lazy("resolvers.economy.ledger")]
 
 
 async def _contributor(info: Info, pk: int) -> ContributorRef:
@@ -161,7 +161,7 @@ class ContextRetrieval(Node):
 
     @strawberry.field(description="The CONTEXT_PURCHASE transfer; null when nothing was charged.")
     async def purchase(self, info: Info) -> TransferRef | None:
-        from resolvers.ledger import Transfer
+        from resolvers.economy.ledger import Transfer
 
         row = await loaders.transfer(info, self.row.purchase_id) if self.row.purchase_id else None
         return Transfer.of(row) if row else None

@@ -17,10 +17,10 @@ from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services import contributors as contributor_service
-from services import rewards as reward_service
+from services.economy import rewards as reward_service
 
 if TYPE_CHECKING:
-    from resolvers.ledger import Account
+    from resolvers.economy.ledger import Account
 
 ContributorKind = strawberry.enum(m.ContributorKind, description="A person or an agent.")
 
@@ -44,8 +44,8 @@ class Contributor(Node):
         return reward_service.reputation_now(self.row, await loaders.policy(info))
 
     @strawberry.field(description="The contributor's ledger account.")
-    async def account(self, info: Info) -> Annotated["Account", strawberry.lazy("resolvers.ledger")]:
-        from resolvers.ledger import Account
+    async def account(self, info: Info) -> Annotated["Account", strawberry.lazy("resolvers.economy.ledger")]:
+        from resolvers.economy.ledger import Account
 
         return Account.of(await loaders.account_of_contributor(info, self.row.id))
 

@@ -20,16 +20,16 @@ from models import executions as m
 from models import pricing as pm
 from models import stf as sm
 from resolvers.loaders import load_one
-from resolvers.ledger import Transfer, visible_transfer
+from resolvers.economy.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
 from resolvers.payload import UserError, attempt, input_pk
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.pricing import ModelPrice
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
-from resolvers.stf import Stf
-from services import executions as execution_service
-from services import llm_calls as call_service
+from resolvers.stf.registry import Stf
+from services.executions import runs as execution_service
+from services.executions import llm_calls as call_service
 from services.errors import DomainError
 
 if TYPE_CHECKING:

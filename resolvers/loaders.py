@@ -9,11 +9,11 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from tortoise.models import Model
 
-from models.ledger import Account, Transfer
-from models.rewards import RewardPolicy, RewardRefusal
-from services import ledger as ledger_service
-from services import rewards as reward_service
-from services.policy import current_policy
+from models.economy.ledger import Account, Transfer
+from models.economy.rewards import RewardPolicy, RewardRefusal
+from services.economy import ledger as ledger_service
+from services.economy import rewards as reward_service
+from services.economy.policy import current_policy
 
 
 def _loader(info: Info, name: str, load: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader:

@@ -15,8 +15,8 @@ from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
-from services import litellm_catalog
-from services import pricing as pricing_service
+from services.pricing import litellm as litellm_catalog
+from services.pricing import catalog as pricing_service
 
 PriceComponent = strawberry.enum(pricing_service.Component, name="PriceComponent", description="A kind of token with its own price.")
 PriceChange = strawberry.enum(pricing_service.Action, name="PriceChange", description="What a price write did to the catalog.")

@@ -9,7 +9,8 @@ from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
-from services import ledger, rewards
+from services.economy import ledger
+from services.economy import rewards
 from services.auth import generate_key, hash_key
 from services.errors import DomainError
 from subscriptions.outbox import record_event

@@ -397,7 +397,7 @@ async def test_two_replicas_sweeping_handle_each_expired_ticket_once(db_url, cli
 
 async def test_sweeps_racing_in_one_process_split_the_tickets(client, agent_key):
     from resolvers.relay import global_pk
-    from services.clarification import sweep_expired
+    from services.clarification.tickets import sweep_expired
 
     t = tag()
     await make_agents(3, [t])

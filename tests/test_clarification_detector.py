@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
-from services.clarification import FALLBACK_DEFAULT_MODEL, detector_defaults
+from services.clarification.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
+from services.clarification.tickets import FALLBACK_DEFAULT_MODEL, detector_defaults
 
 CORPUS = Path(__file__).parent / "data" / "clarification_corpus.json"
 DEFAULTS = Defaults(model="test-model", temp_path="/tmp/omniclaude")

@@ -8,8 +8,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from models.ledger import Account
-from services import compute as compute_service
+from models.economy.ledger import Account
+from services.economy import compute as compute_service
 from tests.economy_support import (
     BALANCE,
     FREEZE,

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models.auth import Role
-from services.context_market import config
-from services.embedding import get_embedder
-from services.vectors import get_store
+from services.context_market.market import config
+from services.search.embedding import get_embedder
+from services.search.vectors import get_store
 from tests.conftest import make_key
 from tests.context_corpus import corpus
 from tests.economy_support import (
@@ -451,7 +451,7 @@ async def test_concurrent_retrievals_pay_every_peer_exactly_and_keep_the_ledger_
 
 
 async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(client, admin_key):
-    from services.context_market import reconcile
+    from services.context_market.market import reconcile
 
     peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 100)
     t = tag()

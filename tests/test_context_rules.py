@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from hypothesis import given, strategies as st
 
-from services.context_rules import (
+from services.context_market.rules import (
     MAX_CHUNK_BYTES,
     TIE,
     Candidate,

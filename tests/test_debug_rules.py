@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from services.confidence import wilson_lower_bound
-from services.signatures import signature, split_error_text
+from services.debug.confidence import wilson_lower_bound
+from services.debug.signatures import signature, split_error_text
 
 counts = st.integers(min_value=0, max_value=10_000).flatmap(
     lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n)))

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from models.auth import Principal, Role
 from models.contributors import Contributor
-from models.ledger import TransferKind
-from services import rewards as reward_service
-from services.economy_rules import flat_quote
+from models.economy.ledger import TransferKind
+from services.economy import rewards as reward_service
+from services.economy.rules import flat_quote
 from tests.conftest import make_key
 from tests.economy_support import (
     DISPUTE_OPEN,

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from models.contributors import Contributor
-from models.ledger import TransferKind
-from services import rewards as reward_service
-from services.economy_rules import flat_quote
+from models.economy.ledger import TransferKind
+from services.economy import rewards as reward_service
+from services.economy.rules import flat_quote
 from tests.conftest import start_server, stop_server
 from tests.economy_support import RESERVE, SETTLE, TRANSFER, register, register_funded, sql, transfer
 from tests.support import GraphQLClient, GraphQLWebSocket

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.economy_rules import (
+from services.economy.rules import (
     COMPLEXITY_FULL_LINES,
     complexity_of_lines,
     cost_saving,

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from models.outbox import OutboxEvent
-from tests.debug_loop import contributor_key, unique_model
+from tests.debug_support import contributor_key, unique_model
 from tests.test_pricing import upsert
 
 START = """mutation S($input: ExecutionStartInput!) {
@@ -105,7 +105,7 @@ async def test_start_with_a_correlation_id_is_idempotent_and_validated(client, a
 
 async def test_executions_count_stf_usage(client, admin_key):
     from tests.test_stf import REGISTER
-    from tests.debug_loop import stf_input
+    from tests.debug_support import stf_input
 
     _, key = await contributor_key(client, admin_key)
     stf = (await client.execute(REGISTER, {"input": stf_input()}, key=key))["stfRegister"]["stf"]

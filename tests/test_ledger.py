@@ -10,7 +10,7 @@ from tortoise.exceptions import OperationalError
 
 from models.auth import Role
 from models.contributors import Contributor
-from services import rewards as reward_service
+from services.economy import rewards as reward_service
 from tests.conftest import make_key
 from tests.economy_support import (
     BALANCE,
@@ -42,7 +42,7 @@ async def test_registration_opens_an_account_with_the_starter_grant_once(client,
     row = await Contributor.get(handle=contributor["handle"])
     from tortoise.transactions import in_transaction
 
-    from models.ledger import Account
+    from models.economy.ledger import Account
     account = await Account.get(contributor_id=row.id)
     async with in_transaction() as conn:
         await reward_service.grant_starter(conn, row, account.id)

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from models.auth import Role
-from services.compute import sweep_expired_reservations
-from services.expiry import sweep_expired_tokens
+from services.economy.compute import sweep_expired_reservations
+from services.economy.expiry import sweep_expired_tokens
 from tests.conftest import make_key
 from tests.economy_support import (
     DISPUTE_OPEN,

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from services.litellm_catalog import seed_default_catalog
+from services.pricing.litellm import seed_default_catalog
 from tests.conftest import start_server, stop_server
-from tests.debug_loop import unique_model
+from tests.debug_support import unique_model
 from tests.support import GraphQLClient
 
 LITELLM_FILE = Path("/work/shared/data/litellm_model_prices.json")

@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 
 from models.contributors import Contributor
-from models.ledger import TransferKind
-from services import expiry as expiry_service
-from services import rewards as reward_service
-from services.economy_rules import StfRewardInputs, flat_quote, quote_stf_reward
+from models.economy.ledger import TransferKind
+from services.economy import expiry as expiry_service
+from services.economy import rewards as reward_service
+from services.economy.rules import StfRewardInputs, flat_quote, quote_stf_reward
 from services.errors import DomainError
-from services.policy import current_policy
+from services.economy.policy import current_policy
 from tests.economy_support import (
     FREEZE,
     HISTORY,

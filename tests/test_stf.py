@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from models.outbox import OutboxEvent
-from tests.debug_loop import contributor_key, stf_input
+from tests.debug_support import contributor_key, stf_input
 
 STF_FIELDS = """id name version isLatest status qualityScore tags language codeSha256
   codePointer { repository commitSha filePath lineStart lineEnd } contributor { id handle } deprecationReason"""
