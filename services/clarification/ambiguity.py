@@ -13,81 +13,22 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from services.clarification.matching import FLAGS, Found, Matcher
+from services.clarification.questions import (
+    PARAM_KIND,
+    AnswerType,
+    Question,
+    QuestionKind,
+    Severity,
+    Span,
+)
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "ambiguity.json"
 MAX_QUESTIONS = 10
-FLAGS = re.IGNORECASE
-
-
-class QuestionKind(str, Enum):
-    CONTRADICTION = "CONTRADICTION"
-    MISSING_CREDENTIALS = "MISSING_CREDENTIALS"
-    MISSING_HOST = "MISSING_HOST"
-    MISSING_PORT = "MISSING_PORT"
-    MISSING_VERSION = "MISSING_VERSION"
-    MISSING_PATH = "MISSING_PATH"
-    MISSING_MODEL = "MISSING_MODEL"
-    MISSING_OUTPUT_FORMAT = "MISSING_OUTPUT_FORMAT"
-    VAGUE = "VAGUE"
-
-
-class Severity(str, Enum):
-    BLOCKING = "BLOCKING"
-    OPTIONAL = "OPTIONAL"
-
-
-class AnswerType(str, Enum):
-    FREE_TEXT = "FREE_TEXT"
-    CHOICE = "CHOICE"
-    NUMBER = "NUMBER"
-    PORT = "PORT"
-    PATH = "PATH"
-    MODEL = "MODEL"
-    BOOLEAN = "BOOLEAN"
-
-
-KIND_RANK = {kind: rank for rank, kind in enumerate(QuestionKind)}
-PARAM_KIND = {
-    "port": QuestionKind.MISSING_PORT, "host": QuestionKind.MISSING_HOST,
-    "credentials": QuestionKind.MISSING_CREDENTIALS, "path": QuestionKind.MISSING_PATH,
-    "model": QuestionKind.MISSING_MODEL, "version": QuestionKind.MISSING_VERSION,
-    "output_format": QuestionKind.MISSING_OUTPUT_FORMAT,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    kind: QuestionKind
-    text: str
-    severity: Severity
-    answer_type: AnswerType
-    span: Span
-    default: str | None = None
-    choices: tuple[str, ...] = ()
-    id: str = ""
-
-    def sort_key(self) -> tuple:
-        """Blocking before optional; among those, no default before default (nothing stands in);
-        then by kind (contradictions first) and position in the prompt."""
-        return (self.severity is not Severity.BLOCKING, self.default is not None, KIND_RANK[self.kind],
-                self.span.start, self.text)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind.value, "text": self.text, "severity": self.severity.value,
-                "answerType": self.answer_type.value, "choices": list(self.choices),
-                "span": {"start": self.span.start, "end": self.span.end, "text": self.span.text},
-                "default": self.default}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,133 +47,6 @@ class Detection:
     @property
     def ambiguous(self) -> bool:
         return bool(self.questions)
-
-
-# -- vocabulary ---------------------------------------------------------------------------------
-
-WORD_CHARS = re.compile(r"[\w-]")
-
-
-class Hit:
-    """A phrase found by substring search; quacks like the parts of re.Match the detector uses."""
-
-    __slots__ = ("_start", "_end", "_text")
-
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self._start, self._end, self._text = start, end, text
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-    def group(self, index: int = 0) -> str:
-        return self._text
-
-
-Found = re.Match[str] | Hit
-
-
-class Matcher:
-    """Phrases or regular expressions behind a cheap gate. Python's `re` scans slowly for patterns
-    that start with `\\b`, a lookbehind or a group of alternatives, while a substring test is fast
-    and most of the vocabulary does not occur in most prompts. So each pattern runs only when one of
-    the literals every match must contain is in the lower-cased prompt, and phrases are found by
-    substring search with the word boundaries checked by hand."""
-
-    def __init__(self, parts: list[tuple[frozenset[str] | None, re.Pattern[str]]], phrases: list[str] = ()) -> None:
-        self.parts = parts
-        self.phrase_list = sorted({w.lower() for w in phrases}, key=len, reverse=True)
-
-    @classmethod
-    def phrases(cls, words: list[str]) -> "Matcher":
-        return cls([], words)
-
-    @classmethod
-    def patterns(cls, patterns: list[str]) -> "Matcher":
-        return cls([(_gate(p), re.compile(p, FLAGS)) for p in patterns])
-
-    def _phrase_hits(self, prompt: str, lowered: str) -> list[Hit]:
-        if len(lowered) != len(prompt):  # lower() changed the length (rare Unicode): offsets would drift
-            alternatives = "|".join(re.escape(w) for w in self.phrase_list)
-            pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", FLAGS)
-            return [Hit(m.start(), m.end(), m.group(0)) for m in pattern.finditer(prompt)]
-        hits = []
-        for phrase in self.phrase_list:
-            at = lowered.find(phrase)
-            while at != -1:
-                end = at + len(phrase)
-                if (at == 0 or not WORD_CHARS.match(lowered[at - 1])) and (
-                        end == len(lowered) or not WORD_CHARS.match(lowered[end])):
-                    hits.append(Hit(at, end, prompt[at:end]))
-                at = lowered.find(phrase, at + 1)
-        hits.sort(key=lambda h: (h.start(), -h.end()))
-        kept: list[Hit] = []
-        for hit in hits:  # leftmost, then longest; no overlaps, as a regex alternation would give
-            if not kept or hit.start() >= kept[-1].end():
-                kept.append(hit)
-        return kept
-
-    def _live(self, lowered: str) -> list[re.Pattern[str]]:
-        return [pattern for gate, pattern in self.parts if gate is None or any(g in lowered for g in gate)]
-
-    def finditer(self, prompt: str, lowered: str) -> list[Found]:
-        if self.phrase_list:
-            return self._phrase_hits(prompt, lowered)  # type: ignore[return-value]
-        live = self._live(lowered)
-        found = [m for pattern in live for m in pattern.finditer(prompt)]
-        if len(live) > 1:
-            found.sort(key=lambda m: m.start())
-        return found
-
-    def search(self, prompt: str, lowered: str) -> Found | None:
-        if self.phrase_list:
-            hits = self._phrase_hits(prompt, lowered)
-            return hits[0] if hits else None
-        first = None
-        for pattern in self._live(lowered):
-            m = pattern.search(prompt)
-            if m and (first is None or m.start() < first.start()):
-                first = m
-        return first
-
-
-def _gate(pattern: str) -> frozenset[str] | None:
-    """Literals (lower case) one of which every match of `pattern` contains, the longest such set
-    found; None when there is none and the pattern must always run."""
-    from re import _constants as c, _parser as parser  # type: ignore[attr-defined]
-
-    def of(items: Any) -> frozenset[str] | None:
-        candidates: list[frozenset[str]] = []
-        current: list[str] = []
-
-        def flush() -> None:
-            if current:
-                candidates.append(frozenset({"".join(current).lower()}))
-            current.clear()
-
-        for op, arg in items:
-            if op is c.LITERAL:
-                current.append(chr(arg))
-                continue
-            if op is c.AT:
-                continue
-            flush()
-            inner = None
-            if op is c.SUBPATTERN:
-                inner = of(arg[-1])
-            elif op is c.BRANCH:
-                alternatives = [of(a) for a in arg[1]]
-                inner = frozenset().union(*alternatives) if all(alternatives) else None
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-                inner = of(arg[2])
-            if inner:
-                candidates.append(inner)
-        flush()
-        return max(candidates, key=lambda g: (min(map(len, g)), -len(g)), default=None)
-
-    return of(parser.parse(pattern, FLAGS))
 
 
 @dataclass(frozen=True)
@@ -358,7 +172,8 @@ class Text:
 
 # -- the detector -------------------------------------------------------------------------------
 
-def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> Detection:
+def rule_questions(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> list[Question]:
+    """Every question the explainable rules raise, most important first, not yet capped or numbered."""
     vocab = vocabulary()
     text = Text(prompt, prompt.lower(), known_parameters, vocab)
     questions: list[Question] = []
@@ -368,6 +183,11 @@ def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) ->
     questions += _triggered(text, defaults, questions)
     questions += _vague(text)
     questions.sort(key=Question.sort_key)
+    return questions
+
+
+def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> Detection:
+    questions = rule_questions(prompt, known_parameters, defaults)
     kept = [_with_id(q, i + 1) for i, q in enumerate(questions[:MAX_QUESTIONS])]
     return Detection(kept, _reason(kept, len(questions)))
 

@@ -1,0 +1,213 @@
+"""Train the underspecification estimator and write `estimator.json` beside this file.
+
+    .venv/bin/python services/clarification/data/train_estimator.py [--embedders NAME ...]
+
+Reads the labelled corpus (`tests/data/underspecification_corpus.jsonl`, labelled by
+`docs/underspecification_labelling.md`) and splits it by a hash of each record's group: test
+(frozen, never read here), validation, train. For the model without the embedding and for each
+embedder named, it fits an L2-regularised logistic regression on the train split by Newton's
+method (deterministic: the same corpus gives the same weights), picks the regularisation by the
+validation split's log loss, and picks the threshold on the validation split: the highest accuracy
+whose over-asking rate (clear tasks flagged) is at most OVER_ASKING_TARGET, the lower threshold
+on a tie. The output records the corpus's SHA-256, the seed, the split rule, the grid and the
+validation figures.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path[0] = str(ROOT)  # run as a file: import the project, not this folder
+
+import argparse
+import hashlib
+import itertools
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.clarification.ambiguity import Defaults, rule_questions
+from services.clarification.estimator import LEXICAL, MODEL_FILE, feature_row
+from services.clarification.signals import Signals
+
+CORPUS = ROOT / "tests" / "data" / "underspecification_corpus.jsonl"
+SEED = 13
+TEST_BELOW, VALIDATION_BELOW = 35, 55
+OVER_ASKING_TARGET = 0.15
+LEXICAL_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0)
+EMBEDDING_PENALTIES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+EMBEDDING_GAIN = 10.0  # unit vectors have coordinates near 0.05; scaled so one penalty grid fits both blocks
+DEFAULTS = Defaults(model="default-model", temp_path="/tmp/omniclaude")
+
+
+def split_of(group: str) -> str:
+    bucket = int.from_bytes(hashlib.sha256(group.encode()).digest()[:8], "big") % 100
+    return "test" if bucket < TEST_BELOW else "validation" if bucket < VALIDATION_BELOW else "train"
+
+
+def load_corpus(path: Path = CORPUS) -> tuple[list[dict], str]:
+    raw = path.read_bytes()
+    return [json.loads(line) for line in raw.decode().splitlines() if line.strip()], hashlib.sha256(raw).hexdigest()
+
+
+def embedder_named(name: str) -> Callable[[Sequence[str]], np.ndarray]:
+    from services.search.embedding import HashingEmbedder
+
+    known = {HashingEmbedder.name: HashingEmbedder}
+    try:
+        from services.search.minilm import NAME as MINILM, MiniLMEmbedder  # issue 12's ONNX MiniLM, when present
+        known[MINILM] = MiniLMEmbedder
+    except ImportError:
+        pass
+    if name not in known:
+        raise SystemExit(f"unknown embedder {name!r}; known here: {', '.join(known)}")
+    embedder = known[name]()
+    many = getattr(embedder, "embed_many", None)
+    if many is not None:
+        return lambda texts: np.asarray(many(list(texts)), dtype=np.float64)
+    return lambda texts: np.asarray([embedder.embed(t) for t in texts], dtype=np.float64)
+
+
+# -- logistic regression ------------------------------------------------------------------------
+
+def fit(x: np.ndarray, y: np.ndarray, penalties: np.ndarray, iterations: int = 50) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method; the bias is not penalised."""
+    design = np.hstack([x, np.ones((len(x), 1))])
+    penalty = np.append(penalties, 0.0)
+    w = np.zeros(design.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ w, -40, 40)))
+        gradient = design.T @ (p - y) + penalty * w
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def predict(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x @ w + b, -40, 40)))
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def metrics(flagged: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    tp = int(np.sum(flagged & (y == 1)))
+    fp = int(np.sum(flagged & (y == 0)))
+    fn = int(np.sum(~flagged & (y == 1)))
+    tn = int(np.sum(~flagged & (y == 0)))
+    return {"n": len(y), "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0, "accuracy": round((tp + tn) / len(y), 4),
+            "over_asking": round(fp / (fp + tn), 4) if fp + tn else 0.0}
+
+
+def choose_threshold(scores: np.ndarray, y: np.ndarray) -> float:
+    candidates = sorted({0.5, *((a + b) / 2 for a, b in itertools.pairwise(sorted(set(scores.tolist()))))})
+    best: tuple[float, float] | None = None
+    for cut in candidates:
+        m = metrics(scores >= cut, y)
+        if m["over_asking"] > OVER_ASKING_TARGET:
+            continue
+        key = (m["accuracy"], -cut)
+        if best is None or key > best:
+            best = key
+    return round(-best[1], 6) if best else 0.5
+
+
+# -- one head -----------------------------------------------------------------------------------
+
+@dataclass
+class Data:
+    rows: np.ndarray
+    vectors: np.ndarray | None
+    labels: np.ndarray
+
+
+def train_head(names: list[str], train: Data, validation: Data) -> dict:
+    mean = train.rows.mean(axis=0)
+    scale = train.rows.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+
+    def design(data: Data) -> np.ndarray:
+        x = (data.rows - mean) / scale
+        return np.hstack([x, data.vectors * EMBEDDING_GAIN]) if data.vectors is not None else x
+
+    x_train, x_val = design(train), design(validation)
+    grid = list(itertools.product(LEXICAL_PENALTIES, EMBEDDING_PENALTIES if train.vectors is not None else (None,)))
+    best = None
+    for lexical, embedding in grid:
+        penalties = np.full(x_train.shape[1], lexical)
+        if embedding is not None:
+            penalties[len(names):] = embedding
+        w, b = fit(x_train, train.labels, penalties)
+        loss = log_loss(predict(x_val, w, b), validation.labels)
+        if best is None or loss < best[0] - 1e-12:
+            best = (loss, lexical, embedding, w, b)
+    loss, lexical, embedding, w, b = best
+    val_scores = predict(x_val, w, b)
+    threshold = choose_threshold(val_scores, validation.labels)
+    head = {"features": names, "mean": _r(mean), "scale": _r(scale), "weights": _r(w[:len(names)]), "bias": round(b, 6),
+            "threshold": threshold, "penalties": {"lexical": lexical, "embedding": embedding},
+            "validation": {"log_loss": round(loss, 4), **metrics(val_scores >= threshold, validation.labels)},
+            "train": metrics(predict(x_train, w, b) >= threshold, train.labels)}
+    if train.vectors is not None:
+        head["embedding_weights"] = _r(w[len(names):] * EMBEDDING_GAIN)
+    return head
+
+
+def _r(values: np.ndarray) -> list[float]:
+    return [round(float(v), 6) for v in values]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--embedders", nargs="*", default=["feature-hashing-v1"],
+                        help="embedder names to train a head for (besides the one without embedding)")
+    parser.add_argument("--output", type=Path, default=MODEL_FILE)
+    args = parser.parse_args()
+    random.seed(SEED)
+    np.random.seed(SEED)
+
+    records, digest = load_corpus()
+    splits = {name: [r for r in records if split_of(r["group"]) == name] for name in ("train", "validation", "test")}
+    dev = splits["train"] + splits["validation"]  # the test split is never featurised here
+    features = [feature_row(Signals(r["prompt"]), rule_questions(r["prompt"], {}, DEFAULTS)) for r in dev]
+    names = list(features[0])
+    rows = np.array([[f[n] for n in names] for f in features])
+    labels = np.array([r["label"] for r in dev], dtype=float)
+    n_train = len(splits["train"])
+
+    def data(vectors: np.ndarray | None, part: slice) -> Data:
+        return Data(rows[part], None if vectors is None else vectors[part], labels[part])
+
+    heads = {LEXICAL: train_head(names, data(None, slice(0, n_train)), data(None, slice(n_train, None)))}
+    for name in args.embedders:
+        vectors = embedder_named(name)([r["prompt"] for r in dev])
+        heads[name] = train_head(names, data(vectors, slice(0, n_train)), data(vectors, slice(n_train, None)))
+
+    output = {
+        "_about": "Weights of the underspecification estimator (services/clarification/estimator.py), written by "
+                  "services/clarification/data/train_estimator.py. Do not edit by hand: retrain.",
+        "corpus": {"path": str(CORPUS.relative_to(ROOT)), "sha256": digest, "records": len(records),
+                   "train": len(splits["train"]), "validation": len(splits["validation"]), "test": len(splits["test"]),
+                   "split": f"sha256(group)[:8] as a big-endian integer % 100: < {TEST_BELOW} test, "
+                            f"< {VALIDATION_BELOW} validation, else train"},
+        "seed": SEED, "over_asking_target": OVER_ASKING_TARGET, "numpy": np.__version__,
+        "heads": heads,
+    }
+    args.output.write_text(json.dumps(output, indent=1) + "\n")
+    for name, head in heads.items():
+        print(f"{name}: penalties {head['penalties']}, threshold {head['threshold']}, validation {head['validation']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""The underspecification estimator: does this task say enough to act on?
+
+A logistic regression over the task's signals (`signals.py`), the rule findings of the detector and
+the sentence embedding of the prompt (the configured embedder, `services/search/embedding.py`). It
+is trained by `data/train_estimator.py` on the labelled corpus and shipped as `data/estimator.json`:
+one model per embedder it was trained with, and one without the embedding, used when the configured
+embedder is not one the weights know. Scoring is numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from services.clarification.questions import Question, QuestionKind, Severity
+from services.clarification.signals import Signals
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "estimator.json"
+LEXICAL = "lexical"
+REASONS_SHOWN = 3
+QUOTES_SHOWN = 2
+
+
+def rule_features(questions: Sequence[Question]) -> dict[str, float]:
+    """What the explainable rules found, as numbers the model weighs like any other signal."""
+    kinds = [q.kind for q in questions]
+    vague = sum(k is QuestionKind.VAGUE for k in kinds)
+    contradictions = sum(k is QuestionKind.CONTRADICTION for k in kinds)
+    blocking = sum(q.severity is Severity.BLOCKING and q.kind is not QuestionKind.CONTRADICTION for q in questions)
+    return {"rule_contradictions": math.log1p(contradictions), "rule_missing_blocking": math.log1p(blocking),
+            "rule_missing_optional": math.log1p(len(kinds) - vague - contradictions - blocking),
+            "rule_vague": math.log1p(vague)}
+
+
+def feature_row(signals: Signals, questions: Sequence[Question]) -> dict[str, float]:
+    return {**signals.features(), **rule_features(questions)}
+
+
+@dataclass(frozen=True)
+class Head:
+    """One trained model: standardised named features, optionally the embedding, a bias, a threshold."""
+
+    name: str
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    embedding_weights: np.ndarray | None
+    bias: float
+    threshold: float
+
+    @classmethod
+    def of(cls, name: str, data: dict[str, Any]) -> "Head":
+        embedding = data.get("embedding_weights")
+        return cls(name, tuple(data["features"]), np.asarray(data["mean"]), np.asarray(data["scale"]),
+                   np.asarray(data["weights"]), None if embedding is None else np.asarray(embedding, dtype=np.float32),
+                   float(data["bias"]), float(data["threshold"]))
+
+    def contributions(self, row: dict[str, float]) -> np.ndarray:
+        x = np.array([row[name] for name in self.features])
+        return (x - self.mean) / self.scale * self.weights
+
+    def score(self, row: dict[str, float], vector: np.ndarray | None) -> tuple[float, np.ndarray, float]:
+        """The probability that the task is underspecified, each feature's share of the logit, and
+        the embedding's share."""
+        parts = self.contributions(row)
+        embedded = float(vector @ self.embedding_weights) if vector is not None and self.embedding_weights is not None else 0.0
+        logit = self.bias + float(parts.sum()) + embedded
+        return 1.0 / (1.0 + math.exp(-max(min(logit, 40.0), -40.0))), parts, embedded
+
+
+@dataclass(frozen=True)
+class Model:
+    heads: dict[str, Head]
+    corpus_sha256: str
+
+    def head_for(self, embedder_name: str | None) -> Head:
+        return self.heads.get(embedder_name or LEXICAL) or self.heads[LEXICAL]
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    data = json.loads(MODEL_FILE.read_text())
+    return Model({name: Head.of(name, head) for name, head in data["heads"].items()}, data["corpus"]["sha256"])
+
+
+@dataclass(frozen=True)
+class Estimate:
+    score: float
+    threshold: float
+    underspecified: bool
+    reason: str
+    model: str
+
+
+Embed = Callable[[str], Sequence[float]]
+
+
+def estimate(signals: Signals, questions: Sequence[Question], *, embedder_name: str | None, embed: Embed | None,
+             threshold: float | None = None) -> Estimate:
+    """Score a task. `embed` embeds with the configured embedder; it is called only when the
+    weights were trained with that embedder (`embedder_name`)."""
+    head = model().head_for(embedder_name)
+    vector = None
+    if head.embedding_weights is not None and embed is not None:
+        vector = np.asarray(embed(signals.prompt), dtype=np.float32)
+    row = feature_row(signals, questions)
+    score, parts, embedded = head.score(row, vector)
+    cut = head.threshold if threshold is None else threshold
+    flagged = score >= cut
+    return Estimate(round(score, 6), cut, flagged, _reason(signals, head, parts, embedded, flagged=flagged,
+                                                           score=score, cut=cut), head.name)
+
+
+# -- the reason in words ------------------------------------------------------------------------
+
+def _quoted(items: Sequence[Any]) -> str:
+    texts = list(dict.fromkeys(s.text for s in items))[:QUOTES_SHOWN]
+    return ", ".join(f'"{t}"' for t in texts)
+
+
+def _phrase(feature: str, signals: Signals, *, towards_underspecified: bool) -> str | None:
+    """A feature's contribution in words, or None when it has nothing to point at."""
+    open_kind = feature.removeprefix("open_")
+    if feature.startswith("open_") and open_kind in signals.open_signals:
+        found = signals.open_signals[open_kind]
+        if not found:
+            return None
+        label = {"vague_verb": "vague verbs", "vague_adjective": "vague wording", "unresolved":
+                 "references the repository cannot resolve", "unbounded": "unbounded scope",
+                 "destructive": "destructive or outward-facing work", "environment": "a named environment",
+                 "hedge": "hedges", "chat": "conversational asks"}.get(open_kind, open_kind)
+        return f"{label} ({_quoted(found)})"
+    if feature.startswith("concrete_") and feature.removeprefix("concrete_") in signals.concrete:
+        kind = feature.removeprefix("concrete_")
+        found = signals.concrete[kind]
+        if found:
+            return f"concrete {kind.replace('_', ' ')}s ({_quoted(found)})"
+        return f"no concrete {kind.replace('_', ' ')}s" if towards_underspecified else None
+    return {
+        "no_concrete": "no concrete target (a file, identifier, route, number or quoted value)" if signals.concrete_count == 0 else None,
+        "concrete_total": "few concrete targets" if towards_underspecified else "concrete targets",
+        "concrete_per_10_words": "little concrete detail for its length" if towards_underspecified else "dense concrete detail",
+        "words": "a short task" if towards_underspecified else "a detailed task",
+        "vague_without_concrete": "vague wording with nothing concrete to pin it down",
+        "unresolved_without_concrete": "references with nothing concrete to pin them down",
+        "destructive_without_concrete": "destructive work with no concrete target",
+        "destructive_without_environment": "destructive work without a named environment",
+        "rule_missing_blocking": "missing parameters the task needs",
+        "rule_vague": "vague terms",
+        "rule_contradictions": "contradictions",
+    }.get(feature)
+
+
+def _reason(signals: Signals, head: Head, parts: np.ndarray, embedded: float, *, flagged: bool, score: float,
+            cut: float) -> str:
+    sign = 1.0 if flagged else -1.0
+    ranked = sorted(range(len(parts)), key=lambda i: -sign * parts[i])
+    said: list[str] = []
+    for i in ranked:
+        if sign * parts[i] <= 0 or len(said) == REASONS_SHOWN:
+            break
+        phrase = _phrase(head.features[i], signals, towards_underspecified=flagged)
+        if phrase and phrase not in said:
+            said.append(phrase)
+    if sign * embedded > 0 and sign * embedded >= min((sign * parts[i] for i in ranked[:REASONS_SHOWN]), default=0):
+        said.append("its wording resembles " + ("underspecified" if flagged else "actionable") + " tasks of the corpus")
+    verdict = ("underspecified: it does not say enough to act on" if flagged
+               else "actionable as written")
+    because = f" ({'; '.join(said)})" if said else ""
+    return f"The estimator finds the task {verdict}{because}; score {score:.2f}, threshold {cut:.2f}."
