@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from services.clarification.estimator import Estimate, estimate
 from services.clarification.matching import FLAGS, Found, Matcher
+from services.clarification.missing import missing_questions, noun_phrase_after, scope_question_text
+from services.clarification.signals import Signals
+from services.search.embedding import Embedder
 from services.clarification.questions import (
     PARAM_KIND,
     AnswerType,
@@ -28,6 +32,9 @@ from services.clarification.questions import (
 )
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "ambiguity.json"
+MISSING_INFORMATION = frozenset({
+    QuestionKind.MISSING_REFERENT, QuestionKind.MISSING_TARGET, QuestionKind.MISSING_SCOPE,
+    QuestionKind.MISSING_ENVIRONMENT, QuestionKind.MISSING_OUTCOME, QuestionKind.MISSING_CONSTRAINT})
 MAX_QUESTIONS = 10
 
 
@@ -41,12 +48,12 @@ class Defaults:
 
 @dataclass(slots=True)
 class Detection:
-    questions: list[Question] = field(default_factory=list)
-    reason: str = ""
+    """`ambiguous`: the estimator finds the task underspecified, or the rules found a contradiction."""
 
-    @property
-    def ambiguous(self) -> bool:
-        return bool(self.questions)
+    questions: list[Question]
+    reason: str
+    ambiguous: bool
+    estimate: Estimate
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ def vocabulary() -> Vocabulary:
 
 SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 CLAUSE_END = re.compile(r"[.,;:!?\n]")
-NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)", FLAGS)
+HEDGED_WORDS = 6  # a hedge question quotes at most this many words of what the hedge qualifies
 
 
 def _span(prompt: str, start: int, end: int) -> Span:
@@ -186,10 +193,22 @@ def rule_questions(prompt: str, known_parameters: dict[str, Any], defaults: Defa
     return questions
 
 
-def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> Detection:
-    questions = rule_questions(prompt, known_parameters, defaults)
+def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults, *, embedder: Embedder | None = None,
+           threshold: float | None = None) -> Detection:
+    """The rules' findings, the estimator's verdict and, for an underspecified task, questions by
+    what is missing. `embedder` is the configured sentence embedder; `threshold` overrides the
+    trained one."""
+    rules = rule_questions(prompt, known_parameters, defaults)
+    signals = Signals(prompt)
+    verdict = estimate(signals, rules, embedder_name=embedder.name if embedder else None,
+                       embed=embedder.embed if embedder else None, threshold=threshold)
+    contradiction = any(q.kind is QuestionKind.CONTRADICTION for q in rules)
+    if not (verdict.underspecified or contradiction):
+        return Detection([], _reason_clear(rules, verdict), False, verdict)
+    questions = rules + missing_questions(signals, rules) if verdict.underspecified else rules
+    questions.sort(key=Question.sort_key)
     kept = [_with_id(q, i + 1) for i, q in enumerate(questions[:MAX_QUESTIONS])]
-    return Detection(kept, _reason(kept, len(questions)))
+    return Detection(kept, f"{verdict.reason} {_reason(kept, len(questions))}", True, verdict)
 
 
 def _with_id(question: Question, n: int) -> Question:
@@ -197,17 +216,34 @@ def _with_id(question: Question, n: int) -> Question:
                     question.default, question.choices, f"q{n}")
 
 
-def _reason(questions: list[Question], found: int) -> str:
-    if not questions:
-        return "No vague terms, missing parameters or contradictions were found: the task can start as written."
+def _family(question: Question) -> str:
+    if question.kind is QuestionKind.CONTRADICTION:
+        return "contradiction"
+    if question.kind is QuestionKind.VAGUE:
+        return "vague term"
+    if question.kind in MISSING_INFORMATION:
+        return "missing information"
+    return "missing parameter"
+
+
+def _families(questions: list[Question]) -> str:
     counts: dict[str, int] = {}
     for q in questions:
-        family = ("contradiction" if q.kind is QuestionKind.CONTRADICTION
-                  else "vague term" if q.kind is QuestionKind.VAGUE else "missing parameter")
-        counts[family] = counts.get(family, 0) + 1
-    parts = ", ".join(f"{n} {family}{'s' if n > 1 else ''}" for family, n in counts.items())
+        counts[_family(q)] = counts.get(_family(q), 0) + 1
+    return ", ".join(f"{n} {family}{'s' if n > 1 and family != 'missing information' else ''}"
+                     for family, n in counts.items())
+
+
+def _reason(questions: list[Question], found: int) -> str:
     dropped = f"; {found - len(questions)} less important finding(s) left out" if found > len(questions) else ""
-    return f"{len(questions)} question(s): {parts}{dropped}."
+    return f"{len(questions)} question(s): {_families(questions)}{dropped}."
+
+
+def _reason_clear(rules: list[Question], verdict: Estimate) -> str:
+    if not rules:
+        return f"{verdict.reason} No vague terms, missing parameters or contradictions were found: the task can start as written."
+    return (f"{verdict.reason} The rules noted {_families(rules)}, not enough to hold the task: it can start as "
+            "written, on the safe defaults.")
 
 
 def _contradictions(text: Text) -> list[Question]:
@@ -235,6 +271,7 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
     for service in vocab.services:
         for m in text.find_all(service.pattern):
             mentions.append((m.start(), m.end(), service))
+    mentions = [m for m in mentions if not _configures_a_file(text, m[0])]
     named_families = {s.family for _, _, s in mentions if not s.generic and s.family}
     mentions = [m for m in mentions if not (m[2].generic and m[2].family in named_families)]
     mentions.sort(key=lambda m: m[0])
@@ -276,6 +313,19 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
                 continue
             questions.append(_service_question(prompt, param, service, start, end, vocab, defaults))
     return questions, conflicts
+
+
+CONFIG_EDIT = re.compile(r"\b(?:set|change|raise|lower|increase|decrease|bump|tune|adjust|configure|make)\b[^.\n]{0,80}"
+                         r"\b(?:timeout|ttl|limit|size|retries|interval|pool|max\w*|min\w*|setting|option|flag)\b", FLAGS)
+
+
+def _configures_a_file(text: Text, position: int) -> bool:
+    """"Set the Redis timeout to 5 s in settings/redis.py" edits a setting in a named file: it does
+    not connect to Redis, so its host, port and credentials are not the task's to ask."""
+    bounds = _sentence_bounds(text.prompt)
+    i = _sentence_of(bounds, position)
+    sentence = text.prompt[bounds[i]:bounds[i + 1] if i + 1 < len(bounds) else len(text.prompt)]
+    return bool(CONFIG_EDIT.search(sentence)) and text.gives("path")
 
 
 def _port_owner(mentions: list[tuple[int, int, Service]], bounds: list[int], position: int) -> Service | None:
@@ -369,18 +419,29 @@ def _vague(text: Text) -> list[Question]:
 
 
 def _vague_question(prompt: str, start: int, end: int, category: str) -> Question:
+    """A vague term's question names the words it qualifies and no more: "some old invoices", not
+    the rest of the clause."""
     said = prompt[start:end]
     if category == "quantity":
-        nxt = NEXT_WORD.match(prompt, end)
-        if nxt and nxt.group(1).lower().endswith("s") and len(nxt.group(1)) > 3:
-            span = _span(prompt, start, nxt.end())
-            return Question(QuestionKind.VAGUE, f'How many exactly: "{span.text}"?', Severity.OPTIONAL,
+        phrase_end, words = noun_phrase_after(prompt, end)
+        if not words:
+            return Question(QuestionKind.VAGUE, f'What exactly is meant by "{said}" here?', Severity.OPTIONAL,
+                            AnswerType.FREE_TEXT, _span(prompt, start, end))
+        span = _span(prompt, start, phrase_end)
+        head = words[-1]
+        scoped = next((text for w in words[:-1] if (text := scope_question_text(w, head))), None)
+        if scoped:
+            return Question(QuestionKind.VAGUE, scoped, Severity.OPTIONAL, AnswerType.FREE_TEXT, span)
+        if head.lower().endswith("s") and len(head) > 3:
+            return Question(QuestionKind.VAGUE, f"How many {' '.join(words)} exactly?", Severity.OPTIONAL,
                             AnswerType.NUMBER, span)
-        return Question(QuestionKind.VAGUE, f'How much or which exactly is meant by "{_clause(prompt, start, 50)}"?',
-                        Severity.OPTIONAL, AnswerType.FREE_TEXT, _span(prompt, start, end))
+        return Question(QuestionKind.VAGUE, f'What exactly is meant by "{span.text}"?', Severity.OPTIONAL,
+                        AnswerType.FREE_TEXT, span)
     if category == "hedge":
-        return Question(QuestionKind.VAGUE, f'Is this required: "{_clause(prompt, start)}"?', Severity.OPTIONAL,
-                        AnswerType.BOOLEAN, _span(prompt, start, end))
+        rest = " ".join(_clause(prompt, end).split()[:HEDGED_WORDS])
+        text = (f'Is "{rest}" required, or only a suggestion?' if rest
+                else f'Is "{_clause(prompt, max(0, start - 60)).strip()}" required, or only a suggestion?')
+        return Question(QuestionKind.VAGUE, text, Severity.OPTIONAL, AnswerType.BOOLEAN, _span(prompt, start, end))
     if category == "open_ended":
         sentence_start = max(prompt.rfind(".", 0, start), prompt.rfind("\n", 0, start), start - 60) + 1
         context = prompt[sentence_start:end].strip()

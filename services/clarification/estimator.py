@@ -115,8 +115,8 @@ def estimate(signals: Signals, questions: Sequence[Question], *, embedder_name: 
     score, parts, embedded = head.score(row, vector)
     cut = head.threshold if threshold is None else threshold
     flagged = score >= cut
-    return Estimate(round(score, 6), cut, flagged, _reason(signals, head, parts, embedded, flagged=flagged,
-                                                           score=score, cut=cut), head.name)
+    reason = _reason(signals, head, row, parts, embedded, flagged=flagged, score=score, cut=cut)
+    return Estimate(round(score, 6), cut, flagged, reason, head.name)
 
 
 # -- the reason in words ------------------------------------------------------------------------
@@ -126,48 +126,64 @@ def _quoted(items: Sequence[Any]) -> str:
     return ", ".join(f'"{t}"' for t in texts)
 
 
-def _phrase(feature: str, signals: Signals, *, towards_underspecified: bool) -> str | None:
-    """A feature's contribution in words, or None when it has nothing to point at."""
-    open_kind = feature.removeprefix("open_")
-    if feature.startswith("open_") and open_kind in signals.open_signals:
-        found = signals.open_signals[open_kind]
-        if not found:
-            return None
-        label = {"vague_verb": "vague verbs", "vague_adjective": "vague wording", "unresolved":
-                 "references the repository cannot resolve", "unbounded": "unbounded scope",
-                 "destructive": "destructive or outward-facing work", "environment": "a named environment",
-                 "hedge": "hedges", "chat": "conversational asks"}.get(open_kind, open_kind)
-        return f"{label} ({_quoted(found)})"
-    if feature.startswith("concrete_") and feature.removeprefix("concrete_") in signals.concrete:
-        kind = feature.removeprefix("concrete_")
+CONCRETE_LABELS = {"code_span": "code spans", "path": "paths", "identifier": "identifiers",
+                   "route": "routes or addresses", "version": "versions", "quantity": "numbers with units",
+                   "quoted": "quoted values", "acceptance": "acceptance criteria", "enumeration": "enumerated requirements"}
+OPEN_LABELS = {"vague_verb": "vague verbs", "vague_adjective": "vague wording",
+               "unresolved": "references the repository cannot resolve", "unbounded": "unbounded scope",
+               "destructive": "destructive or outward-facing work", "hedge": "hedges", "chat": "a conversational ask"}
+TOWARDS_UNDERSPECIFIED = {
+    "no_concrete": "no concrete target (a file, identifier, route, number or quoted value)",
+    "words": "a short task",
+    "concrete_total": "few concrete targets",
+    "concrete_per_10_words": "little concrete detail for its length",
+    "vague_without_concrete": "vague wording with nothing concrete to pin it down",
+    "unresolved_without_concrete": "references with nothing concrete to pin them down",
+    "destructive_without_concrete": "destructive work with no concrete target",
+    "destructive_without_environment": "destructive work without a named environment",
+    "ask_vague": "a vague request",
+    "ask_concrete": "a request with nothing concrete in it",
+    "rule_missing_blocking": "missing parameters the task needs",
+    "rule_vague": "vague terms",
+    "rule_contradictions": "contradictions",
+}
+TOWARDS_ACTIONABLE = {"words": "a detailed task", "concrete_total": "concrete targets",
+                      "concrete_per_10_words": "dense concrete detail", "ask_concrete": "a concrete request",
+                      "open_environment": "a named environment"}
+
+
+def _quoted(items: Sequence[Any]) -> str:
+    texts = list(dict.fromkeys(s.text.strip("\"'`") for s in items))[:QUOTES_SHOWN]
+    return ", ".join(f'"{t}"' for t in texts)
+
+
+def _phrase(feature: str, value: float, signals: Signals, *, towards_underspecified: bool) -> str | None:
+    """A feature's push in words, said only when it points the way of the verdict and has
+    something to show: open signals for an underspecified task, concrete ones for an actionable one."""
+    kind = feature.split("_", 1)[1] if "_" in feature else feature
+    if towards_underspecified and feature.startswith("open_") and kind in OPEN_LABELS:
+        found = signals.open_signals[kind]
+        return f"{OPEN_LABELS[kind]} ({_quoted(found)})" if found else None
+    if not towards_underspecified and feature.startswith("concrete_") and kind in CONCRETE_LABELS:
         found = signals.concrete[kind]
-        if found:
-            return f"concrete {kind.replace('_', ' ')}s ({_quoted(found)})"
-        return f"no concrete {kind.replace('_', ' ')}s" if towards_underspecified else None
-    return {
-        "no_concrete": "no concrete target (a file, identifier, route, number or quoted value)" if signals.concrete_count == 0 else None,
-        "concrete_total": "few concrete targets" if towards_underspecified else "concrete targets",
-        "concrete_per_10_words": "little concrete detail for its length" if towards_underspecified else "dense concrete detail",
-        "words": "a short task" if towards_underspecified else "a detailed task",
-        "vague_without_concrete": "vague wording with nothing concrete to pin it down",
-        "unresolved_without_concrete": "references with nothing concrete to pin them down",
-        "destructive_without_concrete": "destructive work with no concrete target",
-        "destructive_without_environment": "destructive work without a named environment",
-        "rule_missing_blocking": "missing parameters the task needs",
-        "rule_vague": "vague terms",
-        "rule_contradictions": "contradictions",
-    }.get(feature)
+        return f"{CONCRETE_LABELS[kind]} ({_quoted(found)})" if found else None
+    if feature == "no_concrete" and signals.concrete_count:
+        return None
+    if towards_underspecified:
+        return TOWARDS_UNDERSPECIFIED.get(feature)
+    return TOWARDS_ACTIONABLE.get(feature) if value > 0 else None
 
 
-def _reason(signals: Signals, head: Head, parts: np.ndarray, embedded: float, *, flagged: bool, score: float,
-            cut: float) -> str:
+def _reason(signals: Signals, head: Head, row: dict[str, float], parts: np.ndarray, embedded: float, *,
+            flagged: bool, score: float, cut: float) -> str:
     sign = 1.0 if flagged else -1.0
     ranked = sorted(range(len(parts)), key=lambda i: -sign * parts[i])
     said: list[str] = []
     for i in ranked:
         if sign * parts[i] <= 0 or len(said) == REASONS_SHOWN:
             break
-        phrase = _phrase(head.features[i], signals, towards_underspecified=flagged)
+        name = head.features[i]
+        phrase = _phrase(name, row[name], signals, towards_underspecified=flagged)
         if phrase and phrase not in said:
             said.append(phrase)
     if sign * embedded > 0 and sign * embedded >= min((sign * parts[i] for i in ranked[:REASONS_SHOWN]), default=0):

@@ -9,6 +9,7 @@ the questions asked by what is missing. The words live in `data/signals.json`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -79,6 +80,15 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _last_sentence(prompt: str) -> tuple[int, int]:
+    """The span of the last sentence with words in it: where a request usually says what it wants."""
+    bounds = [0, *(m.end() for m in SENTENCE_END.finditer(prompt)), len(prompt)]
+    for start, end in reversed(list(itertools.pairwise(bounds))):
+        if WORD.search(prompt, start, end):
+            return start, end
+    return 0, len(prompt)
+
+
 def _sentence_starts(prompt: str) -> list[int]:
     return [0, *(m.end() for m in SENTENCE_END.finditer(prompt))]
 
@@ -118,6 +128,12 @@ class Signals:
         self.hedges = _signals("hedge", vocab.hedges.finditer(prompt, lowered))
         self.chat = _signals("chat", vocab.chat.finditer(prompt, lowered))
         self.concrete_count = len(concrete_spans) + len(self.concrete["acceptance"])
+        self.ask = _last_sentence(prompt)
+        self._concrete_spans = concrete_spans
+
+    def within(self, found: list[Signal] | list[tuple[int, int]], span: tuple[int, int]) -> int:
+        start, end = span
+        return sum(1 for item in found if start <= (item.start if isinstance(item, Signal) else item[0]) < end)
 
     @property
     def open_signals(self) -> dict[str, list[Signal]]:
@@ -144,6 +160,14 @@ class Signals:
         features["unresolved_without_concrete"] = float(bool(self.unresolved) and concrete == 0)
         features["destructive_without_concrete"] = float(bool(self.destructive) and concrete == 0)
         features["destructive_without_environment"] = float(bool(self.destructive) and not self.environment)
+        # the ask: a long spec of concrete background can still end on a vague request ("Reduce the app size.")
+        ask_words = len(WORD.findall(self.prompt[self.ask[0]:self.ask[1]]))
+        features["ask_words"] = math.log1p(ask_words)
+        features["ask_concrete"] = math.log1p(self.within(self._concrete_spans, self.ask)
+                                              + self.within(self.concrete["acceptance"], self.ask))
+        features["ask_vague"] = math.log1p(self.within(self.vague_verbs, self.ask) + self.within(self.vague_adjectives, self.ask))
+        features["ask_unresolved"] = math.log1p(self.within(self.unresolved, self.ask))
+        features["ask_is_whole"] = float(ask_words >= words - 1)
         return features
 
     def first_concrete(self) -> Signal | None:
