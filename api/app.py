@@ -23,6 +23,7 @@ from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
 from services.stf import similar as stf_index
 from services.auth import key_cache
+from services.clarification.tickets import configure_detector
 from services.context_market.market import open_market
 from services.search.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     """`manage_db=False` leaves Tortoise to the caller (tests that run several apps in one process)."""
     settings = settings or get_settings()
     key_cache.ttl = settings.auth_cache_seconds
+    configure_detector(threshold=settings.clarify_estimator_threshold)
     metrics = Metrics()
     runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
     schema = build_schema([

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
     clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+    # None: the threshold trained with the estimator's weights (chosen on the validation split)
+    clarify_estimator_threshold: float | None = Field(default=None, ge=0, le=1)
     snapshot_retention_days: float = Field(default=30.0, gt=0)
     snapshot_sweep_seconds: float = Field(default=3600.0, gt=0)
     stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)

@@ -35,6 +35,7 @@ from models.outbox import OutboxEvent
 from services.clarification.ambiguity import Defaults, Detection, detect
 from services.clarification.answers import BadAnswer, canonical_value
 from services.contributors import check_tags
+from services.search.embedding import get_embedder
 from services.errors import DomainError, NotFound
 from services.clarification.quorum import Ballot, Decision, Tally, tally
 from subscriptions.outbox import record_event
@@ -58,6 +59,15 @@ def default_model() -> str:
 
     The one place to point at the price catalog's default model once it exists."""
     return os.environ.get("CLARIFY_DEFAULT_MODEL", "").strip() or FALLBACK_DEFAULT_MODEL
+
+
+_estimator_threshold: float | None = None
+
+
+def configure_detector(*, threshold: float | None) -> None:
+    """Set at start-up from CLARIFY_ESTIMATOR_THRESHOLD; None keeps the trained threshold."""
+    global _estimator_threshold
+    _estimator_threshold = threshold
 
 
 def detector_defaults() -> Defaults:
@@ -100,7 +110,7 @@ async def request(principal: Principal, correlation_id: str, prompt: str, known:
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
     tags = _check_request(correlation_id, prompt, known, domain_tags, deadline_seconds, panel_size)
-    detection = detect(prompt, known, detector_defaults())
+    detection = detect(prompt, known, detector_defaults(), embedder=get_embedder(), threshold=_estimator_threshold)
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
                                              question_count=len(detection.questions), using_db=conn)
@@ -118,7 +128,9 @@ async def request(principal: Principal, correlation_id: str, prompt: str, known:
         event_id = await record_event("clarification.ticket.created.v1", {
             **_ids(ticket), "status": ticket.status, "deadlineAt": ticket.deadline_at, "createdAt": ticket.created_at,
             "panelSize": len(panel), "panel": [row["handle"] for row in panel], "domainTags": tags,
-            "questions": ticket.questions, "reason": detection.reason}, conn)
+            "questions": ticket.questions, "reason": detection.reason,
+            "estimate": {"score": detection.estimate.score, "threshold": detection.estimate.threshold,
+                         "model": detection.estimate.model}}, conn)
         ticket.created_event_id = event_id
         await ticket.save(update_fields=["created_event_id"], using_db=conn)
     return RequestOutcome(ticket, detection)

@@ -8,9 +8,11 @@ Reads the labelled corpus (`tests/data/underspecification_corpus.jsonl`, labelle
 embedder named, it fits an L2-regularised logistic regression on the train split by Newton's
 method (deterministic: the same corpus gives the same weights), picks the regularisation by the
 validation split's log loss, and picks the threshold on the validation split: the highest accuracy
-whose over-asking rate (clear tasks flagged) is at most OVER_ASKING_TARGET, the lower threshold
-on a tie. The output records the corpus's SHA-256, the seed, the split rule, the grid and the
-validation figures.
+whose over-asking rate (clear tasks flagged) is at most OVER_ASKING_TARGET less a margin for the
+sampling error of a small split, the lower threshold on a tie. The output records the corpus's SHA-256, the seed, the split rule, the grid and the
+validation figures. An embedder's model is shipped only when its validation log loss is lower than
+that of the model without the embedding; otherwise it is listed under `rejected_embedders` and a
+server configured with that embedder scores without it.
 """
 
 from __future__ import annotations
@@ -39,8 +41,21 @@ CORPUS = ROOT / "tests" / "data" / "underspecification_corpus.jsonl"
 SEED = 13
 TEST_BELOW, VALIDATION_BELOW = 35, 55
 OVER_ASKING_TARGET = 0.15
+OVER_ASKING_MARGIN = 0.05  # the validation split has ~75 clear tasks: one more flagged moves the rate by 0.013
 LEXICAL_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0)
 EMBEDDING_PENALTIES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+# The direction each signal may push (1 towards underspecified, -1 towards actionable). A weight
+# that the corpus would give the other sign (a quirk of who wrote the prompts: polite asks that
+# happen to be concrete, specs that happen to name Postgres) is held at 0 instead. Unlisted
+# features are free.
+SIGNS = {
+    "words": -1, "sentences": -1, "concrete_total": -1, "concrete_per_10_words": -1, "ask_concrete": -1,
+    "open_environment": -1, "no_concrete": 1, "open_vague_verb": 1, "open_vague_adjective": 1,
+    "open_unresolved": 1, "open_unbounded": 1, "open_hedge": 1, "open_chat": 1, "open_per_10_words": 1,
+    "vague_without_concrete": 1, "unresolved_without_concrete": 1, "destructive_without_concrete": 1,
+    "destructive_without_environment": 1, "ask_vague": 1, "ask_unresolved": 1, "rule_vague": 1,
+    "rule_contradictions": 1, "rule_missing_blocking": 1, "rule_missing_optional": 1,
+}
 EMBEDDING_GAIN = 10.0  # unit vectors have coordinates near 0.05; scaled so one penalty grid fits both blocks
 DEFAULTS = Defaults(model="default-model", temp_path="/tmp/omniclaude")
 
@@ -74,6 +89,20 @@ def embedder_named(name: str) -> Callable[[Sequence[str]], np.ndarray]:
 
 
 # -- logistic regression ------------------------------------------------------------------------
+
+def fit_signed(x: np.ndarray, y: np.ndarray, penalties: np.ndarray, signs: np.ndarray) -> tuple[np.ndarray, float]:
+    """`fit` with each weight held to its sign (0 = free): weights that come out the wrong way are
+    fixed at 0 and the rest refitted, until none does (an active-set method; deterministic)."""
+    active = np.ones(x.shape[1], dtype=bool)
+    while True:
+        w_active, b = fit(x[:, active], y, penalties[active])
+        w = np.zeros(x.shape[1])
+        w[active] = w_active
+        wrong = active & (signs * w < 0)
+        if not wrong.any():
+            return w, b
+        active &= ~wrong
+
 
 def fit(x: np.ndarray, y: np.ndarray, penalties: np.ndarray, iterations: int = 50) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression by Newton's method; the bias is not penalised."""
@@ -115,7 +144,7 @@ def choose_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     best: tuple[float, float] | None = None
     for cut in candidates:
         m = metrics(scores >= cut, y)
-        if m["over_asking"] > OVER_ASKING_TARGET:
+        if m["over_asking"] > OVER_ASKING_TARGET - OVER_ASKING_MARGIN:
             continue
         key = (m["accuracy"], -cut)
         if best is None or key > best:
@@ -142,20 +171,22 @@ def train_head(names: list[str], train: Data, validation: Data) -> dict:
         return np.hstack([x, data.vectors * EMBEDDING_GAIN]) if data.vectors is not None else x
 
     x_train, x_val = design(train), design(validation)
+    signs = np.zeros(x_train.shape[1])
+    signs[:len(names)] = [SIGNS.get(n, 0) for n in names]
     grid = list(itertools.product(LEXICAL_PENALTIES, EMBEDDING_PENALTIES if train.vectors is not None else (None,)))
     best = None
     for lexical, embedding in grid:
         penalties = np.full(x_train.shape[1], lexical)
         if embedding is not None:
             penalties[len(names):] = embedding
-        w, b = fit(x_train, train.labels, penalties)
+        w, b = fit_signed(x_train, train.labels, penalties, signs)
         loss = log_loss(predict(x_val, w, b), validation.labels)
         if best is None or loss < best[0] - 1e-12:
             best = (loss, lexical, embedding, w, b)
     loss, lexical, embedding, w, b = best
     val_scores = predict(x_val, w, b)
     threshold = choose_threshold(val_scores, validation.labels)
-    head = {"features": names, "mean": _r(mean), "scale": _r(scale), "weights": _r(w[:len(names)]), "bias": round(b, 6),
+    head = {"signs": {n: SIGNS[n] for n in names if n in SIGNS}, "features": names, "mean": _r(mean), "scale": _r(scale), "weights": _r(w[:len(names)]), "bias": round(b, 6),
             "threshold": threshold, "penalties": {"lexical": lexical, "embedding": embedding},
             "validation": {"log_loss": round(loss, 4), **metrics(val_scores >= threshold, validation.labels)},
             "train": metrics(predict(x_train, w, b) >= threshold, train.labels)}
@@ -190,9 +221,15 @@ def main() -> None:
         return Data(rows[part], None if vectors is None else vectors[part], labels[part])
 
     heads = {LEXICAL: train_head(names, data(None, slice(0, n_train)), data(None, slice(n_train, None)))}
+    rejected = {}
     for name in args.embedders:
         vectors = embedder_named(name)([r["prompt"] for r in dev])
-        heads[name] = train_head(names, data(vectors, slice(0, n_train)), data(vectors, slice(n_train, None)))
+        head = train_head(names, data(vectors, slice(0, n_train)), data(vectors, slice(n_train, None)))
+        # an embedding earns its place only by a lower validation log loss than the model without it
+        if head["validation"]["log_loss"] < heads[LEXICAL]["validation"]["log_loss"]:
+            heads[name] = head
+        else:
+            rejected[name] = {"validation": head["validation"], "penalties": head["penalties"]}
 
     output = {
         "_about": "Weights of the underspecification estimator (services/clarification/estimator.py), written by "
@@ -201,12 +238,15 @@ def main() -> None:
                    "train": len(splits["train"]), "validation": len(splits["validation"]), "test": len(splits["test"]),
                    "split": f"sha256(group)[:8] as a big-endian integer % 100: < {TEST_BELOW} test, "
                             f"< {VALIDATION_BELOW} validation, else train"},
-        "seed": SEED, "over_asking_target": OVER_ASKING_TARGET, "numpy": np.__version__,
+        "seed": SEED, "over_asking_target": OVER_ASKING_TARGET, "over_asking_margin": OVER_ASKING_MARGIN, "numpy": np.__version__,
         "heads": heads,
+        "rejected_embedders": rejected,
     }
     args.output.write_text(json.dumps(output, indent=1) + "\n")
     for name, head in heads.items():
         print(f"{name}: penalties {head['penalties']}, threshold {head['threshold']}, validation {head['validation']}")
+    for name, head in rejected.items():
+        print(f"{name}: not shipped (validation log loss not below the model without embedding): {head['validation']}")
 
 
 if __name__ == "__main__":
