@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path[0] = str(ROOT)  # run as a file: import the project, not this folder
 
 import argparse
-import hashlib
 import itertools
 import json
 import random
@@ -34,12 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from services.clarification.ambiguity import Defaults, rule_questions
+from services.clarification.corpus import CORPUS, TEST_BELOW, VALIDATION_BELOW, Scores, load
 from services.clarification.estimator import LEXICAL, MODEL_FILE, feature_row
 from services.clarification.signals import Signals
 
-CORPUS = ROOT / "tests" / "data" / "underspecification_corpus.jsonl"
 SEED = 13
-TEST_BELOW, VALIDATION_BELOW = 35, 55
 OVER_ASKING_TARGET = 0.15
 OVER_ASKING_MARGIN = 0.05  # the validation split has ~75 clear tasks: one more flagged moves the rate by 0.013
 LEXICAL_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0)
@@ -58,16 +56,6 @@ SIGNS = {
 }
 EMBEDDING_GAIN = 10.0  # unit vectors have coordinates near 0.05; scaled so one penalty grid fits both blocks
 DEFAULTS = Defaults(model="default-model", temp_path="/tmp/omniclaude")
-
-
-def split_of(group: str) -> str:
-    bucket = int.from_bytes(hashlib.sha256(group.encode()).digest()[:8], "big") % 100
-    return "test" if bucket < TEST_BELOW else "validation" if bucket < VALIDATION_BELOW else "train"
-
-
-def load_corpus(path: Path = CORPUS) -> tuple[list[dict], str]:
-    raw = path.read_bytes()
-    return [json.loads(line) for line in raw.decode().splitlines() if line.strip()], hashlib.sha256(raw).hexdigest()
 
 
 def embedder_named(name: str) -> Callable[[Sequence[str]], np.ndarray]:
@@ -129,14 +117,8 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def metrics(flagged: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    tp = int(np.sum(flagged & (y == 1)))
-    fp = int(np.sum(flagged & (y == 0)))
-    fn = int(np.sum(~flagged & (y == 1)))
-    tn = int(np.sum(~flagged & (y == 0)))
-    return {"n": len(y), "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
-            "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0, "accuracy": round((tp + tn) / len(y), 4),
-            "over_asking": round(fp / (fp + tn), 4) if fp + tn else 0.0}
+def metrics(flagged: np.ndarray, y: np.ndarray) -> dict[str, float | int]:
+    return Scores.of(zip(flagged.tolist(), y.astype(int).tolist())).to_json()
 
 
 def choose_threshold(scores: np.ndarray, y: np.ndarray) -> float:
@@ -208,13 +190,13 @@ def main() -> None:
     random.seed(SEED)
     np.random.seed(SEED)
 
-    records, digest = load_corpus()
-    splits = {name: [r for r in records if split_of(r["group"]) == name] for name in ("train", "validation", "test")}
+    records, digest = load()
+    splits = {name: [r for r in records if r.split == name] for name in ("train", "validation", "test")}
     dev = splits["train"] + splits["validation"]  # the test split is never featurised here
-    features = [feature_row(Signals(r["prompt"]), rule_questions(r["prompt"], {}, DEFAULTS)) for r in dev]
+    features = [feature_row(Signals(r.prompt), rule_questions(r.prompt, {}, DEFAULTS)) for r in dev]
     names = list(features[0])
     rows = np.array([[f[n] for n in names] for f in features])
-    labels = np.array([r["label"] for r in dev], dtype=float)
+    labels = np.array([r.label for r in dev], dtype=float)
     n_train = len(splits["train"])
 
     def data(vectors: np.ndarray | None, part: slice) -> Data:
@@ -223,7 +205,7 @@ def main() -> None:
     heads = {LEXICAL: train_head(names, data(None, slice(0, n_train)), data(None, slice(n_train, None)))}
     rejected = {}
     for name in args.embedders:
-        vectors = embedder_named(name)([r["prompt"] for r in dev])
+        vectors = embedder_named(name)([r.prompt for r in dev])
         head = train_head(names, data(vectors, slice(0, n_train)), data(vectors, slice(n_train, None)))
         # an embedding earns its place only by a lower validation log loss than the model without it
         if head["validation"]["log_loss"] < heads[LEXICAL]["validation"]["log_loss"]:
