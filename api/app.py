@@ -23,7 +23,7 @@ from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
 from services.stf import similar as stf_index
 from services.auth import key_cache
-from services.clarification.tickets import configure_detector
+from services.clarification import tickets as clarification_tickets
 from services.context_market.market import open_market
 from services.search.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
@@ -52,7 +52,6 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     """`manage_db=False` leaves Tortoise to the caller (tests that run several apps in one process)."""
     settings = settings or get_settings()
     key_cache.ttl = settings.auth_cache_seconds
-    configure_detector(threshold=settings.clarify_estimator_threshold)
     metrics = Metrics()
     runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
     schema = build_schema([
@@ -69,6 +68,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             await init_orm(url, settings.db_pool_max)
         await open_store(settings.qdrant_url, settings.data_dir)
         await open_market(settings.context_collection, settings.context_candidates)
+        clarification_tickets.configure(default_model=settings.clarify_default_model,
+                                        estimator_threshold=settings.clarify_estimator_threshold)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()

@@ -116,7 +116,7 @@ def import_prices(settings: Settings, path: str, source: str | None, effective_f
     db_url = resolve_database_url(settings)
     asyncio.run(migrate(db_url))
     try:
-        report = asyncio.run(_with_orm(db_url, lambda: import_catalog(catalog, source or Path(path).name, at, None)))
+        report = asyncio.run(_with_orm(db_url, lambda: import_catalog(catalog, source or Path(path).name, at, by=None)))
     except DomainError as exc:
         return _fail(f"prices import: {exc.field}: {exc.message}")
     print(f"imported {report.imported}, updated {report.updated}, skipped {report.skipped_count}")

@@ -35,10 +35,26 @@ from resolvers.stf.verification import StfVerificationMutation
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
                               GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
-                                    ExecutionMutation, ClarificationMutation, LedgerMutation, ComputeMutation, RewardMutation,
-                                    DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
-                                    StfVerificationMutation, ContextMarketMutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AuthMutation,
+        ContributorMutation,
+        StfMutation,
+        PricingMutation,
+        ExecutionMutation,
+        ClarificationMutation,
+        LedgerMutation,
+        ComputeMutation,
+        RewardMutation,
+        DisputeMutation,
+        DebugMutation,
+        GoldenStateMutation,
+        StfUsageMutation,
+        StfVerificationMutation,
+        ContextMarketMutation,
+    ),
+)
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription))
 

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     clarify_sweep_seconds: float = Field(default=1.0, gt=0)
     # None: the threshold trained with the estimator's weights (chosen on the validation split)
     clarify_estimator_threshold: float | None = Field(default=None, ge=0, le=1)
+    clarify_default_model: str = Field(default="claude-haiku-4-5", min_length=1, max_length=200)
     snapshot_retention_days: float = Field(default=30.0, gt=0)
     snapshot_sweep_seconds: float = Field(default=3600.0, gt=0)
     stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)

@@ -98,7 +98,10 @@ def _xlsx_rows(path: Path) -> list[dict[str, str]]:
         values = []
         for cell in row.findall(f"{SHEET}c"):
             v = cell.find(f"{SHEET}v")
-            values.append(shared[int(v.text)] if cell.get("t") == "s" and v is not None else (v.text or "") if v is not None else "")
+            if v is None:
+                values.append("")
+            else:
+                values.append(shared[int(v.text)] if cell.get("t") == "s" else v.text or "")
         table.append(values)
     header = table[0]
     return [dict(zip(header, values)) for values in table[1:]]

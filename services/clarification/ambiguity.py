@@ -76,7 +76,9 @@ class Contradiction:
 class Vocabulary:
     def __init__(self, data: dict[str, Any]) -> None:
         vague = data["vague"]
-        self.vague = {category: Matcher.phrases(vague[category]) for category in ("quantity", "hedge", "open_ended", "quality")}
+        self.vague = {
+            category: Matcher.phrases(vague[category]) for category in ("quantity", "hedge", "open_ended", "quality")
+        }
         self.vague_exceptions = Matcher.phrases(vague["exceptions"])
         self.max_vague = int(vague["max_questions"])
         self.services = [Service(s["name"], s["role"], s["port"], bool(s.get("generic")), s.get("family"),
@@ -88,8 +90,10 @@ class Vocabulary:
         self.known_aliases: dict[str, list[str]] = data["known_parameters"]
         self.defaults: dict[str, Any] = data["defaults"]
         self.severity = {param: Severity(value) for param, value in data["severity"].items()}
-        self.contradictions = [Contradiction(c["topic"], Matcher.phrases(c["negative"]), Matcher.patterns(c["positive"]))
-                               for c in data["contradictions"]]
+        self.contradictions = [
+            Contradiction(c["topic"], Matcher.phrases(c["negative"]), Matcher.patterns(c["positive"]))
+            for c in data["contradictions"]
+        ]
         self.port_patterns = Matcher.patterns(data["port_patterns"])
 
 
@@ -155,7 +159,7 @@ def _known_port(known: dict[str, Any]) -> int | None:
 class Text:
     """The prompt, lower-cased once, with what it mentions looked up at most once."""
 
-    def __init__(self, prompt: str, lowered: str, known: dict[str, Any], vocab: Vocabulary) -> None:
+    def __init__(self, prompt: str, lowered: str, known: dict[str, Any], *, vocab: Vocabulary) -> None:
         self.prompt = prompt
         self.lowered = lowered
         self.known = known
@@ -182,7 +186,7 @@ class Text:
 def rule_questions(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> list[Question]:
     """Every question the explainable rules raise, most important first, not yet capped or numbered."""
     vocab = vocabulary()
-    text = Text(prompt, prompt.lower(), known_parameters, vocab)
+    text = Text(prompt, prompt.lower(), known_parameters, vocab=vocab)
     questions: list[Question] = []
     questions += _contradictions(text)
     service_questions, port_conflicts = _services(text, defaults)
@@ -241,7 +245,8 @@ def _reason(questions: list[Question], found: int) -> str:
 
 def _reason_clear(rules: list[Question], verdict: Estimate) -> str:
     if not rules:
-        return f"{verdict.reason} No vague terms, missing parameters or contradictions were found: the task can start as written."
+        return (f"{verdict.reason} No vague terms, missing parameters or contradictions were found: the task can "
+                "start as written.")
     return (f"{verdict.reason} The rules noted {_families(rules)}, not enough to hold the task: it can start as "
             "written, on the safe defaults.")
 
@@ -311,12 +316,15 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
                     continue
             elif text.gives(param):
                 continue
-            questions.append(_service_question(prompt, param, service, start, end, vocab, defaults))
+            questions.append(
+                _service_question(prompt, param, service, start=start, end=end, vocab=vocab, defaults=defaults)
+            )
     return questions, conflicts
 
 
-CONFIG_EDIT = re.compile(r"\b(?:set|change|raise|lower|increase|decrease|bump|tune|adjust|configure|make)\b[^.\n]{0,80}"
-                         r"\b(?:timeout|ttl|limit|size|retries|interval|pool|max\w*|min\w*|setting|option|flag)\b", FLAGS)
+CONFIG_EDIT = re.compile(
+    r"\b(?:set|change|raise|lower|increase|decrease|bump|tune|adjust|configure|make)\b[^.\n]{0,80}"
+    r"\b(?:timeout|ttl|limit|size|retries|interval|pool|max\w*|min\w*|setting|option|flag)\b", FLAGS)
 
 
 def _configures_a_file(text: Text, position: int) -> bool:
@@ -342,7 +350,7 @@ def _port_owner(mentions: list[tuple[int, int, Service]], bounds: list[int], pos
     return earlier[-1][2] if earlier else None
 
 
-def _service_question(prompt: str, param: str, service: Service, start: int, end: int,
+def _service_question(prompt: str, param: str, service: Service, *, start: int, end: int,
                       vocab: Vocabulary, defaults: Defaults) -> Question:
     span = _span(prompt, start, end)
     severity = vocab.severity[param]
@@ -412,13 +420,13 @@ def _vague(text: Text) -> list[Question]:
             continue
         seen.add(phrase)
         last_end = end
-        found.append(_vague_question(prompt, start, end, category))
+        found.append(_vague_question(prompt, start, end, category=category))
         if len(found) == vocab.max_vague:
             break
     return found
 
 
-def _vague_question(prompt: str, start: int, end: int, category: str) -> Question:
+def _vague_question(prompt: str, start: int, end: int, *, category: str) -> Question:
     """A vague term's question names the words it qualifies and no more: "some old invoices", not
     the rest of the clause."""
     said = prompt[start:end]

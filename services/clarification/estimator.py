@@ -71,7 +71,9 @@ class Head:
         """The probability that the task is underspecified, each feature's share of the logit, and
         the embedding's share."""
         parts = self.contributions(row)
-        embedded = float(vector @ self.embedding_weights) if vector is not None and self.embedding_weights is not None else 0.0
+        embedded = 0.0
+        if vector is not None and self.embedding_weights is not None:
+            embedded = float(vector @ self.embedding_weights)
         logit = self.bias + float(parts.sum()) + embedded
         return 1.0 / (1.0 + math.exp(-max(min(logit, 40.0), -40.0))), parts, embedded
 
@@ -128,7 +130,8 @@ def _quoted(items: Sequence[Any]) -> str:
 
 CONCRETE_LABELS = {"code_span": "code spans", "path": "paths", "identifier": "identifiers",
                    "route": "routes or addresses", "version": "versions", "quantity": "numbers with units",
-                   "quoted": "quoted values", "acceptance": "acceptance criteria", "enumeration": "enumerated requirements"}
+                   "quoted": "quoted values", "acceptance": "acceptance criteria",
+                   "enumeration": "enumerated requirements"}
 OPEN_LABELS = {"vague_verb": "vague verbs", "vague_adjective": "vague wording",
                "unresolved": "references the repository cannot resolve", "unbounded": "unbounded scope",
                "destructive": "destructive or outward-facing work", "hedge": "hedges", "chat": "a conversational ask"}

@@ -4,7 +4,8 @@ phrases by substring search with the word boundaries checked by hand."""
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from services.clarification.gates import gate
 
 FLAGS = re.IGNORECASE
 WORD_CHARS = re.compile(r"[\w-]")
@@ -48,7 +49,8 @@ class Matcher:
 
     @classmethod
     def patterns(cls, patterns: list[str], flags: int = FLAGS) -> "Matcher":
-        return cls([(_gate(p, flags), re.compile(p, flags)) for p in patterns])
+        # a gate holds lower-case literals tested against the lower-cased prompt: sound whatever the flags
+        return cls([(gate(p), re.compile(p, flags)) for p in patterns])
 
     def _phrase_hits(self, prompt: str, lowered: str) -> list[Hit]:
         if len(lowered) != len(prompt):  # lower() changed the length (rare Unicode): offsets would drift
@@ -93,41 +95,3 @@ class Matcher:
             if m and (first is None or m.start() < first.start()):
                 first = m
         return first
-
-
-def _gate(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
-    """Literals (lower case) one of which every match of `pattern` contains, the longest such set
-    found; None when there is none and the pattern must always run."""
-    from re import _constants as c, _parser as parser  # type: ignore[attr-defined]
-
-    def of(items: Any) -> frozenset[str] | None:
-        candidates: list[frozenset[str]] = []
-        current: list[str] = []
-
-        def flush() -> None:
-            if current:
-                candidates.append(frozenset({"".join(current).lower()}))
-            current.clear()
-
-        for op, arg in items:
-            if op is c.LITERAL:
-                current.append(chr(arg))
-                continue
-            if op is c.AT:
-                continue
-            flush()
-            inner = None
-            if op is c.SUBPATTERN:
-                inner = of(arg[-1])
-            elif op is c.BRANCH:
-                alternatives = [of(a) for a in arg[1]]
-                inner = frozenset().union(*alternatives) if all(alternatives) else None
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-                inner = of(arg[2])
-            if inner:
-                candidates.append(inner)
-        flush()
-        return max(candidates, key=lambda g: (min(map(len, g)), -len(g)), default=None)
-
-    return of(parser.parse(pattern, flags))
-

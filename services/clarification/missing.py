@@ -48,7 +48,8 @@ class MissingVocabulary:
         self.scope_words = Matcher.phrases([w for t in self.scope for w in t.words])
         self.destinations = [(frozenset(d["nouns"]), d["hint"]) for d in data["destinations"]]
         nouns = "|".join(re.escape(n) for d, _ in self.destinations for n in sorted(d, key=len, reverse=True))
-        self.destination = Matcher.patterns([rf"\b(?:to|into|onto|in|on)\s+(?:the\s+|our\s+|a\s+|some\s+)?(?:{nouns})\b"])
+        self.destination = Matcher.patterns(
+            [rf"\b(?:to|into|onto|in|on)\s+(?:the\s+|our\s+|a\s+|some\s+)?(?:{nouns})\b"])
         self.destination_text: str = data["destination_text"]
         self.generic_objects = frozenset(data["generic_objects"])
         self.target_text: str = data["target_text"]

@@ -165,7 +165,8 @@ class Signals:
         features["ask_words"] = math.log1p(ask_words)
         features["ask_concrete"] = math.log1p(self.within(self._concrete_spans, self.ask)
                                               + self.within(self.concrete["acceptance"], self.ask))
-        features["ask_vague"] = math.log1p(self.within(self.vague_verbs, self.ask) + self.within(self.vague_adjectives, self.ask))
+        features["ask_vague"] = math.log1p(self.within(self.vague_verbs, self.ask)
+                                           + self.within(self.vague_adjectives, self.ask))
         features["ask_unresolved"] = math.log1p(self.within(self.unresolved, self.ask))
         features["ask_is_whole"] = float(ask_words >= words - 1)
         return features

@@ -6,13 +6,14 @@ Reads the labelled corpus (`tests/data/underspecification_corpus.jsonl`, labelle
 `docs/underspecification_labelling.md`) and splits it by a hash of each record's group: test
 (frozen, never read here), validation, train. For the model without the embedding and for each
 embedder named, it fits an L2-regularised logistic regression on the train split by Newton's
-method (deterministic: the same corpus gives the same weights), picks the regularisation by the
-validation split's log loss, and picks the threshold on the validation split: the highest accuracy
-whose over-asking rate (clear tasks flagged) is at most OVER_ASKING_TARGET less a margin for the
-sampling error of a small split, the lower threshold on a tie. The output records the corpus's SHA-256, the seed, the split rule, the grid and the
-validation figures. An embedder's model is shipped only when its validation log loss is lower than
-that of the model without the embedding; otherwise it is listed under `rejected_embedders` and a
-server configured with that embedder scores without it.
+method (deterministic: the same corpus gives the same weights), each signal's weight held to the
+direction it may push (SIGNS), picks the regularisation by the validation split's log loss, and
+picks the threshold on the validation split: the highest accuracy whose over-asking rate (clear
+tasks flagged) is at most OVER_ASKING_TARGET less a margin for the sampling error of a small split,
+the lower threshold on a tie. The output records the corpus's SHA-256, the seed, the split rule,
+the grid and the validation figures. An embedder's model is shipped only when its validation log
+loss is lower than that of the model without the embedding; otherwise it is listed under
+`rejected_embedders` and a server configured with that embedder scores without it.
 """
 
 from __future__ import annotations
@@ -168,7 +169,8 @@ def train_head(names: list[str], train: Data, validation: Data) -> dict:
     loss, lexical, embedding, w, b = best
     val_scores = predict(x_val, w, b)
     threshold = choose_threshold(val_scores, validation.labels)
-    head = {"signs": {n: SIGNS[n] for n in names if n in SIGNS}, "features": names, "mean": _r(mean), "scale": _r(scale), "weights": _r(w[:len(names)]), "bias": round(b, 6),
+    head = {"signs": {n: SIGNS[n] for n in names if n in SIGNS}, "features": names, "mean": _r(mean),
+            "scale": _r(scale), "weights": _r(w[:len(names)]), "bias": round(b, 6),
             "threshold": threshold, "penalties": {"lexical": lexical, "embedding": embedding},
             "validation": {"log_loss": round(loss, 4), **metrics(val_scores >= threshold, validation.labels)},
             "train": metrics(predict(x_train, w, b) >= threshold, train.labels)}
@@ -220,7 +222,8 @@ def main() -> None:
                    "train": len(splits["train"]), "validation": len(splits["validation"]), "test": len(splits["test"]),
                    "split": f"sha256(group)[:8] as a big-endian integer % 100: < {TEST_BELOW} test, "
                             f"< {VALIDATION_BELOW} validation, else train"},
-        "seed": SEED, "over_asking_target": OVER_ASKING_TARGET, "over_asking_margin": OVER_ASKING_MARGIN, "numpy": np.__version__,
+        "seed": SEED, "over_asking_target": OVER_ASKING_TARGET, "over_asking_margin": OVER_ASKING_MARGIN,
+        "numpy": np.__version__,
         "heads": heads,
         "rejected_embedders": rejected,
     }
