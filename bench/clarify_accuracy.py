@@ -40,7 +40,6 @@ import zipfile
 from collections.abc import Callable, Iterable
 
 from bench.common import emit
-
 from services.clarification.ambiguity import detect, rule_questions
 from services.clarification.corpus import Scores, load
 from services.clarification.tickets import detector_defaults

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 
 from bench.support import emit, percentile
-
 from services.clarification.ambiguity import detect, rule_questions
 from services.clarification.tickets import detector_defaults
 from services.search.embedding import get_embedder

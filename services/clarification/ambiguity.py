@@ -20,8 +20,6 @@ from typing import Any
 from services.clarification.estimator import Estimate, estimate
 from services.clarification.matching import FLAGS, Found, Matcher
 from services.clarification.missing import missing_questions, noun_phrase_after, scope_question_text
-from services.clarification.signals import Signals
-from services.search.embedding import Embedder
 from services.clarification.questions import (
     PARAM_KIND,
     AnswerType,
@@ -30,6 +28,8 @@ from services.clarification.questions import (
     Severity,
     Span,
 )
+from services.clarification.signals import Signals
+from services.search.embedding import Embedder
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "ambiguity.json"
 MISSING_INFORMATION = frozenset({

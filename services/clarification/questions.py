@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+
 class QuestionKind(str, Enum):
     """In order of importance among questions of equal severity."""
 

@@ -64,7 +64,8 @@ def embedder_named(name: str) -> Callable[[Sequence[str]], np.ndarray]:
 
     known = {HashingEmbedder.name: HashingEmbedder}
     try:
-        from services.search.minilm import NAME as MINILM, MiniLMEmbedder  # issue 12's ONNX MiniLM, when present
+        from services.search.minilm import NAME as MINILM  # issue 12's ONNX MiniLM, when present
+        from services.search.minilm import MiniLMEmbedder
         known[MINILM] = MiniLMEmbedder
     except ImportError:
         pass
