@@ -41,8 +41,8 @@ from services.clarification.signals import Signals
 SEED = 13
 OVER_ASKING_TARGET = 0.15
 OVER_ASKING_MARGIN = 0.05  # the validation split has ~75 clear tasks: one more flagged moves the rate by 0.013
-LEXICAL_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0)
-EMBEDDING_PENALTIES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+LEXICAL_PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+EMBEDDING_PENALTIES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 # The direction each signal may push (1 towards underspecified, -1 towards actionable). A weight
 # that the corpus would give the other sign (a quirk of who wrote the prompts: polite asks that
 # happen to be concrete, specs that happen to name Postgres) is held at 0 instead. Unlisted
