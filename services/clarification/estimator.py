@@ -24,6 +24,10 @@ from services.clarification.signals import Signals
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "estimator.json"
 LEXICAL = "lexical"
+# A sentence model's cost grows with the text (all-MiniLM-L6-v2: ~100 ms of CPU for 2,000
+# characters on this class of machine), so the estimator embeds at most this much: the start of the
+# task and its last sentence, where a request usually says what it wants.
+EMBEDDED_CHARS = 400
 REASONS_SHOWN = 3
 QUOTES_SHOWN = 2
 
@@ -105,6 +109,18 @@ class Estimate:
 Embed = Callable[[str], Sequence[float]]
 
 
+def embedding_text(signals: Signals) -> str:
+    """What the estimator embeds: the whole task when short, else its start and its last sentence."""
+    prompt = signals.prompt
+    if len(prompt) <= EMBEDDED_CHARS:
+        return prompt
+    half = EMBEDDED_CHARS // 2
+    start, end = signals.ask
+    ask = prompt[start:end].strip()[:half]
+    head = prompt[:max(half, EMBEDDED_CHARS - len(ask) - 1)]
+    return f"{head.rsplit(' ', 1)[0]} {ask}" if start >= len(head) else prompt[:EMBEDDED_CHARS]
+
+
 def estimate(signals: Signals, questions: Sequence[Question], *, embedder_name: str | None, embed: Embed | None,
              threshold: float | None = None) -> Estimate:
     """Score a task. `embed` embeds with the configured embedder; it is called only when the
@@ -112,7 +128,7 @@ def estimate(signals: Signals, questions: Sequence[Question], *, embedder_name: 
     head = model().head_for(embedder_name)
     vector = None
     if head.embedding_weights is not None and embed is not None:
-        vector = np.asarray(embed(signals.prompt), dtype=np.float32)
+        vector = np.asarray(embed(embedding_text(signals)), dtype=np.float32)
     row = feature_row(signals, questions)
     score, parts, embedded = head.score(row, vector)
     cut = head.threshold if threshold is None else threshold

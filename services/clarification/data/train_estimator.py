@@ -35,7 +35,7 @@ import numpy as np
 
 from services.clarification.ambiguity import Defaults, rule_questions
 from services.clarification.corpus import CORPUS, TEST_BELOW, VALIDATION_BELOW, Scores, load
-from services.clarification.estimator import LEXICAL, MODEL_FILE, feature_row
+from services.clarification.estimator import LEXICAL, MODEL_FILE, embedding_text, feature_row
 from services.clarification.signals import Signals
 
 SEED = 13
@@ -208,7 +208,7 @@ def main() -> None:
     heads = {LEXICAL: train_head(names, data(None, slice(0, n_train)), data(None, slice(n_train, None)))}
     rejected = {}
     for name in args.embedders:
-        vectors = embedder_named(name)([r.prompt for r in dev])
+        vectors = embedder_named(name)([embedding_text(Signals(r.prompt)) for r in dev])
         head = train_head(names, data(vectors, slice(0, n_train)), data(vectors, slice(n_train, None)))
         # an embedding earns its place only by a lower validation log loss than the model without it
         if head["validation"]["log_loss"] < heads[LEXICAL]["validation"]["log_loss"]:
