@@ -86,6 +86,14 @@ def clamber(path: Path) -> dict:
     return {"records": len(rows), **ours, "baseline_published_predictions": published.to_json()}
 
 
+def _column(reference: str) -> int:
+    """0 for A1, 1 for B7, 26 for AA3: empty cells are left out of the sheet, so place by reference."""
+    index = 0
+    for letter in re.match(r"[A-Z]+", reference).group(0):
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
 def _xlsx_rows(path: Path) -> list[dict[str, str]]:
     """The first sheet of an .xlsx as dicts, read with the standard library."""
     with zipfile.ZipFile(path) as z:
@@ -94,16 +102,14 @@ def _xlsx_rows(path: Path) -> list[dict[str, str]]:
         sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
     table = []
     for row in sheet.iter(f"{SHEET}row"):
-        values = []
+        values: dict[int, str] = {}
         for cell in row.findall(f"{SHEET}c"):
             v = cell.find(f"{SHEET}v")
-            if v is None:
-                values.append("")
-            else:
-                values.append(shared[int(v.text)] if cell.get("t") == "s" else v.text or "")
+            if v is not None:
+                values[_column(cell.get("r"))] = shared[int(v.text)] if cell.get("t") == "s" else v.text or ""
         table.append(values)
     header = table[0]
-    return [dict(zip(header, values)) for values in table[1:]]
+    return [{header[i]: value for i, value in values.items() if i in header} for values in table[1:]]
 
 
 def _unescape(text: str) -> str:
