@@ -49,7 +49,7 @@ class MissingVocabulary:
         self.destinations = [(frozenset(d["nouns"]), d["hint"]) for d in data["destinations"]]
         nouns = "|".join(re.escape(n) for d, _ in self.destinations for n in sorted(d, key=len, reverse=True))
         self.destination = Matcher.patterns(
-            [rf"\b(?:to|into|onto|in|on)\s+(?:the\s+|our\s+|a\s+|some\s+)?(?:{nouns})\b"])
+            [rf"\b(?:to|into|onto|in|on)\s+(?:the\s+|our\s+|a\s+|some\s+)?(?:(?:new|other|same|right)\s+)?(?:{nouns})\b"])
         self.destination_text: str = data["destination_text"]
         self.generic_objects = frozenset(data["generic_objects"])
         self.target_text: str = data["target_text"]
@@ -88,6 +88,14 @@ def noun_phrase_after(prompt: str, position: int) -> tuple[int, list[str]]:
         words.append(m.group(1))
         end = m.end()
     return end, words
+
+
+SIZE_WORDS = frozenset({"big", "large", "small", "long", "short"})
+
+
+def _plural(word: str) -> bool:
+    word = word.lower()
+    return (len(word) > 3 and word.endswith("s") and not word.endswith("ss")) or word in {"people", "data", "children"}
 
 
 def scope_question_text(word: str, noun: str) -> str | None:
@@ -139,8 +147,8 @@ def _scopes(signals: Signals) -> Iterable[Question]:
     severity = Severity.BLOCKING if _destructive(signals) else Severity.OPTIONAL
     for m in vocab.scope_words.finditer(prompt, prompt.lower()):
         end, words = noun_phrase_after(prompt, m.end())
-        if not words:
-            continue
+        if not words or not (_plural(words[-1]) or m.group(0).lower() in SIZE_WORDS):
+            continue  # "old invoices" is a set to bound; "the new warehouse" is one thing, a referent
         text = scope_question_text(m.group(0), " ".join(words))
         if text:
             yield _question(QuestionKind.MISSING_SCOPE, text, _span(prompt, m.start(), end), severity=severity)
@@ -153,7 +161,8 @@ def _destinations(signals: Signals) -> Iterable[Question]:
         after = prompt[m.end():m.end() + 40]
         if re.match(r"\s*[`\"'(]|\s+(?:named|called)\b|\s*:|\s+[\w-]*[/_.][\w-]", after):
             continue  # a name follows: "to the bucket `acme-exports`"
-        noun = re.sub(r"^(?:to|into|onto|in|on)\s+(?:the\s+|our\s+|a\s+|some\s+)?", "", m.group(0), flags=FLAGS)
+        noun = re.sub(r"^(?:to|into|onto|in|on)\s+(?:the\s+|our\s+|a\s+|some\s+)?(?:(?:new|other|same|right)\s+)?",
+                      "", m.group(0), flags=FLAGS)
         hint = next((h for nouns, h in vocab.destinations if noun.lower() in nouns), "its name")
         start = m.end() - len(noun)
         yield _question(QuestionKind.MISSING_TARGET, vocab.destination_text.format(noun=noun, hint=hint),
