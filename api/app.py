@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -25,7 +26,10 @@ from api.settings import Settings, get_settings, tortoise_config
 from api.web import web_routes
 from services.auth import key_cache
 from services.clarification import tickets as clarification_tickets
+from services.context_market import market as context_market
 from services.context_market.market import open_market
+from services.search import collections
+from services.search.embedding import configure as configure_embedder
 from services.search.vectors import close_store, get_store, open_store
 from services.stf import similar as stf_index
 from subscriptions.bus import Bus, make_bus
@@ -71,16 +75,18 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         if manage_db:
             await init_orm(url, settings.db_pool_max)
         await open_store(settings.qdrant_url, settings.data_dir)
-        await open_market(settings.context_collection, settings.context_candidates)
+        embedder = await asyncio.to_thread(configure_embedder, settings.embedder, settings.data_dir,
+                                           settings.embedder_model_dir)
+        await collections.open_collections(search_bases(settings), period_seconds=settings.reembed_seconds)
+        await open_market(settings.context_candidates)
         clarification_tickets.configure(default_model=settings.clarify_default_model,
                                         estimator_threshold=settings.clarify_estimator_threshold)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
-        await stf_index.ensure_collection()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
-        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where})
+        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where, "embedder": embedder.name})
         try:
             yield
         finally:
@@ -98,7 +104,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         store = get_store()
         components = {"database": {"ok": await _database_ok()},
                       "bus": {"ok": await runtime.bus.ping(), "backend": runtime.bus.name},
-                      "vectors": {"ok": await store.ping(), "backend": store.where}}
+                      "vectors": {"ok": await store.ping(), "backend": store.where,
+                                  "collections": collections.status_json()}}
         ready = all(c["ok"] for c in components.values())
         return JSONResponse({"status": "ok" if ready else "unavailable", "components": components},
                             status_code=200 if ready else 503)
@@ -125,6 +132,11 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     app.state.runtime = runtime
     app.state.metrics = metrics
     return app
+
+
+def search_bases(settings: Settings) -> dict[str, str]:
+    """Each kind of vectors and the base name of its collections."""
+    return {context_market.KIND: settings.context_collection, stf_index.KIND: settings.stf_collection}
 
 
 async def _database_ok() -> bool:

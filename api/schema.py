@@ -28,13 +28,14 @@ from resolvers.executions import ExecutionMutation, ExecutionQuery
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
 from resolvers.scalars import SCALAR_MAP
+from resolvers.search import SearchQuery
 from resolvers.stf.registry import StfMutation, StfQuery
 from resolvers.stf.usage import StfUsageMutation, StfUsageQuery
 from resolvers.stf.verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, SearchQuery))
 Mutation = merge_types(
     "Mutation",
     (

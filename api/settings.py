@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,8 +50,15 @@ class Settings(BaseSettings):
     stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)
     stf_embed_retry_seconds: float = Field(default=60.0, gt=0)
 
-    context_collection: str = Field(default="context_chunks", min_length=1, max_length=200)
+    context_collection: str = Field(default="context_chunks", min_length=1, max_length=120,
+                                    pattern=r"^[A-Za-z0-9_-]+$")
     context_candidates: int = Field(default=100, ge=1, le=10000)
+    stf_collection: str = Field(default="stfs", min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_-]+$")
+
+    embedder: Literal["minilm", "hashing"] = "minilm"
+    embedder_model_dir: Path | None = None
+    reembed_batch: int = Field(default=256, ge=1, le=10000)
+    reembed_seconds: float = Field(default=5.0, gt=0)
 
     @property
     def data_dir(self) -> Path:

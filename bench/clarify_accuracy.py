@@ -1,6 +1,7 @@
 """Accuracy of the clarification detector on prompts it was not tuned on. Prints JSON.
 
     .venv/bin/python bench/clarify_accuracy.py [--clamber FILE] [--swe-summaries FILE] [--swe-baselines DIR]
+        [--embedder minilm|hashing]
 
 Always: the frozen test split of the corpus (`tests/data/underspecification_corpus.jsonl`), for
 the detector as the server runs it (ticket or not: the estimator's verdict, or a contradiction),
@@ -34,16 +35,17 @@ import argparse
 import json
 import os
 import re
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable
 
 from bench.common import emit
-from services.clarification.ambiguity import detect, rule_questions
+from services.clarification.ambiguity import detect, embed_for_estimator, rule_questions
 from services.clarification.corpus import Scores, load
 from services.clarification.tickets import detector_defaults
-from services.search.embedding import get_embedder
+from services.search.embedding import CHOICES, configure, get_embedder
 
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -52,7 +54,8 @@ XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 def judge(prompt: str) -> dict[str, bool]:
     """The three verdicts on one prompt: detector, estimator alone, rules alone."""
     defaults = detector_defaults()
-    detection = detect(prompt, {}, defaults, embedder=get_embedder())
+    name, vector = embed_for_estimator(prompt, get_embedder())
+    detection = detect(prompt, {}, defaults, embedder_name=name, vector=vector)
     return {"detector": detection.ambiguous, "estimator": detection.estimate.underspecified,
             "rules_only": bool(rule_questions(prompt, {}, defaults))}
 
@@ -141,8 +144,9 @@ def main() -> None:
     parser.add_argument("--clamber", type=Path, help="clamber_benchmark.jsonl")
     parser.add_argument("--swe-summaries", type=Path, help="full_summaries_verified.xlsx")
     parser.add_argument("--swe-baselines", type=Path, help="experiments/test_interactivity/ (published detection runs)")
+    parser.add_argument("--embedder", choices=CHOICES, default="minilm")
     args = parser.parse_args()
-    embedder = get_embedder()
+    embedder = configure(args.embedder, Path(tempfile.gettempdir()) / "omniclaude-bench")
     result: dict = {"benchmark": "clarification detector accuracy", "embedder": embedder.name,
                     "frozen_test_split": timed(frozen_split)}
     if args.clamber:

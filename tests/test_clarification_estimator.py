@@ -13,18 +13,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.clarification.ambiguity import Defaults, detect
+from api.settings import Settings
+from services.clarification.ambiguity import Defaults, detect, embed_for_estimator
 from services.clarification.corpus import CORPUS, Scores, load, split_of
 from services.clarification.estimator import LEXICAL, MODEL_FILE, model
-from services.search.embedding import get_embedder
+from services.search.embedding import configure, get_embedder
+from tests.conftest import TEST_DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = Defaults(model="test-model", temp_path="/tmp/omniclaude")
 TARGET_ACCURACY, TARGET_RECALL, TARGET_OVER_ASKING = 0.85, 0.80, 0.15
 
 
+@pytest.fixture(autouse=True, scope="module")
+def configured_embedder():
+    """The embedder the server is configured with by default (the app's start-up does this)."""
+    configure(Settings(_env_file=None).embedder, Path(TEST_DATA_DIR))
+
+
 def detection(prompt: str):
-    return detect(prompt, {}, DEFAULTS, embedder=get_embedder())
+    name, vector = embed_for_estimator(prompt, get_embedder())
+    return detect(prompt, {}, DEFAULTS, embedder_name=name, vector=vector)
 
 
 def asked(prompt: str) -> list[tuple[str, str, str]]:
@@ -60,16 +69,30 @@ def test_frozen_test_split_meets_the_targets():
     assert scores.over_asking <= TARGET_OVER_ASKING, scores.to_json()
 
 
+def close(a, b, tolerance: float = 1e-3) -> bool:
+    """Equal, numbers within `tolerance` (a sentence model's last float bits may differ between CPUs)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k], tolerance) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y, tolerance) for x, y in zip(a, b))
+    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        return abs(a - b) <= tolerance
+    return a == b
+
+
 def test_shipped_weights_are_what_the_training_script_makes_from_this_corpus(tmp_path):
+    """Retrains the model without embedding and the configured embedder's (the others are not rerun)."""
     shipped = json.loads(MODEL_FILE.read_text())
     assert shipped["corpus"]["sha256"] == load()[1] == model().corpus_sha256
-    embedders = [name for name in shipped["heads"] if name != LEXICAL]  # rejected ones are not rerun
+    configured = get_embedder().name
+    assert configured in shipped["heads"]
     output = tmp_path / "estimator.json"
     subprocess.run([sys.executable, str(ROOT / "services/clarification/data/train_estimator.py"),
-                    "--embedders", *embedders, "--output", str(output)], check=True, capture_output=True, cwd=ROOT)
+                    "--embedders", configured, "--output", str(output)], check=True, capture_output=True, cwd=ROOT)
     again = json.loads(output.read_text())
-    assert again["heads"] == shipped["heads"] and again["corpus"] == shipped["corpus"]
-    assert again["seed"] == shipped["seed"]
+    assert again["corpus"] == shipped["corpus"] and again["seed"] == shipped["seed"]
+    for name in (LEXICAL, configured):
+        assert close(again["heads"][name], shipped["heads"][name]), name
 
 
 def test_the_threshold_was_chosen_on_validation_within_the_over_asking_target():
@@ -111,19 +134,25 @@ def test_reasons_name_the_signals_that_weighed():
 def test_a_threshold_setting_overrides_the_trained_one():
     prompt = "Connect to Postgres and copy the orders table."
     score = detection(prompt).estimate.score
-    assert detect(prompt, {}, DEFAULTS, threshold=min(1.0, score + 0.01)).ambiguous is False
-    assert detect(prompt, {}, DEFAULTS, threshold=max(0.0, score - 0.01)).ambiguous is True
+    name, vector = embed_for_estimator(prompt, get_embedder())
+    assert detect(prompt, {}, DEFAULTS, embedder_name=name, vector=vector,
+                  threshold=min(1.0, score + 0.01)).ambiguous is False
+    assert detect(prompt, {}, DEFAULTS, embedder_name=name, vector=vector,
+                  threshold=max(0.0, score - 0.01)).ambiguous is True
 
 
 def test_an_embedder_the_weights_do_not_know_scores_without_the_embedding():
     class Unknown:
         name, dimensions = "not-trained-with", 3
 
-        def embed(self, text: str) -> list[float]:
+        def embed_batch(self, texts: list[str]):
             raise AssertionError("an embedder the weights do not know must not be called")
 
-    found = detect("Make the app faster.", {}, DEFAULTS, embedder=Unknown())
+    name, vector = embed_for_estimator("Make the app faster.", Unknown())
+    assert (name, vector) == ("not-trained-with", None)
+    found = detect("Make the app faster.", {}, DEFAULTS, embedder_name=name, vector=vector)
     assert found.estimate.model == LEXICAL and found.ambiguous
+    assert detect("Make the app faster.", {}, DEFAULTS, embedder_name=get_embedder().name).estimate.model == LEXICAL
 
 
 def test_a_contradiction_always_asks():

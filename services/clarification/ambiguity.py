@@ -17,7 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from services.clarification.estimator import Estimate, estimate
+import numpy as np
+
+from services.clarification.estimator import Estimate, embedding_text, estimate, uses_embedding
 from services.clarification.matching import FLAGS, Found, Matcher
 from services.clarification.missing import missing_questions, noun_phrase_after, scope_question_text
 from services.clarification.questions import (
@@ -183,6 +185,14 @@ class Text:
 
 # -- the detector -------------------------------------------------------------------------------
 
+def embed_for_estimator(prompt: str, embedder: Embedder | None) -> tuple[str | None, np.ndarray | None]:
+    """The embedder's name and, when the estimator's weights use it, the prompt's vector: for
+    synchronous callers (scripts, benchmarks, tests). Async code embeds off the event loop."""
+    if embedder is None or not uses_embedding(embedder.name):
+        return (embedder.name if embedder else None), None
+    return embedder.name, embedder.embed_batch([embedding_text(prompt)])[0]
+
+
 def rule_questions(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> list[Question]:
     """Every question the explainable rules raise, most important first, not yet capped or numbered."""
     vocab = vocabulary()
@@ -197,15 +207,14 @@ def rule_questions(prompt: str, known_parameters: dict[str, Any], defaults: Defa
     return questions
 
 
-def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults, *, embedder: Embedder | None = None,
-           threshold: float | None = None) -> Detection:
+def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults, *, embedder_name: str | None = None,
+           vector: np.ndarray | None = None, threshold: float | None = None) -> Detection:
     """The rules' findings, the estimator's verdict and, for an underspecified task, questions by
-    what is missing. `embedder` is the configured sentence embedder; `threshold` overrides the
-    trained one."""
+    what is missing. `embedder_name` names the configured sentence embedder and `vector` is the
+    prompt's embedding by it (`embed_for_estimator`); `threshold` overrides the trained one."""
     rules = rule_questions(prompt, known_parameters, defaults)
     signals = Signals(prompt)
-    verdict = estimate(signals, rules, embedder_name=embedder.name if embedder else None,
-                       embed=embedder.embed if embedder else None, threshold=threshold)
+    verdict = estimate(signals, rules, embedder_name=embedder_name, vector=vector, threshold=threshold)
     contradiction = any(q.kind is QuestionKind.CONTRADICTION for q in rules)
     if not (verdict.underspecified or contradiction):
         return Detection([], _reason_clear(rules, verdict), False, verdict)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from services.clarification.questions import Question, QuestionKind, Severity
-from services.clarification.signals import Signals
+from services.clarification.signals import Signals, last_sentence
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "estimator.json"
 LEXICAL = "lexical"
@@ -106,29 +106,30 @@ class Estimate:
     model: str
 
 
-Embed = Callable[[str], Sequence[float]]
-
-
-def embedding_text(signals: Signals) -> str:
+def embedding_text(prompt: str) -> str:
     """What the estimator embeds: the whole task when short, else its start and its last sentence."""
-    prompt = signals.prompt
     if len(prompt) <= EMBEDDED_CHARS:
         return prompt
     half = EMBEDDED_CHARS // 2
-    start, end = signals.ask
+    start, end = last_sentence(prompt)
     ask = prompt[start:end].strip()[:half]
     head = prompt[:max(half, EMBEDDED_CHARS - len(ask) - 1)]
     return f"{head.rsplit(' ', 1)[0]} {ask}" if start >= len(head) else prompt[:EMBEDDED_CHARS]
 
 
-def estimate(signals: Signals, questions: Sequence[Question], *, embedder_name: str | None, embed: Embed | None,
-             threshold: float | None = None) -> Estimate:
-    """Score a task. `embed` embeds with the configured embedder; it is called only when the
-    weights were trained with that embedder (`embedder_name`)."""
+def uses_embedding(embedder_name: str | None) -> bool:
+    """Whether the weights were trained with this embedder, so that its vector is worth computing."""
+    return model().head_for(embedder_name).embedding_weights is not None
+
+
+def estimate(signals: Signals, questions: Sequence[Question], *, embedder_name: str | None,
+             vector: np.ndarray | None = None, threshold: float | None = None) -> Estimate:
+    """Score a task. `vector` is `embedding_text(prompt)` embedded by the configured embedder
+    (`embedder_name`), needed when `uses_embedding(embedder_name)`; without it the model without
+    the embedding scores."""
     head = model().head_for(embedder_name)
-    vector = None
-    if head.embedding_weights is not None and embed is not None:
-        vector = np.asarray(embed(embedding_text(signals)), dtype=np.float32)
+    if head.embedding_weights is None or vector is None:
+        head, vector = model().heads[LEXICAL], None
     row = feature_row(signals, questions)
     score, parts, embedded = head.score(row, vector)
     cut = head.threshold if threshold is None else threshold

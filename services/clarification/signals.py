@@ -80,7 +80,7 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _last_sentence(prompt: str) -> tuple[int, int]:
+def last_sentence(prompt: str) -> tuple[int, int]:
     """The span of the last sentence with words in it: where a request usually says what it wants."""
     bounds = [0, *(m.end() for m in SENTENCE_END.finditer(prompt)), len(prompt)]
     for start, end in reversed(list(itertools.pairwise(bounds))):
@@ -128,7 +128,7 @@ class Signals:
         self.hedges = _signals("hedge", vocab.hedges.finditer(prompt, lowered))
         self.chat = _signals("chat", vocab.chat.finditer(prompt, lowered))
         self.concrete_count = len(concrete_spans) + len(self.concrete["acceptance"])
-        self.ask = _last_sentence(prompt)
+        self.ask = last_sentence(prompt)
         self._concrete_spans = concrete_spans
 
     def within(self, found: list[Signal] | list[tuple[int, int]], span: tuple[int, int]) -> int:

@@ -36,10 +36,11 @@ from models.contributors import Contributor
 from models.outbox import OutboxEvent
 from services.clarification.ambiguity import Defaults, Detection, detect
 from services.clarification.answers import BadAnswer, canonical_value
+from services.clarification.estimator import embedding_text, uses_embedding
 from services.clarification.quorum import Ballot, Decision, Tally, tally
 from services.contributors import check_tags
 from services.errors import DomainError, NotFound
-from services.search.embedding import get_embedder
+from services.search.embedding import embed_async, get_embedder
 from subscriptions.outbox import record_event
 from subscriptions.stream import current_seq
 
@@ -106,13 +107,23 @@ def _check_request(correlation_id: str, prompt: str, known: Any, *, tags: list[s
     return check_tags(tags, "domainTags")
 
 
+async def _embedding(prompt: str) -> dict[str, Any]:
+    """The configured embedder's name and the prompt's vector for the estimator, embedded in a
+    worker thread (a sentence model takes milliseconds of CPU); no vector when its weights do not use it."""
+    embedder = get_embedder()
+    if not uses_embedding(embedder.name):
+        return {"embedder_name": embedder.name}
+    vectors = await embed_async([embedding_text(prompt)], embedder=embedder)
+    return {"embedder_name": embedder.name, "vector": vectors[0]}
+
+
 async def request(principal: Principal, correlation_id: str, prompt: str, *, known: Any, domain_tags: list[str],
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
     tags = _check_request(
         correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size
     )
-    detection = detect(prompt, known, detector_defaults(), embedder=get_embedder(), threshold=_estimator_threshold)
+    detection = detect(prompt, known, detector_defaults(), **await _embedding(prompt), threshold=_estimator_threshold)
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
                                              question_count=len(detection.questions), using_db=conn)

@@ -28,6 +28,7 @@ import argparse
 import itertools
 import json
 import random
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -60,22 +61,14 @@ DEFAULTS = Defaults(model="default-model", temp_path="/tmp/omniclaude")
 
 
 def embedder_named(name: str) -> Callable[[Sequence[str]], np.ndarray]:
-    from services.search.embedding import HashingEmbedder
+    """Embeds texts with the embedder whose versioned name is `name` (`feature-hashing-v1`,
+    `minilm-l6-v2-onnx-v1`), built as the server builds it."""
+    from services.search.embedding import BY_NAME, FACTORIES
 
-    known = {HashingEmbedder.name: HashingEmbedder}
-    try:
-        from services.search.minilm import NAME as MINILM  # issue 12's ONNX MiniLM, when present
-        from services.search.minilm import MiniLMEmbedder
-        known[MINILM] = MiniLMEmbedder
-    except ImportError:
-        pass
-    if name not in known:
-        raise SystemExit(f"unknown embedder {name!r}; known here: {', '.join(known)}")
-    embedder = known[name]()
-    many = getattr(embedder, "embed_many", None)
-    if many is not None:
-        return lambda texts: np.asarray(many(list(texts)), dtype=np.float64)
-    return lambda texts: np.asarray([embedder.embed(t) for t in texts], dtype=np.float64)
+    if name not in BY_NAME:
+        raise SystemExit(f"unknown embedder {name!r}; known: {', '.join(BY_NAME)}")
+    embedder = FACTORIES[BY_NAME[name]](Path(tempfile.gettempdir()) / "omniclaude-train", None)
+    return lambda texts: np.asarray(embedder.embed_batch(list(texts)), dtype=np.float64)
 
 
 # -- logistic regression ------------------------------------------------------------------------
@@ -208,7 +201,7 @@ def main() -> None:
     heads = {LEXICAL: train_head(names, data(None, slice(0, n_train)), data(None, slice(n_train, None)))}
     rejected = {}
     for name in args.embedders:
-        vectors = embedder_named(name)([embedding_text(Signals(r.prompt)) for r in dev])
+        vectors = embedder_named(name)([embedding_text(r.prompt) for r in dev])
         head = train_head(names, data(vectors, slice(0, n_train)), data(vectors, slice(n_train, None)))
         # an embedding earns its place only by a lower validation log loss than the model without it
         if head["validation"]["log_loss"] < heads[LEXICAL]["validation"]["log_loss"]:
