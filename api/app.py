@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         MaskUnexpectedErrors,
         metrics_extension(metrics),
     ])
-    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
+    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size,
+                          max_json_depth=settings.max_json_depth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

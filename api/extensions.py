@@ -18,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from api.input_strings import StringLiteralRule, StringVariables
 from api.logs import request_id_var
 from api.metrics import Metrics
 from resolvers.payload import graphql_error
@@ -28,33 +29,45 @@ log = logging.getLogger("api.errors")
 EXPECTED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "INVALID"}
 
 
+INPUT_ERRORS = (ValueError, TypeError, ArithmeticError)
+
+
 def is_expected(error: GraphQLError) -> bool:
-    """Validation, permission and input errors are the client's to read; anything else is masked."""
+    """Validation, permission and input errors are the client's to read; anything else is masked.
+    An error without a path comes from parsing, validating or coercing the request (a scalar that
+    refused a value), not from a resolver."""
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
+        return True
+    if error.path is None and isinstance(original, INPUT_ERRORS):
         return True
     return (error.extensions or {}).get("code") in EXPECTED_CODES
 
 
 class MaskUnexpectedErrors(SchemaExtension):
+    """Every unexpected error becomes INTERNAL with this request's id, logged once with its traceback.
+    The result's error list is replaced, never changed in place: it may be a cached validation result
+    shared with later requests."""
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if not result or not result.errors:
             return
+        result.errors = [self._answer(error) for error in result.errors]
+
+    def _answer(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, DomainError):
+            return _located(graphql_error(error.original_error), error)
+        if is_expected(error):
+            return error
         request_id = request_id_var.get()
-        for i, error in enumerate(result.errors):
-            if isinstance(error.original_error, DomainError):
-                result.errors[i] = _located(graphql_error(error.original_error), error)
-                continue
-            if is_expected(error):
-                continue
-            log.error("unexpected error in %s", ".".join(map(str, error.path or [])) or "operation",
-                      exc_info=error.original_error)
-            result.errors[i] = GraphQLError(
-                f"Internal server error (request id {request_id}); it has been logged",
-                nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL", "requestId": request_id},
-            )
+        log.error("unexpected error in %s", ".".join(map(str, error.path or [])) or "operation",
+                  exc_info=error.original_error, extra={"request_id": request_id})
+        return GraphQLError(
+            f"Internal server error (request id {request_id}); it has been logged",
+            nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL", "requestId": request_id},
+        )
 
 
 def _located(converted: GraphQLError, original: GraphQLError) -> GraphQLError:
@@ -82,15 +95,16 @@ def metrics_extension(metrics: Metrics) -> type[SchemaExtension]:
 
 
 def limit_extensions(depth: int, tokens: int, aliases: int) -> list:
-    """The limits, and caches of parsed and validated documents (validation is most of the cost of
-    a small query; clients send the same few documents again and again)."""
+    """The limits (what a string may hold among them), and caches of parsed and validated documents
+    (validation is most of the cost of a small query; clients send the same few documents again and again)."""
     # The rule classes are made once: ValidationCache keys on them, so new ones per request
     # would never hit the cache.
     rules = [*QueryDepthLimiter(max_depth=depth).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=aliases).validation_rules]
+             *MaxAliasesLimiter(max_alias_count=aliases).validation_rules, StringLiteralRule]
     return [
         lambda: MaxTokensLimiter(max_token_count=tokens),
         lambda: ParserCache(maxsize=1024),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
+        StringVariables,
     ]

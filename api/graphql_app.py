@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -13,12 +15,14 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.logs import request_id_var
 from api.middleware import send_json
+from api.request_body import BodyRefused, decode
 from models.auth import Principal
 from resolvers.request_context import Context
 from services.auth import authenticate
 from subscriptions.bus import Bus
 
 INVALID_KEY = "Invalid API key: unknown, malformed or revoked"
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 def bearer_key(value: str | None) -> str | None:
@@ -30,10 +34,12 @@ def bearer_key(value: str | None) -> str | None:
 
 
 class OmniGraphQL(GraphQL):
-    def __init__(self, schema: Any, bus: Bus, max_page_size: int, graphql_ide: str | None = "graphiql") -> None:
+    def __init__(self, schema: Any, bus: Bus, max_page_size: int, max_json_depth: int,
+                 graphql_ide: str | None = "graphiql") -> None:
         super().__init__(schema, graphql_ide=graphql_ide, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.bus = bus
         self.max_page_size = max_page_size
+        self.max_json_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """HTTP: a key that is sent must be valid, or the whole request is refused with 401."""
@@ -46,7 +52,28 @@ class OmniGraphQL(GraphQL):
                     return await send_json(send, 401, {"errors": [
                         {"message": INVALID_KEY, "extensions": {"code": "UNAUTHENTICATED"}}]})
             scope.setdefault("state", {})["principal"] = principal
+            try:
+                response = await self.run(Request(scope=scope, receive=receive))
+            except HTTPException as exc:
+                response = JSONResponse({"errors": [{"message": exc.reason, "extensions": {
+                    "code": HTTP_CODES.get(exc.status_code, "BAD_REQUEST")}}]}, status_code=exc.status_code)
+            return await response(scope, receive, send)
         await super().__call__(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Bodies and WebSocket messages alike (see api/request_body.py)."""
+        return decode(data, max_depth=self.max_json_depth)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body (or the `variables` of a GET) must be a JSON object."""
+        try:
+            value = self.decode_json(data)
+        except BodyRefused as exc:
+            raise HTTPException(400, f"Unable to parse the request: {exc}") from None
+        if not isinstance(value, dict):
+            raise HTTPException(400, f"The request must be a JSON object such as {{\"query\": \"...\"}}, "
+                                     f"got {_json_kind(value)}")
+        return value
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         principal: Principal | None = request.scope.get("state", {}).get("principal")
@@ -65,3 +92,8 @@ class OmniGraphQL(GraphQL):
             raise ConnectionRejectionError({"message": INVALID_KEY})
         context.principal = principal
         return None
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)

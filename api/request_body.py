@@ -1,0 +1,75 @@
+"""What a request body (and a WebSocket message) may be: UTF-8 JSON, no deeper than the nesting limit,
+no number longer than 100 characters, no NaN or Infinity. Anything else is refused before GraphQL
+sees it, with a message saying which rule it broke."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+MAX_NUMBER_CHARS = 100
+
+
+class BodyRefused(json.JSONDecodeError):
+    """A body or message that is not acceptable JSON. A `JSONDecodeError`, so strawberry's WebSocket
+    transport refuses the message as it refuses any non-JSON one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "", 0)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _number(text: str, convert: type) -> Any:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise BodyRefused(f"a number of {len(text)} characters; at most {MAX_NUMBER_CHARS} are accepted "
+                          "(send long values as strings)")
+    value = convert(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BodyRefused(f"the number {text} is too large to represent")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise BodyRefused(f"{name} is not JSON")
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in `value` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def decode(data: str | bytes, *, max_depth: int) -> Any:
+    """The JSON value of `data`, or `BodyRefused` naming the rule it broke."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BodyRefused(f"the body is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        value = json.loads(data, parse_int=lambda t: _number(t, int), parse_float=lambda t: _number(t, float),
+                           parse_constant=_constant)
+    except BodyRefused:
+        raise
+    except RecursionError:
+        raise BodyRefused(f"JSON nested deeper than {max_depth} levels") from None
+    except ValueError as exc:
+        raise BodyRefused(f"not JSON: {exc}") from None
+    if nesting_depth(value) > max_depth:
+        raise BodyRefused(f"JSON nested deeper than {max_depth} levels")
+    return value
