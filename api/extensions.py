@@ -22,7 +22,7 @@ from api.input_strings import StringLiteralRule, StringVariables
 from api.logs import request_id_var
 from api.metrics import Metrics
 from resolvers.payload import graphql_error
-from services.errors import DomainError
+from services.errors import INPUT_FAULTS
 
 log = logging.getLogger("api.errors")
 
@@ -57,7 +57,7 @@ class MaskUnexpectedErrors(SchemaExtension):
         result.errors = [self._answer(error) for error in result.errors]
 
     def _answer(self, error: GraphQLError) -> GraphQLError:
-        if isinstance(error.original_error, DomainError):
+        if isinstance(error.original_error, INPUT_FAULTS):
             return _located(graphql_error(error.original_error), error)
         if is_expected(error):
             return error
