@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
@@ -94,6 +95,19 @@ def metrics_extension(metrics: Metrics) -> type[SchemaExtension]:
     return RecordMetrics
 
 
+class ParserCacheReportingErrors(ParserCache):
+    """strawberry's ParserCache parses in its hook, where a syntax error escapes the operation's error
+    handling (over WebSocket the operation then completes silently and the error is logged as a crash).
+    Here a document that does not parse is left to strawberry, which parses it again and answers
+    the syntax error like any other."""
+
+    def on_parse(self) -> Iterator[None]:
+        with contextlib.suppress(GraphQLError):
+            self.execution_context.graphql_document = self.cached_parse_document(
+                self.execution_context.query, **self.execution_context.parse_options)
+        yield
+
+
 def limit_extensions(depth: int, tokens: int, aliases: int) -> list:
     """The limits (what a string may hold among them), and caches of parsed and validated documents
     (validation is most of the cost of a small query; clients send the same few documents again and again)."""
@@ -103,7 +117,7 @@ def limit_extensions(depth: int, tokens: int, aliases: int) -> list:
              *MaxAliasesLimiter(max_alias_count=aliases).validation_rules, StringLiteralRule]
     return [
         lambda: MaxTokensLimiter(max_token_count=tokens),
-        lambda: ParserCache(maxsize=1024),
+        lambda: ParserCacheReportingErrors(maxsize=1024),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
         StringVariables,
