@@ -18,15 +18,17 @@ from models import clarification as m
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, graphql_error
+from resolvers.payload import attempt, graphql_error, user_error_type
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
-from services.clarification import ambiguity
-from services.clarification import quorum
+from services import errors
+from services.clarification import ambiguity, quorum
 from services.clarification import tickets as service
 from services.errors import DomainError
 from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
+
+ClarificationUserError = user_error_type(errors.CLARIFICATION)
 
 QuestionKind = strawberry.enum(ambiguity.QuestionKind, description="What a question is about.")
 QuestionSeverity = strawberry.enum(ambiguity.Severity, name="QuestionSeverity",
@@ -50,7 +52,9 @@ class PromptSpan:
 @strawberry.type
 class ClarificationAnswer:
     question_id: str
-    value: str = strawberry.field(description="Canonical text: a port as digits, a boolean as true/false, a choice as listed.")
+    value: str = strawberry.field(
+        description="Canonical text: a port as digits, a boolean as true/false, a choice as listed."
+    )
     answered_by: str = strawberry.field(description="The name of the principal that answered.")
     answered_at: datetime
 
@@ -177,11 +181,20 @@ class ClarificationTicket(Node):
 
     @classmethod
     def of(cls, row: m.ClarificationTicket) -> "ClarificationTicket":
-        return cls(id=to_global_id("ClarificationTicket", row.id), correlation_id=row.correlation_id, prompt=row.prompt,
-                   known_parameters=row.known_parameters, domain_tags=list(row.domain_tags), status=row.status,
-                   panel_size=row.panel_size, deadline_at=row.deadline_at, created_at=row.created_at,
-                   decided_at=row.decided_at, questions=[ClarificationQuestion.of(q, row.answers) for q in row.questions],
-                   row=row)
+        return cls(
+            id=to_global_id("ClarificationTicket", row.id),
+            correlation_id=row.correlation_id,
+            prompt=row.prompt,
+            known_parameters=row.known_parameters,
+            domain_tags=list(row.domain_tags),
+            status=row.status,
+            panel_size=row.panel_size,
+            deadline_at=row.deadline_at,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+            questions=[ClarificationQuestion.of(q, row.answers) for q in row.questions],
+            row=row,
+        )
 
     @strawberry.field(description="Answers so far, in question order.")
     def answers(self) -> list[ClarificationAnswer]:
@@ -200,7 +213,7 @@ class ClarificationTicket(Node):
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
-        return [Assumption.of(a) for a in await m.Assumption.filter(ticket_id=self.row.id).order_by("id")]
+        return [Assumption.of(a) for a in await service.assumptions_of_ticket(self.row.id)]
 
     @strawberry.field(description="Pass as `after` to `clarificationUpdates` to receive this ticket's whole history.")
     async def updates_cursor(self) -> str:
@@ -250,7 +263,9 @@ class ClarificationStats:
 class ClarificationRequestInput:
     correlation_id: str = strawberry.field(description="Your id for the task; tickets and assumptions carry it.")
     prompt: str = strawberry.field(description="The task, up to 20,000 characters.")
-    known_parameters: JSON = strawberry.field(default_factory=dict, description="What is already decided, e.g. {\"port\": 5432}.")
+    known_parameters: JSON = strawberry.field(
+        default_factory=dict, description="What is already decided, e.g. {\"port\": 5432}."
+    )
     domain_tags: list[str] = strawberry.field(default_factory=list, description="Chooses the panel by expertise.")
     deadline_seconds: int = strawberry.field(default=service.DEFAULT_DEADLINE, description="10 to 86,400.")
     panel_size: int = strawberry.field(default=3, description="3 to 5 agents.")
@@ -261,7 +276,7 @@ class ClarificationRequestPayload:
     ambiguous: bool | None = strawberry.field(description="False: nothing to ask, no ticket. Null on error.")
     reason: str | None = strawberry.field(description="Why there is, or is not, a ticket.")
     ticket: ClarificationTicket | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 @strawberry.input
@@ -279,7 +294,7 @@ class ClarificationAnswerInput:
 @strawberry.type
 class ClarificationAnswerPayload:
     ticket: ClarificationTicket | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 @strawberry.input
@@ -295,7 +310,7 @@ class ClarificationVoteCastPayload:
     vote: ClarificationVote | None
     progress: QuorumProgress | None
     ticket: ClarificationTicket | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 @strawberry.input
@@ -308,7 +323,7 @@ class AssumptionOverrideInput:
 @strawberry.type
 class AssumptionOverridePayload:
     assumption: Assumption | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 # -- queries and mutations ----------------------------------------------------------------------
@@ -325,11 +340,8 @@ class ClarificationQuery:
         self, info: Info, first: int | None = None, after: str | None = None,
         correlation_id: str | None = None, status: ClarificationStatus | None = None,
     ) -> Connection[ClarificationTicket]:
-        query = m.ClarificationTicket.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.TicketStatus(status.value))
+        query = service.tickets_query(correlation_id=correlation_id,
+                                      status=m.TicketStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ClarificationTicket.of,
                               max_page_size=info.context.max_page_size)
 
@@ -338,11 +350,8 @@ class ClarificationQuery:
         self, info: Info, correlation_id: str | None = None, status: AssumptionStatus | None = None,
         first: int | None = None, after: str | None = None,
     ) -> Connection[Assumption]:
-        query = m.Assumption.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.AssumptionStatus(status.value))
+        query = service.assumptions_query(correlation_id=correlation_id,
+                                          status=m.AssumptionStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=Assumption.of,
                               max_page_size=info.context.max_page_size)
 
@@ -358,12 +367,22 @@ class ClarificationQuery:
 
 @strawberry.type
 class ClarificationMutation:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Find what is ambiguous in a task; when something is, open a ticket with questions and a panel.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Find what is ambiguous in a task; when something is, open a ticket with questions and a panel.",
+    )
     async def clarification_request(self, info: Info, input: ClarificationRequestInput) -> ClarificationRequestPayload:
-        outcome, errors = await attempt(service.request(
-            info.context.principal, input.correlation_id, input.prompt, input.known_parameters, input.domain_tags,
-            input.deadline_seconds, input.panel_size))
+        outcome, errors = await attempt(
+            service.request(
+                info.context.principal,
+                input.correlation_id,
+                input.prompt,
+                known=input.known_parameters,
+                domain_tags=input.domain_tags,
+                deadline_seconds=input.deadline_seconds,
+                panel_size=input.panel_size,
+            )
+        )
         if outcome is None:
             return ClarificationRequestPayload(ambiguous=None, reason=None, ticket=None, user_errors=errors)
         return ClarificationRequestPayload(
@@ -380,22 +399,27 @@ class ClarificationMutation:
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Vote on a ticket (panel members, once each).")
-    async def clarification_vote_cast(self, info: Info, input: ClarificationVoteCastInput) -> ClarificationVoteCastPayload:
+    async def clarification_vote_cast(
+        self, info: Info, input: ClarificationVoteCastInput
+    ) -> ClarificationVoteCastPayload:
         outcome, errors = await attempt(lambda: service.cast_vote(
             info.context.principal, global_pk(input.ticket_id, "ClarificationTicket", "ticketId"),
-            m.VoteChoice(input.vote.value), input.confidence, input.comment))
+            m.VoteChoice(input.vote.value), confidence=input.confidence, comment=input.comment))
         if outcome is None:
             return ClarificationVoteCastPayload(vote=None, progress=None, ticket=None, user_errors=errors)
         return ClarificationVoteCastPayload(
-            vote=ClarificationVote.of(outcome.vote, outcome.voter.handle), progress=QuorumProgress.of_tally(outcome.tally),
-            ticket=ClarificationTicket.of(outcome.ticket), user_errors=[])
+            vote=ClarificationVote.of(outcome.vote, outcome.voter.handle),
+            progress=QuorumProgress.of_tally(outcome.tally),
+            ticket=ClarificationTicket.of(outcome.ticket),
+            user_errors=[],
+        )
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Replace an assumption's value, with a reason (requester, REVIEWER or ADMIN).")
     async def assumption_override(self, info: Info, input: AssumptionOverrideInput) -> AssumptionOverridePayload:
         row, errors = await attempt(lambda: service.override_assumption(
             info.context.principal, global_pk(input.assumption_id, "Assumption", "assumptionId"), input.value,
-            input.reason))
+            reason=input.reason))
         return AssumptionOverridePayload(assumption=Assumption.of(row) if row else None, user_errors=errors)
 
 
@@ -486,8 +510,13 @@ def to_update(event: BusEvent) -> Any:
     p, base = event.payload, _update_fields(event)
     name = event.name
     if name == "clarification.ticket.created.v1":
-        return TicketCreated(**base, status=m.TicketStatus(p["status"]), deadline_at=datetime.fromisoformat(p["deadlineAt"]),
-                             panel=p["panel"], questions=[ClarificationQuestion.of(q) for q in p["questions"]])
+        return TicketCreated(
+            **base,
+            status=m.TicketStatus(p["status"]),
+            deadline_at=datetime.fromisoformat(p["deadlineAt"]),
+            panel=p["panel"],
+            questions=[ClarificationQuestion.of(q) for q in p["questions"]],
+        )
     if name == "clarification.answer.recorded.v1":
         return AnswerRecorded(**base, answers=[ClarificationAnswer.of(a["questionId"], a) for a in p["answers"]],
                               answered_count=p["answeredCount"], question_count=p["questionCount"])

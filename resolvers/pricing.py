@@ -12,14 +12,21 @@ from strawberry.types import Info
 from models import pricing as m
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
-from services.pricing import litellm as litellm_catalog
+from services import errors
 from services.pricing import catalog as pricing_service
+from services.pricing import litellm as litellm_catalog
 
-PriceComponent = strawberry.enum(pricing_service.Component, name="PriceComponent", description="A kind of token with its own price.")
-PriceChange = strawberry.enum(pricing_service.Action, name="PriceChange", description="What a price write did to the catalog.")
+PricingUserError = user_error_type(errors.PRICING)
+
+PriceComponent = strawberry.enum(
+    pricing_service.Component, name="PriceComponent", description="A kind of token with its own price."
+)
+PriceChange = strawberry.enum(
+    pricing_service.Action, name="PriceChange", description="What a price write did to the catalog."
+)
 
 
 @strawberry.type(description="A price the source did not give, charged at another component's price.")
@@ -69,7 +76,7 @@ class ModelPrice(Node):
 
 
 async def _load_price(pk: int, info: Info) -> ModelPrice | None:
-    row = await m.ModelPrice.get_or_none(id=pk)
+    row = await pricing_service.price_by_id(pk)
     return ModelPrice.of(row) if row else None
 
 
@@ -95,12 +102,14 @@ class ModelPriceUpsertPayload:
     change: PriceChange | None
     closed_price: ModelPrice | None = strawberry.field(description="The period that now ends at effectiveFrom.")
     superseded_price: ModelPrice | None = strawberry.field(description="The row a correction replaced.")
-    user_errors: list[UserError]
+    user_errors: list[PricingUserError]
 
 
 @strawberry.input
 class ModelPricesImportInput:
-    catalog: JSON = strawberry.field(description="The parsed content of LiteLLM's model_prices_and_context_window.json.")
+    catalog: JSON = strawberry.field(
+        description="The parsed content of LiteLLM's model_prices_and_context_window.json."
+    )
     source: str = strawberry.field(description="Where the file comes from (URL or file name).")
     effective_from: datetime | None = strawberry.field(default=None, description="Default: now.")
 
@@ -118,7 +127,7 @@ class ModelPricesImportPayload:
     updated: int = strawberry.field(description="Pairs whose price changed: a new period from effectiveFrom.")
     skipped: int
     skipped_reasons: list[ImportSkip]
-    user_errors: list[UserError]
+    user_errors: list[PricingUserError]
 
 
 def import_skips(skipped: dict[str, list[str]]) -> list[ImportSkip]:
@@ -132,11 +141,7 @@ class PricingQuery:
     async def model_prices(self, info: Info, provider: str | None = None, model: str | None = None,
                            include_superseded: bool = False, first: int | None = None,
                            after: str | None = None) -> Connection[ModelPrice]:
-        query = m.ModelPrice.all() if include_superseded else m.ModelPrice.filter(superseded_by_id__isnull=True)
-        if provider is not None:
-            query = query.filter(provider=provider.strip().lower())
-        if model is not None:
-            query = query.filter(model=model.strip())
+        query = pricing_service.prices_query(provider=provider, model=model, include_superseded=include_superseded)
         return await paginate(query, first=first, after=after, order=["provider", "model", "-effective_from", "-id"],
                               to_node=ModelPrice.of, max_page_size=info.context.max_page_size)
 
@@ -157,8 +162,16 @@ class PricingMutation:
         rates = pricing_service.Rates(input.input_usd_per_mtok, input.output_usd_per_mtok,
                                       input.cache_read_usd_per_mtok, input.cache_write_usd_per_mtok,
                                       input.reasoning_usd_per_mtok)
-        outcome, errors = await attempt(pricing_service.upsert_price(
-            input.provider, input.model, rates, input.effective_from, input.source, info.context.principal))
+        outcome, errors = await attempt(
+            pricing_service.upsert_price(
+                input.provider,
+                input.model,
+                rates,
+                effective_from=input.effective_from,
+                source=input.source,
+                by=info.context.principal,
+            )
+        )
         if outcome is None:
             return ModelPriceUpsertPayload(price=None, change=None, closed_price=None, superseded_price=None,
                                            user_errors=errors)
@@ -171,7 +184,7 @@ class PricingMutation:
         "Import LiteLLM's model price file (ADMIN): counts of imported, updated and skipped entries with reasons."))
     async def model_prices_import(self, info: Info, input: ModelPricesImportInput) -> ModelPricesImportPayload:
         report, errors = await attempt(litellm_catalog.import_catalog(
-            input.catalog, input.source, input.effective_from, info.context.principal))
+            input.catalog, input.source, input.effective_from, by=info.context.principal))
         if report is None:
             return ModelPricesImportPayload(imported=0, updated=0, skipped=0, skipped_reasons=[], user_errors=errors)
         return ModelPricesImportPayload(imported=report.imported, updated=report.updated,

@@ -16,20 +16,30 @@ from strawberry.types import Info
 from models import contributors as cm
 from models import debug as m
 from models import stf as sm
+from resolvers.debug import DebugUserError
+from resolvers.economy.rewards import RewardOutcome
 from resolvers.executions import Execution, LlmCall
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import (Connection, Edge, Node, PageInfo, check_first, decode_cursor, encode_cursor, global_pk,
-                             to_global_id)
-from resolvers.economy.rewards import RewardOutcome
+from resolvers.relay import (
+    Connection,
+    Edge,
+    Node,
+    PageInfo,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    global_pk,
+    to_global_id,
+)
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
-from services.economy import adoption
-from services.debug import records as debug_events
 from services.debug import fixes
+from services.debug import records as debug_events
 from services.debug import replay as replay_service
+from services.economy import adoption
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -145,7 +155,7 @@ class StfApplication(Node):
 
 
 async def _load_error(pk: int) -> ErrorEvent | None:
-    row = await m.ErrorEvent.get_or_none(id=pk).select_related("signature")
+    row = await debug_events.get_error_with_signature(pk)
     return ErrorEvent.of(row, row.signature) if row else None
 
 
@@ -157,15 +167,17 @@ def _authenticated(load):
     return loader
 
 
-async def _load_simple(model, convert, pk: int):
-    row = await model.get_or_none(id=pk)
-    return convert(row) if row else None
+def _load_simple(get, convert):
+    async def load(pk: int):
+        row = await get(pk)
+        return convert(row) if row else None
+    return load
 
 
-register_node("Snapshot", _authenticated(lambda pk: _load_simple(m.Snapshot, Snapshot.of, pk)))
+register_node("Snapshot", _authenticated(_load_simple(debug_events.get_snapshot, Snapshot.of)))
 register_node("ErrorEvent", _authenticated(_load_error))
-register_node("SuccessEvent", _authenticated(lambda pk: _load_simple(m.SuccessEvent, SuccessEvent.of, pk)))
-register_node("StfApplication", _authenticated(lambda pk: _load_simple(m.StfApplication, StfApplication.of, pk)))
+register_node("SuccessEvent", _authenticated(_load_simple(debug_events.get_success, SuccessEvent.of)))
+register_node("StfApplication", _authenticated(_load_simple(debug_events.get_application, StfApplication.of)))
 
 
 @strawberry.input
@@ -180,7 +192,7 @@ class SnapshotRecordInput:
 class SnapshotRecordPayload:
     snapshot: Snapshot | None
     created: bool = strawberry.field(description="False for a retry of the same step, phase and state.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -196,7 +208,7 @@ class ErrorRecordInput:
 class ErrorRecordPayload:
     error_event: ErrorEvent | None
     failed_attempts: int = strawberry.field(description="Pending STF attempts this error decided as FAILED.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -210,7 +222,7 @@ class SuccessRecordInput:
 class SuccessRecordPayload:
     success_event: SuccessEvent | None
     succeeded_attempts: int = strawberry.field(description="Pending STF attempts this success decided as SUCCEEDED.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -223,7 +235,7 @@ class StfApplyInput:
 class StfApplyPayload:
     application: StfApplication | None
     created: bool = strawberry.field(description="False when this STF was already applied to this error.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.type(description="An STF that may fix the error, with its record on this error signature.")
@@ -301,7 +313,9 @@ class ExecutionReplay:
     async def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ReplayEntry]:
         size = check_first(first, info.context.max_page_size)
         key = decode_cursor(after, 4) if after else None
-        entries = await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        entries = (
+            await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        )
         page = entries[:size]
         edges = [Edge(cursor=encode_cursor(list(e.key)), node=_entry(e, self.execution.correlation_id)) for e in page]
         return Connection(edges=edges, page_info=PageInfo(
@@ -347,7 +361,7 @@ class DebugQuery:
     async def fix_suggestions(self, error_text: str | None = None, error_type: str | None = None,
                               error_event_id: strawberry.ID | None = None, first: int = 10) -> FixSuggestions:
         event_pk = global_pk(error_event_id, "ErrorEvent", "errorEventId") if error_event_id else None
-        found = await fixes.suggest(error_text, error_type, event_pk, first)
+        found = await fixes.suggest(error_text, error_type, event_pk, first=first)
         sig = found.signature
         return FixSuggestions(
             signature=ErrorSignature(digest=sig.digest, error_type=sig.error_type, pattern=sig.pattern),
@@ -362,7 +376,9 @@ class DebugQuery:
         row = await replay_service.find(correlation_id)
         return ExecutionReplay(execution=Execution.of(row), found={"row": row}) if row else None
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions.")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions."
+    )
     async def debug_stats(self) -> DebugStats:
         s = await replay_service.debug_stats()
         share = replay_service.DebugStats.share
@@ -376,8 +392,15 @@ class DebugMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Record the state at a step's INPUT or OUTPUT (the execution's starter or ADMIN); the server hashes it."))
     async def snapshot_record(self, info: Info, input: SnapshotRecordInput) -> SnapshotRecordPayload:
-        result, errors = await attempt(debug_events.record_snapshot(
-            info.context.principal, input.correlation_id, input.step, m.SnapshotPhase(input.phase.value), input.state))
+        result, errors = await attempt(
+            debug_events.record_snapshot(
+                info.context.principal,
+                input.correlation_id,
+                input.step,
+                phase=m.SnapshotPhase(input.phase.value),
+                state=input.state,
+            )
+        )
         if result is None:
             return SnapshotRecordPayload(snapshot=None, created=False, user_errors=errors)
         return SnapshotRecordPayload(snapshot=Snapshot.of(result.row), created=result.created, user_errors=[])
@@ -386,8 +409,16 @@ class DebugMutation:
         "Record an error of a RUNNING execution; it gets a normalised signature, and decides the execution's pending "
         "STF attempts as FAILED."))
     async def error_record(self, info: Info, input: ErrorRecordInput) -> ErrorRecordPayload:
-        result, errors = await attempt(debug_events.record_error(
-            info.context.principal, input.correlation_id, input.step, input.error_type, input.message, input.stack))
+        result, errors = await attempt(
+            debug_events.record_error(
+                info.context.principal,
+                input.correlation_id,
+                input.step,
+                error_type=input.error_type,
+                message=input.message,
+                stack=input.stack,
+            )
+        )
         if result is None:
             return ErrorRecordPayload(error_event=None, failed_attempts=0, user_errors=errors)
         return ErrorRecordPayload(error_event=ErrorEvent.of(result.error, result.signature),
@@ -397,7 +428,7 @@ class DebugMutation:
         "Record a success of a RUNNING execution; it decides the execution's pending STF attempts as SUCCEEDED."))
     async def success_record(self, info: Info, input: SuccessRecordInput) -> SuccessRecordPayload:
         result, errors = await attempt(debug_events.record_success(
-            info.context.principal, input.correlation_id, input.step, input.quality_score))
+            info.context.principal, input.correlation_id, input.step, quality_score=input.quality_score))
         if result is None:
             return SuccessRecordPayload(success_event=None, succeeded_attempts=0, user_errors=errors)
         return SuccessRecordPayload(success_event=SuccessEvent.of(result.success),

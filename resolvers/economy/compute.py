@@ -9,9 +9,10 @@ from strawberry.types import Info
 
 from models.economy import compute as m
 from resolvers import loaders
+from resolvers.economy import EconomyUserError
 from resolvers.economy.ledger import Account, Transfer, account_now
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Node, global_pk, to_global_id
 from resolvers.scalars import BigInt
@@ -55,7 +56,9 @@ register_node("Reservation", _load_reservation)
 @strawberry.input
 class ComputeReserveInput:
     amount: BigInt
-    ttl_seconds: int = strawberry.field(default=600, description="Voided automatically after this many seconds (1 to 604800).")
+    ttl_seconds: int = strawberry.field(
+        default=600, description="Voided automatically after this many seconds (1 to 604800)."
+    )
     idempotency_key: str
 
 
@@ -64,7 +67,7 @@ class ReservationPayload:
     reservation: Reservation | None
     transfer: Transfer | None = strawberry.field(description="computeSettle: the COMPUTE transfer it posted, if any.")
     replayed: bool
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
     @strawberry.field(description="The account after the change.")
     async def account(self) -> Account | None:
@@ -74,7 +77,9 @@ class ReservationPayload:
 @strawberry.input
 class ComputeSettleInput:
     reservation: strawberry.ID
-    actual: BigInt = strawberry.field(description="Tokens actually used: at most the amount reserved; the rest is released.")
+    actual: BigInt = strawberry.field(
+        description="Tokens actually used: at most the amount reserved; the rest is released."
+    )
 
 
 @strawberry.input
@@ -82,7 +87,9 @@ class ComputeVoidInput:
     reservation: strawberry.ID
 
 
-def _reservation_payload(result: compute_service.ReservationResult | None, errors: list[UserError]) -> ReservationPayload:
+def _reservation_payload(
+    result: compute_service.ReservationResult | None, errors: list[EconomyUserError]
+) -> ReservationPayload:
     if result is None:
         return ReservationPayload(reservation=None, transfer=None, replayed=False, user_errors=errors)
     return ReservationPayload(reservation=Reservation.of(result.reservation),
@@ -96,11 +103,13 @@ class ComputeMutation:
                          description="Hold tokens of your account for compute. Idempotent by `idempotencyKey`.")
     async def compute_reserve(self, info: Info, input: ComputeReserveInput) -> ReservationPayload:
         result, errors = await attempt(compute_service.reserve(
-            info.context.principal, input.amount, input.ttl_seconds, input.idempotency_key))
+            info.context.principal, input.amount, input.ttl_seconds, key=input.idempotency_key))
         return _reservation_payload(result, errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Post what the compute actually used (at most the reservation) and release the rest.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Post what the compute actually used (at most the reservation) and release the rest.",
+    )
     async def compute_settle(self, info: Info, input: ComputeSettleInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
             pk = global_pk(input.reservation, "Reservation", "reservation")
@@ -112,7 +121,9 @@ class ComputeMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Release a reservation without posting.")
     async def compute_void(self, info: Info, input: ComputeVoidInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
-            return await compute_service.void(info.context.principal, global_pk(input.reservation, "Reservation", "reservation"))
+            return await compute_service.void(
+                info.context.principal, global_pk(input.reservation, "Reservation", "reservation")
+            )
 
         result, errors = await attempt(run())
         return _reservation_payload(result, errors)

@@ -8,12 +8,13 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from models.economy import disputes as m
 from models.auth import Role
+from models.economy import disputes as m
 from resolvers import loaders
+from resolvers.economy import EconomyUserError
 from resolvers.economy.ledger import Transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated, IsReviewer
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from services.economy import disputes as dispute_service
@@ -76,7 +77,7 @@ class DisputeResolveInput:
 @strawberry.type
 class DisputePayload:
     dispute: Dispute | None
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
     @strawberry.field(description="disputeResolve with REVERSE: the reversing transfer.")
     async def reversal(self, info: Info) -> Transfer | None:
@@ -85,9 +86,12 @@ class DisputePayload:
 
 @strawberry.type
 class DisputeQuery:
-    @strawberry.field(permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER).")
-    async def disputes(self, info: Info, state: DisputeState | None = None, first: int | None = None,
-                       after: str | None = None) -> Connection[Dispute]:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER)."
+    )
+    async def disputes(
+        self, info: Info, state: DisputeState | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Dispute]:
         query = dispute_service.disputes_query(m.DisputeState(state.value) if state else None)
         return await paginate(query, first=first, after=after, order=["id"], to_node=Dispute.of,
                               max_page_size=info.context.max_page_size)
@@ -110,7 +114,7 @@ class DisputeMutation:
         async def run() -> m.Dispute:
             dispute, _ = await dispute_service.resolve_dispute(
                 info.context.principal, global_pk(input.dispute, "Dispute", "dispute"),
-                dispute_service.Resolution(input.resolution.value), input.note)
+                dispute_service.Resolution(input.resolution.value), note=input.note)
             return dispute
 
         row, errors = await attempt(run())

@@ -13,10 +13,11 @@ from models import contributors as cm
 from models import stf as m
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
+from resolvers.stf import StfUserError
 from services.stf import registry as stf_service
 
 if TYPE_CHECKING:
@@ -24,8 +25,12 @@ if TYPE_CHECKING:
     from resolvers.stf.usage import StfUsage
     from resolvers.stf.verification import StfVerification
 
-StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts.")
-StfOrderField = strawberry.enum(stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions).")
+StfStatus = strawberry.enum(
+    m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts."
+)
+StfOrderField = strawberry.enum(
+    stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions)."
+)
 
 
 @strawberry.enum
@@ -86,8 +91,9 @@ class Stf(Node):
         return await usage_loader(info).load(global_pk(self.id, "Stf"))
 
     @strawberry.field(description="The verifications of this version, oldest first (see stfVerify).")
-    async def verifications(self, info: Info, first: int | None = None, after: str | None = None
-                            ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf.verification")]]:
+    async def verifications(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf.verification")]]:
         from resolvers.stf.verification import StfVerification
         from services.stf.verification import of_stf
 
@@ -138,7 +144,7 @@ class StfRegisterInput:
 class StfRegisterPayload:
     stf: Stf | None
     created: bool = strawberry.field(description="False when this pointer and hash were registered before.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.input
@@ -157,7 +163,7 @@ class StfUpdateInput:
 @strawberry.type
 class StfUpdatePayload:
     stf: Stf | None = strawberry.field(description="The new version.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.input
@@ -169,7 +175,7 @@ class StfDeprecateInput:
 @strawberry.type
 class StfDeprecatePayload:
     stf: Stf | None
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.input

@@ -10,12 +10,13 @@ from strawberry.types import Info
 
 from models import contributors as cm
 from models import stf as m
+from resolvers.economy.rewards import RewardOutcome
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Node, global_pk, to_global_id
-from resolvers.economy.rewards import RewardOutcome
+from resolvers.stf import StfUserError
 from resolvers.stf.registry import Stf
 from services.stf import verification as verification_service
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 Verdict = strawberry.enum(m.Verdict, description="PASS: the STF does what it says; FAIL: it does not.")
 
 
-@strawberry.type(description="One contributor's verdict on one STF version, with the evidence and the reward it earned.")
+@strawberry.type(
+    description="One contributor's verdict on one STF version, with the evidence and the reward it earned."
+)
 class StfVerification(Node):
     verdict: Verdict
     evidence: str
@@ -54,7 +57,7 @@ class StfVerification(Node):
 
 
 async def _load(pk: int, info: Info) -> StfVerification | None:
-    row = await m.StfVerification.get_or_none(id=pk)
+    row = await verification_service.verification_by_id(pk)
     return StfVerification.of(row) if row else None
 
 
@@ -77,7 +80,7 @@ class StfVerifyPayload:
     passes: int = strawberry.field(description="PASS verdicts of this version so far.")
     fails: int = strawberry.field(description="FAIL verdicts of this version so far.")
     required: int = strawberry.field(description="PASS verdicts (and no FAIL) the policy needs for VERIFIED.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.type
@@ -90,7 +93,7 @@ class StfVerificationMutation:
         async def verify() -> verification_service.Verified:
             stf_id = global_pk(input.stf_id, "Stf", "stfId")
             return await verification_service.verify(info.context.principal, stf_id, m.Verdict(input.verdict.value),
-                                                     input.evidence)
+                                                     evidence=input.evidence)
 
         done, errors = await attempt(verify())
         if done is None:

@@ -10,9 +10,9 @@ from tortoise import connections
 
 from models.debug import ErrorEvent
 from models.stf import Stf
-from services.stf import similar as stf_index
-from services.errors import DomainError, NotFound
 from services.debug.signatures import Signature, signature, split_error_text
+from services.errors import DomainError, NotFound
+from services.stf import similar as stf_index
 
 MAX_SUGGESTIONS = 100
 MAX_ERROR_TEXT = 20_000
@@ -72,7 +72,7 @@ async def _signature_of(error_text: str | None, error_type: str | None, error_ev
 
 
 async def suggest(error_text: str | None, error_type: str | None, error_event_id: int | None,
-                  first: int) -> Suggestions:
+                  *, first: int) -> Suggestions:
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise DomainError("first", f"must be between 1 and {MAX_SUGGESTIONS}")
     sig = await _signature_of(error_text, error_type, error_event_id)

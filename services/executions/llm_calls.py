@@ -12,13 +12,13 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
-from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from models.economy.ledger import Account, AccountKind, Transfer
-from services.economy import compute
-from services.economy import ledger
+from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
+from services.economy import compute, ledger
 from services.errors import DomainError, NotFound
 from services.pricing.catalog import PriceBook, Rates, Tokens, cost_of
 from subscriptions.outbox import record_event
@@ -126,7 +126,8 @@ async def charge_target(by: Principal, reservation_id: int | None, account: str 
 
 
 INSERT_CALLS = (
-    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", "output_tokens", '
+    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", '
+    '"output_tokens", '
     '"cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "started_at", "client_call_id", '
     '"priced", "unpriced_reason", "price_id", "cost", "payment_status", "payment_transfer_id", "recorded_by_id", '
     '"recorded_at") '
@@ -144,7 +145,7 @@ def _same_call(row: LlmCall, call: CallInput) -> bool:
 
 
 async def record(by: Principal, calls: list[CallInput], reservation_id: int | None = None,
-                 charge_account: str | None = None) -> Recorded:
+                 *, charge_account: str | None = None) -> Recorded:
     """All or nothing. A call with a client call id already recorded for its execution is returned,
     not recorded (nor charged) twice (the same id with other values is a user error). With `charge`,
     the priced calls recorded now are paid for in this transaction: their USD cost as tokens, all or
@@ -181,9 +182,9 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
                                                               "values", "DUPLICATE")
         fresh = [i for i in range(len(calls)) if i not in earlier]
         book = await PriceBook.load([(calls[i].provider, calls[i].model) for i in fresh], conn)
-        rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by) for i in fresh]
+        rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by=by) for i in fresh]
         await _assign_ids(rows, conn)
-        payment = await _pay(rows, charge, by, conn) if rows else await _paid_before(list(earlier.values()), conn)
+        payment = await _pay(rows, charge, by, conn=conn) if rows else await _paid_before(list(earlier.values()), conn)
         inserted = await _insert(rows, conn)
         if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
             raise DomainError("calls", "a retry of this batch is being recorded at the same time; retry again",
@@ -199,7 +200,7 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
     return Recorded(calls=[by_index[i] for i in range(len(calls))], inserted=len(rows), payment=payment)
 
 
-async def _pay(rows: list[CallRow], charge: ChargeTo | None, by: Principal, conn: BaseDBAsyncClient) -> Payment:
+async def _pay(rows: list[CallRow], charge: ChargeTo | None, by: Principal, *, conn: BaseDBAsyncClient) -> Payment:
     """Charge the priced rows (ids assigned, not yet inserted) and mark every row with the outcome.
     The ledger key names the first call id: unique, and a retried batch has no new rows to charge."""
     priced = [r for r in rows if r.priced]
@@ -270,7 +271,7 @@ class CallRow:
     payment_transfer_id: int | None = None
 
 
-def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Principal) -> CallRow:
+def _priced_row(call: CallInput, execution: Execution, book: PriceBook, *, by: Principal) -> CallRow:
     match = book.match(call.provider, call.model, call.started_at)
     price = match.price
     return CallRow(execution.id, call.provider, call.model, call.input_tokens, call.output_tokens,
@@ -307,7 +308,8 @@ async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
 # ---- repricing ----------------------------------------------------------------------------------
 
 STALE_CALLS = """
-SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id" = c."price_id"
+SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id"
+  = c."price_id"
 WHERE c."started_at" >= $1 AND c."started_at" < $2
   AND (NOT c."priced" OR p."superseded_by_id" IS NOT NULL OR c."started_at" < p."effective_from"
        OR (p."effective_to" IS NOT NULL AND c."started_at" >= p."effective_to"))
@@ -327,7 +329,7 @@ class RepriceRun:
     more: bool  # more calls wait: run again
 
 
-async def reprice(by: Principal, start: datetime | None, end: datetime | None, limit: int) -> RepriceRun:
+async def reprice(by: Principal, start: datetime | None, end: datetime | None, *, limit: int) -> RepriceRun:
     """Price unpriced calls, and re-price calls whose price row was superseded (a correction) or
     whose period no longer covers their start (a period was split). Each change is a repricing row."""
     if not 1 <= limit <= MAX_REPRICE:
@@ -378,6 +380,23 @@ def _tokens(call: LlmCall) -> Tokens:
 
 async def get_call(call_id: int) -> LlmCall | None:
     return await LlmCall.get_or_none(id=call_id)
+
+
+async def get_call_with_execution(call_id: int) -> LlmCall | None:
+    return await LlmCall.get_or_none(id=call_id).select_related("execution")
+
+
+def calls_query(execution_id: int) -> QuerySet[LlmCall]:
+    return LlmCall.filter(execution_id=execution_id)
+
+
+async def repricings_of_call(call_id: int) -> list[LlmCallRepricing]:
+    return await LlmCallRepricing.filter(call_id=call_id).order_by("id")
+
+
+def repricings_query(run_id: uuid.UUID | None) -> QuerySet[LlmCallRepricing]:
+    """The repricings of one run; none for a run that changed nothing."""
+    return LlmCallRepricing.filter(run_id=run_id) if run_id else LlmCallRepricing.filter(id=-1)
 
 
 # ---- cost summary -------------------------------------------------------------------------------
@@ -447,7 +466,7 @@ class CostSummary:
     unpriced: list[UnpricedModel]
 
 
-async def cost_summary(group_by: GroupBy, start: datetime | None, end: datetime | None, limit: int) -> CostSummary:
+async def cost_summary(group_by: GroupBy, start: datetime | None, end: datetime | None, *, limit: int) -> CostSummary:
     """Exact sums (NUMERIC), the busiest groups first by cost."""
     if not 1 <= limit <= 1000:
         raise DomainError("first", "must be between 1 and 1000")
