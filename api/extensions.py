@@ -18,6 +18,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types import ExecutionResult
 
 from api.input_strings import StringLiteralRule, StringVariables
 from api.logs import request_id_var
@@ -56,6 +57,12 @@ class MaskUnexpectedErrors(SchemaExtension):
         if not result or not result.errors:
             return
         result.errors = [self._answer(error) for error in result.errors]
+
+    def on_stream_result(self, result: ExecutionResult) -> Iterator[None]:  # type: ignore[override]
+        """Each result sent over WebSocket (queries, mutations and subscription events alike)."""
+        if result.errors:
+            result.errors = [self._answer(error) for error in result.errors]
+        yield
 
     def _answer(self, error: GraphQLError) -> GraphQLError:
         if isinstance(error.original_error, INPUT_FAULTS):

@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
-from pathlib import Path
 
 import graphql
 import httpx
@@ -101,7 +100,8 @@ def scalar_strategies(pools: Pools) -> dict[str, st.SearchStrategy[graphql.Value
     known = {
         "String": (TEXT | LONG_TEXT | _pick(pools.names)).map(nodes.String),
         "ID": (_pick(pools.ids) | _pick(pools.ids) | _forged_id(pools) | TEXT).map(nodes.String),
-        "BigInt": integers.map(nodes.Int) | (integers.map(str) | st.sampled_from(["1e3", "", "-", "0x10"])).map(nodes.String),
+        "BigInt": integers.map(nodes.Int)
+                  | (integers.map(str) | st.sampled_from(["1e3", "", "-", "0x10"])).map(nodes.String),
         "Decimal": (st.decimals(allow_nan=True, allow_infinity=True).map(str)
                     | st.sampled_from(["NaN", "-Infinity", "1E+400", "1e-400", "sNaN", "", "1,5"])).map(nodes.String)
                    | st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float) | integers.map(nodes.Int),
@@ -181,7 +181,8 @@ def _seed(target: Target) -> None:
                               headers={"Authorization": f"Bearer {key}"}, timeout=60)
         body = response.json()
         assert response.status_code == 200 and not body.get("errors"), body
-        assert not any(payload.get("userErrors") for payload in body["data"].values() if isinstance(payload, dict)), body
+        payloads = [payload for payload in body["data"].values() if isinstance(payload, dict)]
+        assert not any(payload.get("userErrors") for payload in payloads), body
         target.pools.harvest(body["data"])
         return body["data"]
 
@@ -253,7 +254,8 @@ def test_fuzz_the_whole_schema(target: Target) -> None:
         pass
     findings = target.findings + list(target.log_faults())
     print(f"fuzz: {len(target.sent)} requests, by status {target.counts}, {len(target.pools.ids)} ids harvested")
-    assert not findings, f"seed {run_seed} (FUZZ_SEED={run_seed} replays it): {len(findings)} findings\n" + _report(findings)
+    assert not findings, (f"seed {run_seed} (FUZZ_SEED={run_seed} replays it): {len(findings)} findings\n"
+                          + _report(findings))
 
 
 def _report(findings: list[Finding]) -> str:
@@ -264,5 +266,6 @@ def _report(findings: list[Finding]) -> str:
     parts = []
     for kind, group in sorted(kinds.items(), key=lambda item: -len(item[1])):
         example = group[0]
-        parts.append(f"--- {len(group)} x {kind}\n[{example.role}] {example.problem[-1500:]}\n{example.document[:1500]}")
+        parts.append(f"--- {len(group)} x {kind}\n[{example.role}] {example.problem[-1500:]}\n"
+                     f"{example.document[:1500]}")
     return "\n\n".join(parts)

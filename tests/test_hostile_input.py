@@ -88,92 +88,132 @@ def transfer(**values: object) -> dict:
     return {"input": {"to": "system:mint", "amount": 1, "idempotencyKey": uuid.uuid4().hex} | values}
 
 
-TRANSFER = "mutation T($input: TokenTransferInput!) { tokenTransfer(input: $input) { transfer { id } userErrors { field message code } } }"
-EXTREME_LOW = "0001-01-01T00:00:00+14:00"
-EXTREME_HIGH = "9999-12-31T23:59:59-14:00"
+TRANSFER = ("mutation T($input: TokenTransferInput!) { tokenTransfer(input: $input) "
+            "{ transfer { id } userErrors { field message code } } }")
+POLICY = 'mutation { rewardPolicyUpdate(input: {reason: "because", %s}) { userErrors { code } } }'
+START = ('mutation E($p: JSON!) { executionStart(input: {agentName: "a", taskPrompt: "t", parameters: $p}) '
+         "{ userErrors { code } } }")
+PRICE = ('mutation M($m: String!, $at: DateTime) { modelPriceUpsert(input: {provider: "hostile", model: $m, '
+         'inputUsdPerMtok: "1", outputUsdPerMtok: "2", source: "test", effectiveFrom: $at}) '
+         "{ userErrors { field message code } } }")
+FREEZE = ('mutation F($h: String!) { contributorFreeze(input: {handle: $h, reason: "fraud suspected"}) '
+          "{ userErrors { field message code } } }")
+UNFREEZE = "mutation F($h: String!) { contributorUnfreeze(input: {handle: $h}) { userErrors { field message code } } }"
+REVOKE = "mutation R($p: String!) { apiKeyRevoke(input: {keyPrefix: $p}) { userErrors { field message code } } }"
+SETTLE = ("mutation S($id: ID!) { computeSettle(input: {reservation: $id, actual: 1}) "
+          "{ userErrors { field code } } }")
+ECONOMY = "query E($from: DateTime!, $to: DateTime) { economyStats(from: $from, to: $to) { minted circulatingSupply } }"
+MARKET = "query M($from: DateTime!, $to: DateTime) { marketStats(from: $from, to: $to) { peers } }"
+COSTS = ("query C($from: DateTime, $to: DateTime) { costSummary(groupBy: MODEL, from: $from, to: $to, first: 5) "
+         "{ total { cost } } }")
+CLARIFY_STATS = "query C($since: DateTime) { clarificationStats(since: $since) { tickets } }"
+REPRICE = ("mutation R($from: DateTime, $to: DateTime) { llmCallsReprice(input: {from: $from, to: $to}) "
+           "{ userErrors { code } } }")
+FIRST = "0001-01-01T00:00:00Z"
+LAST = "9999-12-31T23:59:59.999999Z"
+BEFORE_FIRST = "0001-01-01T00:00:00+14:00"
+AFTER_LAST = "9999-12-31T23:59:59-14:00"
+NODE = "query N($id: ID!) { node(id: $id) { id } }"
+
+
+def is_none(root: str) -> Check:
+    return answered(lambda data: data[root] is None)
+
+
+def is_empty(root: str) -> Check:
+    return answered(lambda data: data[root]["totalCount"] == 0)
+
 
 CASES = [
     # Scalars written inline and as variables
-    Case("bigint literal out of range", f'mutation {{ tokenTransfer(input: {{to: "a", amount: {TOO_BIG}, idempotencyKey: "k"}}) {{ userErrors {{ code }} }} }}',
-         refused("BigInt", "outside the signed 64-bit range")),
-    Case("bigint variable out of range", TRANSFER, refused("BigInt", "outside the signed 64-bit range"), transfer(amount=TOO_BIG)),
-    Case("bigint literal not digits", 'mutation { computeSettle(input: {reservation: "x", actual: "1e3"}) { replayed } }',
+    Case("bigint literal out of range",
+         f'mutation {{ tokenTransfer(input: {{to: "a", amount: {TOO_BIG}, idempotencyKey: "k"}}) '
+         "{ userErrors { code } } }", refused("BigInt", "outside the signed 64-bit range")),
+    Case("bigint variable out of range", TRANSFER, refused("BigInt", "outside the signed 64-bit range"),
+         transfer(amount=TOO_BIG)),
+    Case("bigint literal not digits",
+         'mutation { computeSettle(input: {reservation: "x", actual: "1e3"}) { replayed } }',
          refused("BigInt", "expected an integer")),
     Case("bigint variable not digits", TRANSFER, refused("BigInt", "expected an integer"), transfer(amount="1e3")),
-    Case("bigint string of 400 digits", TRANSFER, refused("BigInt", "outside the signed 64-bit range"), transfer(amount="9" * 400)),
-    Case("decimal NaN inline", 'mutation { rewardPolicyUpdate(input: {reason: "because", adoptionStep: "NaN"}) { userErrors { code } } }',
-         refused("Decimal", "finite")),
-    Case("decimal Infinity as variable", "mutation P($v: Decimal) { rewardPolicyUpdate(input: {reason: \"because\", safetyFloor: $v}) { userErrors { code } } }",
-         refused("Decimal", "finite"), {"v": "-Infinity"}),
-    Case("decimal with a huge exponent", 'mutation { rewardPolicyUpdate(input: {reason: "because", adoptionMax: "1E+400"}) { userErrors { code } } }',
+    Case("bigint string of 400 digits", TRANSFER, refused("BigInt", "outside the signed 64-bit range"),
+         transfer(amount="9" * 400)),
+    Case("decimal NaN inline", POLICY % 'adoptionStep: "NaN"', refused("Decimal", "finite")),
+    Case("decimal Infinity as variable",
+         'mutation P($v: Decimal) { rewardPolicyUpdate(input: {reason: "because", safetyFloor: $v}) '
+         "{ userErrors { code } } }", refused("Decimal", "finite"), {"v": "-Infinity"}),
+    Case("decimal with a huge exponent", POLICY % 'adoptionMax: "1E+400"',
          refused("Decimal", "digits before the point")),
-    Case("decimal as a float literal too precise", 'mutation { rewardPolicyUpdate(input: {reason: "because", adoptionMax: 1e-30}) { userErrors { code } } }',
+    Case("decimal as a float literal too precise", POLICY % "adoptionMax: 1e-30",
          refused("Decimal", "digits after the point")),
     # Strings longer than their column: lookups find nothing, writes are user errors with the limit
     Case("contributor handle too long", "query Q($h: String!) { contributor(handle: $h) { id } }",
-         answered(lambda d: d["contributor"] is None), {"h": LONG}, role=None),
+         is_none("contributor"), {"h": LONG}, role=None),
     Case("token balance account too long", "query Q($a: String!) { tokenBalance(account: $a) { balance } }",
-         answered(lambda d: d["tokenBalance"] is None), {"a": LONG}),
-    Case("token transactions account too long", "query Q($a: String!) { tokenTransactions(account: $a) { totalCount } }",
-         not_found("no account"), {"a": LONG}),
+         is_none("tokenBalance"), {"a": LONG}),
+    Case("token transactions account too long",
+         "query Q($a: String!) { tokenTransactions(account: $a) { totalCount } }", not_found("no account"),
+         {"a": LONG}),
     Case("context chunks peer too long", "query Q($p: String) { contextChunks(peer: $p) { totalCount } }",
          not_found("no contributor"), {"p": LONG}),
-    Case("reward refusals contributor too long", "query Q($c: String) { rewardRefusals(contributor: $c) { totalCount } }",
-         not_found("no contributor"), {"c": LONG}),
+    Case("reward refusals contributor too long",
+         "query Q($c: String) { rewardRefusals(contributor: $c) { totalCount } }", not_found("no contributor"),
+         {"c": LONG}),
     Case("model price at, names too long", "query Q($p: String!) { modelPriceAt(provider: $p, model: $p) { id } }",
-         answered(lambda d: d["modelPriceAt"] is None), {"p": LONG}, role=None),
+         is_none("modelPriceAt"), {"p": LONG}, role=None),
     Case("model prices filter too long", "query Q($p: String) { modelPrices(provider: $p, model: $p) { totalCount } }",
-         answered(lambda d: d["modelPrices"]["totalCount"] == 0), {"p": LONG}, role=None),
-    Case("assumptions correlation id too long", "query Q($c: String) { assumptions(correlationId: $c) { totalCount } }",
-         answered(lambda d: d["assumptions"]["totalCount"] == 0), {"c": LONG}),
-    Case("tickets correlation id too long", "query Q($c: String) { clarificationTickets(correlationId: $c) { totalCount } }",
-         answered(lambda d: d["clarificationTickets"]["totalCount"] == 0), {"c": LONG}),
-    Case("freeze a handle too long", 'mutation F($h: String!) { contributorFreeze(input: {handle: $h, reason: "fraud suspected"}) { userErrors { field message code } } }',
-         user_error("contributorFreeze", "handle", "no contributor"), {"h": LONG}),
-    Case("unfreeze a handle too long", "mutation F($h: String!) { contributorUnfreeze(input: {handle: $h}) { userErrors { field message code } } }",
-         user_error("contributorUnfreeze", "handle", "no contributor"), {"h": LONG}),
-    Case("revoke a key prefix too long", "mutation R($p: String!) { apiKeyRevoke(input: {keyPrefix: $p}) { userErrors { field message code } } }",
-         user_error("apiKeyRevoke", "keyPrefix"), {"p": LONG}),
-    Case("write longer than the column", 'mutation M($m: String!) { modelPriceUpsert(input: {provider: "openai", model: $m, inputUsdPerMtok: "1", outputUsdPerMtok: "2", source: "test"}) { userErrors { field message code } } }',
-         user_error("modelPriceUpsert", "model", "200 characters"), {"m": "m" * 201}),
+         is_empty("modelPrices"), {"p": LONG}, role=None),
+    Case("assumptions correlation id too long",
+         "query Q($c: String) { assumptions(correlationId: $c) { totalCount } }", is_empty("assumptions"), {"c": LONG}),
+    Case("tickets correlation id too long",
+         "query Q($c: String) { clarificationTickets(correlationId: $c) { totalCount } }",
+         is_empty("clarificationTickets"), {"c": LONG}),
+    Case("freeze a handle too long", FREEZE, user_error("contributorFreeze", "handle", "no contributor"), {"h": LONG}),
+    Case("unfreeze a handle too long", UNFREEZE, user_error("contributorUnfreeze", "handle", "no contributor"),
+         {"h": LONG}),
+    Case("revoke a key prefix too long", REVOKE, user_error("apiKeyRevoke", "keyPrefix"), {"p": LONG}),
+    Case("write longer than the column", PRICE, user_error("modelPriceUpsert", "model", "200 characters"),
+         {"m": "m" * 201}),
     # What no string may hold
-    Case("NUL in a literal", 'mutation { tokenTransfer(input: {to: "a", amount: 1, idempotencyKey: "k", memo: "a\\u0000b"}) { userErrors { code } } }',
-         refused("input.memo", "U+0000")),
+    Case("NUL in a literal",
+         'mutation { tokenTransfer(input: {to: "a", amount: 1, idempotencyKey: "k", memo: "a\\u0000b"}) '
+         "{ userErrors { code } } }", refused("input.memo", "U+0000")),
     Case("NUL in a variable", TRANSFER, refused("$input.memo", "U+0000"), transfer(memo="a\x00b")),
     Case("lone surrogate in a variable", TRANSFER, refused("$input.memo", "lone surrogate"), transfer(memo="\ud800")),
     Case("lone surrogate escaped in the document", 'query { contributor(handle: "\\ud800") { id } }',
          refused("Invalid Unicode escape sequence"), role=None),
-    Case("NUL inside a JSON argument", "mutation E($p: JSON!) { executionStart(input: {agentName: \"a\", taskPrompt: \"t\", parameters: $p}) { userErrors { code } } }",
-         refused("$p.deep[1]", "U+0000"), {"p": {"deep": ["ok", "bad\x00"]}}),
-    Case("lone surrogate as a JSON key", "mutation E($p: JSON!) { executionStart(input: {agentName: \"a\", taskPrompt: \"t\", parameters: $p}) { userErrors { code } } }",
-         refused("(a key)", "lone surrogate"), {"p": {"\udc00": 1}}),
-    Case("NUL in a lookup", "query Q($h: String!) { contributor(handle: $h) { id } }", refused("$h", "U+0000"), {"h": "\x00"}, role=None),
+    Case("NUL inside a JSON argument", START, refused("$p.deep[1]", "U+0000"), {"p": {"deep": ["ok", "bad\x00"]}}),
+    Case("lone surrogate as a JSON key", START, refused("(a key)", "lone surrogate"), {"p": {"\udc00": 1}}),
+    Case("NUL in a lookup", "query Q($h: String!) { contributor(handle: $h) { id } }", refused("$h", "U+0000"),
+         {"h": "\x00"}, role=None),
     # Date-times: no zone is UTC; the ends of the range with offsets are refused or served, never a crash
-    Case("date without a zone", '{ marketStats(from: "2025-07-01") { peers } }', answered()),
-    Case("economy stats from the first instant", f'{{ economyStats(from: "{EXTREME_LOW}") {{ minted circulatingSupply }} }}', refused("DateTime", "outside")),
-    Case("economy stats to the last instant", f'{{ economyStats(from: "2025-01-01", to: "{EXTREME_HIGH}") {{ minted circulatingSupply }} }}', refused("DateTime", "outside")),
-    Case("economy stats over all time", '{ economyStats(from: "0001-01-01T00:00:00Z", to: "9999-12-31T23:59:59Z") { minted circulatingSupply } }', answered()),
-    Case("market stats over all time", '{ marketStats(from: "0001-01-01T00:00:00Z", to: "9999-12-31T23:59:59.999999Z") { peers } }', answered()),
-    Case("cost summary at the ends", '{ costSummary(groupBy: MODEL, from: "0001-01-01T00:00:00Z", to: "9999-12-31T23:59:59Z", first: 5) { total { cost } } }', answered()),
-    Case("cost summary past the end", f'{{ costSummary(groupBy: MODEL, to: "{EXTREME_HIGH}", first: 5) {{ total {{ cost }} }} }}', refused("DateTime", "outside")),
-    Case("clarification stats since the first instant", '{ clarificationStats(since: "0001-01-01T00:00:00Z") { tickets } }', answered()),
-    Case("clarification stats before the first instant", f'{{ clarificationStats(since: "{EXTREME_LOW}") {{ tickets }} }}', refused("DateTime", "outside")),
-    Case("price effective from the last instant", 'mutation { modelPriceUpsert(input: {provider: "hostile", model: "end-of-time", inputUsdPerMtok: "1", outputUsdPerMtok: "2", source: "test", effectiveFrom: "9999-12-31T23:59:59Z"}) { userErrors { field message code } } }',
-         answered()),
-    Case("price effective past the end", f'mutation {{ modelPriceUpsert(input: {{provider: "hostile", model: "m", inputUsdPerMtok: "1", outputUsdPerMtok: "2", source: "test", effectiveFrom: "{EXTREME_HIGH}"}}) {{ userErrors {{ code }} }} }}',
+    Case("date without a zone", MARKET, answered(), {"from": "2025-07-01"}),
+    Case("economy stats before the first instant", ECONOMY, refused("DateTime", "outside"), {"from": BEFORE_FIRST}),
+    Case("economy stats after the last instant", ECONOMY, refused("DateTime", "outside"),
+         {"from": "2025-01-01", "to": AFTER_LAST}),
+    Case("economy stats over all time", ECONOMY, answered(), {"from": FIRST, "to": LAST}),
+    Case("market stats over all time", MARKET, answered(), {"from": FIRST, "to": LAST}),
+    Case("cost summary over all time", COSTS, answered(), {"from": FIRST, "to": LAST}),
+    Case("cost summary after the last instant", COSTS, refused("DateTime", "outside"), {"to": AFTER_LAST}),
+    Case("clarification stats since the first instant", CLARIFY_STATS, answered(), {"since": FIRST}),
+    Case("clarification stats before the first instant", CLARIFY_STATS, refused("DateTime", "outside"),
+         {"since": BEFORE_FIRST}),
+    Case("price effective from the last instant", PRICE, answered(), {"m": f"end-{uuid.uuid4().hex}", "at": LAST}),
+    Case("price effective after the last instant", PRICE, refused("DateTime", "outside"), {"m": "m", "at": AFTER_LAST}),
+    Case("reprice over all time", REPRICE, answered(), {"from": FIRST, "to": LAST}),
+    Case("reprice after the last instant", REPRICE, refused("DateTime", "outside"), {"to": AFTER_LAST}),
+    Case("date-time that is not one", CLARIFY_STATS, refused("DateTime", "ISO 8601"), {"since": "yesterday"}),
+    Case("date-time inline before the first instant",
+         f'{{ clarificationStats(since: "{BEFORE_FIRST}") {{ tickets }} }}',
          refused("DateTime", "outside")),
-    Case("reprice over all time", 'mutation { llmCallsReprice(input: {from: "0001-01-01T00:00:00Z", to: "9999-12-31T23:59:59Z"}) { userErrors { code } } }', answered()),
-    Case("reprice past the end", f'mutation {{ llmCallsReprice(input: {{to: "{EXTREME_HIGH}"}}) {{ userErrors {{ code }} }} }}', refused("DateTime", "outside")),
-    Case("date-time that is not one", '{ clarificationStats(since: "yesterday") { tickets } }', refused("DateTime", "ISO 8601")),
     # Global ids whose number cannot be a key
-    Case("node id over 64 bits", "query N($id: ID!) { node(id: $id) { id } }", answered(lambda d: d["node"] is None),
-         {"id": gid("Principal", TOO_BIG)}),
-    Case("node id negative", "query N($id: ID!) { node(id: $id) { id } }", answered(lambda d: d["node"] is None), {"id": gid("Stf", -1)}),
-    Case("stf id over 64 bits", "query S($id: ID!) { stf(id: $id) { id } }", answered(lambda d: d["stf"] is None), {"id": gid("Stf", TOO_BIG)}),
+    Case("node id over 64 bits", NODE, is_none("node"), {"id": gid("Principal", TOO_BIG)}),
+    Case("node id negative", NODE, is_none("node"), {"id": gid("Stf", -1)}),
+    Case("stf id over 64 bits", "query S($id: ID!) { stf(id: $id) { id } }", is_none("stf"),
+         {"id": gid("Stf", TOO_BIG)}),
     Case("ticket id over 64 bits", "query S($id: ID!) { clarificationTicket(id: $id) { id } }",
-         answered(lambda d: d["clarificationTicket"] is None), {"id": gid("ClarificationTicket", TOO_BIG)}),
-    Case("settle a reservation id over 64 bits", "mutation S($id: ID!) { computeSettle(input: {reservation: $id, actual: 1}) { userErrors { field code } } }",
-         user_error("computeSettle", "reservation"), {"id": gid("Reservation", TOO_BIG)}),
+         is_none("clarificationTicket"), {"id": gid("ClarificationTicket", TOO_BIG)}),
+    Case("settle a reservation id over 64 bits", SETTLE, user_error("computeSettle", "reservation"),
+         {"id": gid("Reservation", TOO_BIG)}),
 ]
 
 
@@ -232,7 +272,8 @@ BODIES = [
     ("nested 5000 deep", b'{"query": "{ viewer { id } }", "variables": {"a": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
      "nested deeper than 64 levels"),
     ("nested 100 deep inside a JSON argument",
-     b'{"query": "mutation E($p: JSON!) { executionStart(input: {agentName: \\"a\\", taskPrompt: \\"t\\", parameters: $p}) '
+     b'{"query": "mutation E($p: JSON!) { executionStart(input: {agentName: \\"a\\", taskPrompt: \\"t\\", '
+     b'parameters: $p}) '
      b'{ userErrors { code } } }", "variables": {"p": ' + b'{"a": ' * 100 + b"1" + b"}" * 100 + b"}}", "nested deeper"),
     ("a number of 5000 digits", b'{"query": "{ viewer { id } }", "variables": {"n": ' + b"9" * 5000 + b"}}",
      "a number of 5000 characters"),
@@ -251,9 +292,12 @@ async def test_bad_body_is_a_json_400(client, error_log, name: str, body: bytes,
     assert not error_log(), error_log()
 
 
-@pytest.mark.parametrize("name,body,fragment", [b for b in BODIES if b[0] not in {"invalid UTF-8", "null", "a JSON string", "an array"}],
-                         ids=[b[0] for b in BODIES if b[0] not in {"invalid UTF-8", "null", "a JSON string", "an array"}])
-async def test_bad_websocket_message_closes_only_that_socket(server, error_log, name: str, body: bytes, fragment: str) -> None:
+WS_MESSAGES = [b for b in BODIES if b[0] not in {"invalid UTF-8", "null", "a JSON string", "an array"}]
+
+
+@pytest.mark.parametrize("name,body,fragment", WS_MESSAGES, ids=[b[0] for b in WS_MESSAGES])
+async def test_bad_websocket_message_closes_only_that_socket(server, error_log, name: str, body: bytes,
+                                                             fragment: str) -> None:
     async with GraphQLWebSocket.connect(server.url) as ws:
         await ws.ws.send(body.decode())
         with pytest.raises(websockets.ConnectionClosed) as closed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -140,7 +141,7 @@ async def test_every_answer_names_its_own_request_id(server, client, monkeypatch
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(_graphql_schema(server).type_map["BigInt"], "parse_literal", explode)
-    query = 'mutation { tokenTransfer(input: {to: "a", amount: 5, idempotencyKey: "same-doc"}) { userErrors { code } } }'
+    query = 'mutation { tokenTransfer(input: {to: "a", amount: 5, idempotencyKey: "k"}) { userErrors { code } } }'
     with caplog.at_level(logging.ERROR, logger="api.errors"):
         for request_id in ("req-first", "req-second"):
             response = await client.http.post("/graphql", json={"query": query}, headers={"X-Request-ID": request_id})
@@ -148,3 +149,20 @@ async def test_every_answer_names_its_own_request_id(server, client, monkeypatch
             assert response.json()["errors"][0]["extensions"] == {"code": "INTERNAL", "requestId": request_id}
             assert "secret internals" not in response.text
     assert [r.request_id for r in caplog.records if r.exc_info] == ["req-first", "req-second"]
+
+
+async def test_unexpected_errors_over_websocket_are_masked_and_logged(server, admin_key, monkeypatch, caplog):
+    from tests.support import GraphQLWebSocket
+
+    async def explode(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(auth_resolvers.auth_service, "revoke_key", explode)
+    with caplog.at_level(logging.ERROR, logger="api.errors"):
+        async with GraphQLWebSocket.connect(server.url, admin_key) as ws:
+            await ws.subscribe('mutation { apiKeyRevoke(input: {keyPrefix: "omk_x"}) { keyPrefix } }')
+            message = await ws.receive()
+    error = message["payload"]["errors"][0]
+    assert "secret internals" not in json.dumps(message)
+    assert error["extensions"]["code"] == "INTERNAL" and error["extensions"]["requestId"]
+    assert [r.request_id for r in caplog.records if r.exc_info] == [error["extensions"]["requestId"]]
