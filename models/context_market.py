@@ -53,9 +53,12 @@ class ContextRetrieval(Model):
     useful = fields.BooleanField(null=True)
     rated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # the client's key: a retry with it returns this retrieval and pays nothing more
+    idempotency_key = CharField(max_length=200, null=True)
 
     class Meta:
         table = "context_retrievals"
+        unique_together = (("requester", "idempotency_key"),)
 
 
 class ContextServed(Model):

@@ -103,8 +103,8 @@ SAVE_RETRIEVAL_SQL = """
 WITH r AS (
     INSERT INTO "context_retrievals" ("id", "requester_id", "query", "budget_bytes", "min_score", "tags", "candidates",
         "candidate_bytes", "served_bytes", "tokens_charged", "tokens_paid", "purchase_id", "policy_version",
-        "duration_ms", "created_at")
-    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        "duration_ms", "created_at", "idempotency_key")
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $24)
     RETURNING "id"
 )
 INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens",
@@ -191,6 +191,7 @@ class Payment:
 class Retrieved:
     retrieval: ContextRetrieval
     served: list[ServedRow]
+    replayed: bool = False  # the answer to an earlier request with the same idempotency key
 
 
 @dataclass
@@ -464,12 +465,19 @@ async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, *,
     return transfer, {peer: o.transfer.id if o.transfer else None for peer, o in zip(peers, outcomes)}
 
 
-async def retrieve(principal: Principal, query: str, budget: int, *, min_score: float, tags: list[str]) -> Retrieved:
+async def retrieve(principal: Principal, query: str, budget: int, *, min_score: float, tags: list[str],
+                   idempotency_key: str | None = None) -> Retrieved:
     """`contextRetrieve`: search, fill the budget by score, and in one transaction charge the requester
-    and pay the serving peers. A requester who cannot pay gets a user error: no chunk, no transfer."""
+    and pay the serving peers. A requester who cannot pay gets a user error: no chunk, no transfer.
+    With an idempotency key, a retry returns the first answer and pays nothing more; the same key with
+    another request is IDEMPOTENCY_CONFLICT."""
     started = time.perf_counter()
     tags = check_retrieval(query, budget, min_score, tags=tags)
+    key = ledger.check_key(idempotency_key) if idempotency_key is not None else None
     caller = await _caller(principal)
+    asked = Asked(query, budget, min_score, tags)
+    if key is not None and (earlier := await _earlier(connections.get("default"), caller.contributor_id, key, asked)):
+        return earlier
     vector = unit(get_embedder().embed(query))
     if vector is None:
         raise DomainError("query", "has nothing to search by (only stop words or punctuation)")
@@ -481,6 +489,11 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
     scores = {int(hit.id): (hit.score, (hit.payload or {}).get("sha256")) for hit in hits if hit.score >= min_score}
 
     async with in_transaction() as conn:
+        if key is not None:  # one retrieval per key: a concurrent retry waits here, then finds the first
+            await conn.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                     [f"context-retrieve:{caller.contributor_id}:{key}"])
+            if earlier := await _earlier(conn, caller.contributor_id, key, asked):
+                return earlier
         policy = await current_policy(conn)
         rows = await conn.execute_query_dict(CANDIDATES_SQL, [list(scores), json.dumps(tags)]) if scores else []
         rows = [r for r in rows if scores[r["id"]][1] == r["sha256"]]  # a stale point of another chunk: skip
@@ -525,7 +538,7 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
             duration_ms, next_row["now"],
             [p.candidate.chunk_id for p in picks], [p.candidate.peer_id for p in picks], [p.rank for p in picks],
             [p.candidate.score for p in picks], [p.candidate.bytes for p in picks], [p.kb for p in picks],
-            [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks]])
+            [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks], key])
         await record_event("context.retrieval.served.v1", {
             "retrievalId": retrieval_id, "requesterId": caller.contributor_id, "accounts": [caller.account_name],
             "chunkIds": [p.candidate.chunk_id for p in picks], "servedBytes": served_bytes,
@@ -537,8 +550,28 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
         "budget_bytes": budget, "min_score": min_score, "tags": tags, "candidates": len(candidates),
         "candidate_bytes": candidate_bytes, "served_bytes": served_bytes, "tokens_charged": total,
         "tokens_paid": paid, "purchase_id": purchase.id if purchase else None, "policy_version": policy.version,
-        "duration_ms": duration_ms, "useful": None, "rated_at": None})
+        "duration_ms": duration_ms, "useful": None, "rated_at": None, "idempotency_key": key})
     return Retrieved(retrieval, served)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a retrieval asked for: a retry with the same idempotency key must ask the same."""
+
+    query: str
+    budget: int
+    min_score: float
+    tags: list[str]
+
+
+async def _earlier(conn: BaseDBAsyncClient, contributor_id: int, key: str, asked: Asked) -> Retrieved | None:
+    row = await ContextRetrieval.filter(requester_id=contributor_id, idempotency_key=key).using_db(conn).first()
+    if row is None:
+        return None
+    if Asked(row.query, row.budget_bytes, row.min_score, row.tags) != asked:
+        raise DomainError("idempotencyKey", "already used for a retrieval with another query, budgetBytes, minScore "
+                          "or tags; use a new key for a new request", "IDEMPOTENCY_CONFLICT")
+    return Retrieved(row, await served_of(row.id, conn), replayed=True)
 
 
 async def _served_rows(conn: BaseDBAsyncClient, retrieval_id: int, picks: list[Pick]) -> list[ServedRow]:
