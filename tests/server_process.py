@@ -33,16 +33,17 @@ def database_beside(url: str, name: str) -> str:
     return urlunparse(urlparse(url)._replace(path=f"/{name}"))
 
 
-async def _server_connection(url: str) -> asyncpg.Connection:
+async def connect(url: str, database: str | None = None) -> asyncpg.Connection:
+    """A plain asyncpg connection to the server of `url`: to `database`, or to the database of `url`."""
     creds = tortoise_config(url)["connections"]["default"]["credentials"]
     return await asyncpg.connect(host=creds["host"], port=creds["port"], user=creds["user"],
-                                 password=creds["password"] or None, database="postgres")
+                                 password=creds["password"] or None, database=database or creds["database"])
 
 
 async def create_database(beside_url: str, prefix: str) -> str:
     """A new empty database on the server of `beside_url` (`omniclaude serve` migrates it)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    conn = await _server_connection(beside_url)
+    conn = await connect(beside_url, "postgres")
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -51,7 +52,7 @@ async def create_database(beside_url: str, prefix: str) -> str:
 
 
 async def drop_database(url: str) -> None:
-    conn = await _server_connection(url)
+    conn = await connect(url, "postgres")
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
     finally:

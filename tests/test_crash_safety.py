@@ -21,10 +21,9 @@ import asyncpg
 import httpx
 import redis
 
-from api.settings import tortoise_config
 from resolvers.relay import global_pk
 from subscriptions.relay import RELAY_LOCK_KEY
-from tests.server_process import ServerProcess, create_database, drop_database
+from tests.server_process import ServerProcess, connect, create_database, drop_database
 from tests.test_fuzz_schema import _create_admin_key
 
 AGENTS = 6
@@ -169,12 +168,6 @@ def _collect(channel: str, seen: set[int], ready: threading.Event, stop: threadi
     return thread
 
 
-async def _connect(url: str) -> asyncpg.Connection:
-    creds = tortoise_config(url)["connections"]["default"]["credentials"]
-    return await asyncpg.connect(host=creds["host"], port=creds["port"], user=creds["user"],
-                                 password=creds["password"] or None, database=creds["database"])
-
-
 async def test_sigkill_under_load_loses_no_acknowledged_change(db_url: str, redis_url: str, tmp_path: Path) -> None:
     url = await create_database(db_url, "omniclaude_crash")
     channel = f"omniclaude:crash-{uuid.uuid4().hex}"
@@ -185,13 +178,13 @@ async def test_sigkill_under_load_loses_no_acknowledged_change(db_url: str, redi
         await asyncio.to_thread(server.start)
         admin = await asyncio.to_thread(_create_admin_key, server)
         agents, tickets = await asyncio.to_thread(_set_up, server.url, admin, f"crash{uuid.uuid4().hex[:6]}")
-        db = await _connect(url)
+        db = await connect(url)
         try:
             before = await db.fetchval('SELECT coalesce(max("id"), 0) FROM "outbox_events"')
         finally:
             await db.close()
 
-        holder = await _connect(url)  # the relay cannot publish while this session holds its lock
+        holder = await connect(url)  # the relay cannot publish while this session holds its lock
         await holder.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK_KEY)
         done, stop = Acknowledged(), threading.Event()
         threads = _load(server.url, agents, tickets, done, stop)
@@ -214,7 +207,7 @@ async def test_sigkill_under_load_loses_no_acknowledged_change(db_url: str, redi
         holder = None
         await asyncio.to_thread(server.start)
 
-        db = await _connect(url)
+        db = await connect(url)
         try:
             unpublished = await db.fetch('SELECT "id" FROM "outbox_events" WHERE "id" > $1', before)
             expected = {row["id"] for row in unpublished}
