@@ -10,6 +10,11 @@ from tortoise import fields
 from tortoise.exceptions import ValidationError
 
 
+def max_length(model: type, field: str) -> int:
+    """The length of a text column: the one place a service reads a length limit from."""
+    return model._meta.fields_map[field].max_length
+
+
 class ColumnLimit(ValidationError):
     """A value too large for the column it was written to; nothing of the unit of work is kept."""
 

@@ -34,6 +34,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
+from models.columns import max_length
 from models.context_market import ContextChunk, ContextRetrieval
 from models.economy.ledger import Transfer, TransferKind
 from models.economy.rewards import RewardPolicy
@@ -63,7 +64,7 @@ MAX_PER_CALL = 100
 # DOT on vectors scaled to length 1 (see unit()): equal to cosine, and Qdrant local mode does not
 # re-normalise every stored vector on each search as it does for COSINE.
 DISTANCE = qmodels.Distance.DOT
-MAX_SOURCE = 500
+MAX_SOURCE = max_length(ContextChunk, "source")
 MAX_QUERY = 8192
 RECONCILE_BATCH = 256
 
