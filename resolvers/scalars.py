@@ -15,7 +15,11 @@ from strawberry.exceptions import StrawberryInputCoercionError
 MAX_BIGINT = 2**63 - 1
 DECIMAL_MAX_INTEGER_DIGITS = 18
 DECIMAL_MAX_PLACES = 18
-DATETIME_RANGE = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z"
+# A day inside Python's range at either end: asyncpg sends Python's first and last instants as PostgreSQL's
+# -infinity and infinity, and a service may add or subtract a day.
+DATETIME_MIN = datetime(1, 1, 2, tzinfo=timezone.utc)
+DATETIME_MAX = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
+DATETIME_RANGE = "0001-01-02T00:00:00Z to 9999-12-30T23:59:59.999999Z"
 
 
 def _refuse(scalar: str, value: Any, why: str) -> StrawberryInputCoercionError:
@@ -61,19 +65,20 @@ def parse_decimal(value: Any) -> Decimal:
 
 def parse_datetime(value: Any) -> datetime:
     """ISO 8601. A value without a zone (or a date alone) is read as UTC; the result is in UTC,
-    between 0001-01-01 and 9999-12-31 (Python's range, within PostgreSQL's)."""
+    within DATETIME_RANGE (Python's range less a day at either end, within PostgreSQL's)."""
     if not isinstance(value, str):
         raise _refuse("DateTime", value, "expected an ISO 8601 string such as 2025-07-01T12:00:00Z")
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise _refuse("DateTime", value, "expected an ISO 8601 string such as 2025-07-01T12:00:00Z") from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
     try:
-        return parsed.astimezone(timezone.utc)
+        utc = parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
     except OverflowError:
-        raise _refuse("DateTime", value, f"outside {DATETIME_RANGE} once in UTC") from None
+        utc = None
+    if utc is None or not DATETIME_MIN <= utc <= DATETIME_MAX:
+        raise _refuse("DateTime", value, f"outside {DATETIME_RANGE} once in UTC")
+    return utc
 
 
 BigInt = NewType("BigInt", int)

@@ -109,8 +109,8 @@ COSTS = ("query C($from: DateTime, $to: DateTime) { costSummary(groupBy: MODEL, 
 CLARIFY_STATS = "query C($since: DateTime) { clarificationStats(since: $since) { tickets } }"
 REPRICE = ("mutation R($from: DateTime, $to: DateTime) { llmCallsReprice(input: {from: $from, to: $to}) "
            "{ userErrors { code } } }")
-FIRST = "0001-01-01T00:00:00Z"
-LAST = "9999-12-31T23:59:59.999999Z"
+FIRST = "0001-01-02T00:00:00Z"  # the range of docs/api.md
+LAST = "9999-12-30T23:59:59.999999Z"
 BEFORE_FIRST = "0001-01-01T00:00:00+14:00"
 AFTER_LAST = "9999-12-31T23:59:59-14:00"
 NODE = "query N($id: ID!) { node(id: $id) { id } }"
@@ -201,6 +201,9 @@ CASES = [
     Case("price effective after the last instant", PRICE, refused("DateTime", "outside"), {"m": "m", "at": AFTER_LAST}),
     Case("reprice over all time", REPRICE, answered(), {"from": FIRST, "to": LAST}),
     Case("reprice after the last instant", REPRICE, refused("DateTime", "outside"), {"to": AFTER_LAST}),
+    Case("Python's first instant", CLARIFY_STATS, refused("DateTime", "outside"), {"since": "0001-01-01T00:00:00Z"}),
+    Case("Python's last instant", ECONOMY, refused("DateTime", "outside"),
+         {"from": FIRST, "to": "9999-12-31T23:59:59.999999Z"}),
     Case("date-time that is not one", CLARIFY_STATS, refused("DateTime", "ISO 8601"), {"since": "yesterday"}),
     Case("date-time inline before the first instant",
          f'{{ clarificationStats(since: "{BEFORE_FIRST}") {{ tickets }} }}',

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strawberry.exceptions import StrawberryInputCoercionError
 
-from resolvers.scalars import MAX_BIGINT, parse_bigint, parse_datetime, parse_decimal
+from resolvers.scalars import DATETIME_MAX, DATETIME_MIN, MAX_BIGINT, parse_bigint, parse_datetime, parse_decimal
 
 OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 
@@ -43,7 +43,7 @@ def test_datetime_is_utc_within_range_or_refused(value: datetime) -> None:
     except StrawberryInputCoercionError as refused:
         assert "outside" in str(refused)
     else:
-        assert parsed.tzinfo is timezone.utc
+        assert parsed.tzinfo is timezone.utc and DATETIME_MIN <= parsed <= DATETIME_MAX
         assert parsed == (value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value)
 
 
@@ -57,7 +57,8 @@ def test_a_value_without_a_zone_is_read_as_utc(text: str, expected: datetime) ->
     assert parse_datetime(text) == expected
 
 
-@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
-def test_the_ends_of_the_range_with_an_offset_are_refused(text: str) -> None:
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z",
+                                  "9999-12-31T23:59:59.999999Z"])
+def test_the_ends_of_pythons_range_are_refused(text: str) -> None:
     with pytest.raises(StrawberryInputCoercionError, match="outside"):
         parse_datetime(text)
