@@ -69,7 +69,7 @@ class ServerProcess:
         data_dir.mkdir(parents=True, exist_ok=True)
         inherited = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "QDRANT_URL"}}
         self.env = inherited | {"DATABASE_URL": db_url, "OMNICLAUDE_DATA_DIR": str(data_dir),
-                                "PORT": str(self.port), "LOG_LEVEL": "INFO"} | env
+                                "PORT": str(self.port), "LOG_LEVEL": "INFO", "DB_POOL_MAX": "5"} | env
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> "ServerProcess":
