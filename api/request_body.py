@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import chain
 from typing import Any
 
 MAX_NUMBER_CHARS = 100
@@ -37,21 +38,17 @@ def _constant(name: str) -> Any:
     raise BodyRefused(f"{name} is not JSON")
 
 
+CONTAINERS = {dict, list}
+
+
 def nesting_depth(value: Any) -> int:
-    """How deeply arrays and objects nest in `value` (a scalar is 0), without recursion."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return deepest
+    """How deeply arrays and objects nest in `value` (a scalar is 0), level by level, without recursion."""
+    depth, level = 0, [value] if value.__class__ in CONTAINERS else []
+    while level:
+        depth += 1
+        children = chain.from_iterable(item.values() if item.__class__ is dict else item for item in level)
+        level = [child for child in children if child.__class__ in CONTAINERS]
+    return depth
 
 
 def decode(data: str | bytes, *, max_depth: int) -> Any:
@@ -70,6 +67,7 @@ def decode(data: str | bytes, *, max_depth: int) -> Any:
         raise BodyRefused(f"JSON nested deeper than {max_depth} levels") from None
     except ValueError as exc:
         raise BodyRefused(f"not JSON: {exc}") from None
-    if nesting_depth(value) > max_depth:
+    # fewer brackets than the limit cannot nest deeper than it: most bodies skip the walk
+    if data.count("[") + data.count("{") > max_depth and nesting_depth(value) > max_depth:
         raise BodyRefused(f"JSON nested deeper than {max_depth} levels")
     return value
