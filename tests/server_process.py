@@ -87,6 +87,13 @@ class ServerProcess:
             time.sleep(0.2)
         raise AssertionError(f"server not ready within {timeout} s:\n{self.log_path.read_text()}")
 
+    def create_key(self, role: str, name: str) -> str:
+        """A principal and its API key, made with the CLI on this server's database."""
+        made = subprocess.run([BIN / "omniclaude", "create-key", "--role", role, "--name", name], env=self.env,
+                              capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stderr
+        return made.stdout.strip()
+
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a power cut or the OOM killer."""
         assert self.process is not None

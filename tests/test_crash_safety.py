@@ -24,7 +24,6 @@ import redis
 from resolvers.relay import global_pk
 from subscriptions.relay import RELAY_LOCK_KEY
 from tests.server_process import ServerProcess, connect, create_database, drop_database
-from tests.test_fuzz_schema import _create_admin_key
 
 AGENTS = 6
 TICKETS = 4
@@ -176,7 +175,7 @@ async def test_sigkill_under_load_loses_no_acknowledged_change(db_url: str, redi
     holder: asyncpg.Connection | None = None
     try:
         await asyncio.to_thread(server.start)
-        admin = await asyncio.to_thread(_create_admin_key, server)
+        admin = await asyncio.to_thread(server.create_key, "ADMIN", "crash-admin")
         agents, tickets = await asyncio.to_thread(_set_up, server.url, admin, f"crash{uuid.uuid4().hex[:6]}")
         db = await connect(url)
         try:

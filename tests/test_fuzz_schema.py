@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
 
 from api.schema import schema
-from tests.server_process import BIN, ServerProcess, create_database, drop_database
+from tests.server_process import ServerProcess, create_database, drop_database
 
 FUZZ_SECONDS = float(os.environ.get("FUZZ_SECONDS", "60"))
 HARVESTED_NAMES = {"handle", "name", "correlationId", "account", "provider", "model", "idempotencyKey", "peer"}
@@ -165,13 +164,6 @@ class Target:
             yield Finding(role, document, line.get("exc") or json.dumps(line)[:1500])
 
 
-def _create_admin_key(server: ServerProcess) -> str:
-    made = subprocess.run([BIN / "omniclaude", "create-key", "--role", "ADMIN", "--name", "fuzz-admin"],
-                          env=server.env, capture_output=True, text=True, timeout=120)
-    assert made.returncode == 0, made.stderr
-    return made.stdout.strip()
-
-
 def _seed(target: Target) -> None:
     """Real objects of several domains, so that ids and names the fuzzer draws exist."""
     admin = target.keys["ADMIN"]
@@ -210,7 +202,8 @@ async def target(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     server = ServerProcess(url, tmp_path_factory.mktemp("fuzz"))
     try:
         server.start()
-        target = Target(server, {"ADMIN": _create_admin_key(server), "CONTRIBUTOR": None, "ANONYMOUS": None})
+        keys = {"ADMIN": server.create_key("ADMIN", "fuzz-admin"), "CONTRIBUTOR": None, "ANONYMOUS": None}
+        target = Target(server, keys)
         _seed(target)
         yield target
     finally:
