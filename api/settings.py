@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_page_size: int = Field(default=100, ge=1)
     max_json_depth: int = Field(default=64, ge=2, le=500)
+    otlp_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
     events_channel: str = "omniclaude:events"
     relay_poll_seconds: float = Field(default=1.0, gt=0)
