@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-dashboard vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ serve: $(STAMP)
 	$(BIN)/omniclaude serve
 
 test: $(STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || \
+	  echo "make test: no Chromium, so the dashboard's browser tests will be skipped; get it with" \
+	       "'apt-get install -y chromium' (Debian/Ubuntu) or set CHROMIUM=/path/to/chromium"
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -36,6 +39,12 @@ bench-ledger: $(STAMP)
 
 bench-context: $(STAMP)
 	$(BIN)/python bench/context_market.py
+
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/dashboard.py
+
+vendor:
+	$(PYTHON) scripts/refresh_vendor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

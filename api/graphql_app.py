@@ -6,7 +6,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -16,6 +16,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from api.logs import request_id_var
 from api.middleware import send_json
 from api.request_body import BodyRefused, decode
+from api.web import graphiql_page
 from models.auth import Principal
 from resolvers.request_context import Context
 from services.auth import authenticate
@@ -74,6 +75,10 @@ class OmniGraphQL(GraphQL):
             raise HTTPException(400, f"The request must be a JSON object such as {{\"query\": \"...\"}}, "
                                      f"got {_json_kind(value)}")
         return value
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the files this server vendors (strawberry's page loads them from a CDN)."""
+        return graphiql_page()
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         principal: Principal | None = request.scope.get("state", {}).get("principal")
