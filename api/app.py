@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
                                            settings.rate_limit_window_seconds))
     pipeline = Pipeline(settings, metrics, runtime.limiter)
     schema = build_schema([operation_extension(pipeline)])
-    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size, pipeline=pipeline)
+    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size, pipeline=pipeline,
+                          max_json_depth=settings.max_json_depth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -3,6 +3,7 @@ metrics, and query-cost rate limits."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -13,7 +14,9 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, parse, validate
 from starlette.responses import Response
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.types import ExecutionResult
 
+from api.input_strings import StringLiteralRule, check_variables
 from api.logs import request_id_var
 from api.metrics import Metrics
 from api.query_cost import operation_cost
@@ -21,7 +24,7 @@ from api.settings import Settings
 from resolvers.payload import graphql_error
 from resolvers.relay import DEFAULT_PAGE_SIZE
 from resolvers.request_context import Context
-from services.errors import DomainError
+from services.errors import INPUT_FAULTS
 from services.rate_limits import Budget, Charge, Limiter
 
 log = logging.getLogger("api.errors")
@@ -29,29 +32,39 @@ log = logging.getLogger("api.errors")
 EXPECTED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "INVALID"}
 
 
+INPUT_ERRORS = (ValueError, TypeError, ArithmeticError)
+
+
 def is_expected(error: GraphQLError) -> bool:
-    """Validation, permission and input errors are the client's to read; anything else is masked."""
+    """Validation, permission and input errors are the client's to read; anything else is masked.
+    An error without a path comes from parsing, validating or coercing the request (a scalar that
+    refused a value), not from a resolver."""
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
+        return True
+    if error.path is None and isinstance(original, INPUT_ERRORS):
         return True
     return (error.extensions or {}).get("code") in EXPECTED_CODES
 
 
 def mask_unexpected(result: Any) -> None:
-    """Validation, permission and input errors stay; a DomainError becomes its GraphQL error; anything
-    else is logged once with the request id and answered as INTERNAL."""
-    if not result or not result.errors:
-        return
+    """Validation, permission and input errors stay; a DomainError (or a value its column cannot hold)
+    becomes its GraphQL error; anything else is logged once with the request id and answered as
+    INTERNAL. The error list is replaced, never changed in place: it may be a cached validation result
+    shared with later requests."""
+    if result and result.errors:
+        result.errors = [_answer(error) for error in result.errors]
+
+
+def _answer(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, INPUT_FAULTS):
+        return _located(graphql_error(error.original_error), error)
+    if is_expected(error):
+        return error
     request_id = request_id_var.get()
-    for i, error in enumerate(result.errors):
-        if isinstance(error.original_error, DomainError):
-            result.errors[i] = _located(graphql_error(error.original_error), error)
-            continue
-        if is_expected(error):
-            continue
-        log.error("unexpected error in %s", ".".join(map(str, error.path or [])) or "operation",
-                  exc_info=error.original_error)
-        result.errors[i] = GraphQLError(
+    log.error("unexpected error in %s", ".".join(map(str, error.path or [])) or "operation",
+              exc_info=error.original_error, extra={"request_id": request_id})
+    return GraphQLError(
             f"Internal server error (request id {request_id}); it has been logged",
             nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL", "requestId": request_id},
         )
@@ -77,6 +90,12 @@ class Pipeline:
         self.charge = rate_limit_charger(limiter, settings)
         self.metrics = metrics
 
+    async def admit(self, schema: Any, document: DocumentNode, name: str | None, variables: dict | None,
+                    context: Context) -> None:
+        """Before an operation runs: its variables hold only what strings may, and its cost is paid."""
+        check_variables(variables)
+        await self.charge(schema, document, name, variables, context)
+
     def finish(self, result: Any, operation_name: str | None, started: float) -> None:
         mask_unexpected(result)
         name = operation_name or "anonymous"
@@ -100,9 +119,14 @@ def operation_extension(pipeline: Pipeline) -> type[SchemaExtension]:
             pipeline.finish(context.result, context.operation_name, started)
 
         def on_parse(self) -> Iterator[None]:
+            """A document that does not parse is left to strawberry, which parses it again and answers
+            the syntax error like any other (raised here, it would escape the operation's error
+            handling: over WebSocket the operation then completed silently, logged as a crash)."""
             context = self.execution_context
-            context.graphql_document, self.errors = pipeline.prepare(context.schema._schema, context.query,
-                                                                     context.validation_rules)
+            self.errors: list[GraphQLError] = []
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document, self.errors = pipeline.prepare(context.schema._schema, context.query,
+                                                                         context.validation_rules)
             yield
 
         def on_validate(self) -> Iterator[None]:
@@ -111,19 +135,25 @@ def operation_extension(pipeline: Pipeline) -> type[SchemaExtension]:
 
         async def on_execute(self) -> AsyncIterator[None]:
             context = self.execution_context
-            await pipeline.charge(context.schema._schema, context.graphql_document, context.operation_name,
-                                  context.variables, context.context)
+            await pipeline.admit(context.schema._schema, context.graphql_document, context.operation_name,
+                                 context.variables, context.context)
+            yield
+
+        def on_stream_result(self, result: ExecutionResult) -> Iterator[None]:  # type: ignore[override]
+            """Each result sent over WebSocket (queries, mutations and subscription events alike)."""
+            mask_unexpected(result)
             yield
 
     return Operation
 
 
 def document_preparer(depth: int, tokens: int, aliases: int, cache_size: int = 1024) -> Callable[..., Any]:
-    """Parsing (at most `tokens` tokens) and validation (with the depth and alias limits), done once
-    per query text: validation is most of the cost of a small query, and clients send the same few
-    documents again and again. A document that fails to parse is not cached."""
+    """Parsing (at most `tokens` tokens) and validation (with the depth and alias limits, and what a
+    string literal may hold), done once per query text: validation is most of the cost of a small
+    query, and clients send the same few documents again and again. A document that fails to parse is
+    not cached."""
     extra_rules = (*QueryDepthLimiter(max_depth=depth).validation_rules,
-                   *MaxAliasesLimiter(max_alias_count=aliases).validation_rules)
+                   *MaxAliasesLimiter(max_alias_count=aliases).validation_rules, StringLiteralRule)
 
     @functools.lru_cache(maxsize=cache_size)
     def prepare(schema: Any, query: str, rules: tuple) -> tuple[DocumentNode, list[GraphQLError]]:

@@ -74,7 +74,7 @@ async def run(view: Any, pipeline: Pipeline, scope: Scope, receive: Receive, sen
     del sub_response.headers["content-length"]
     context = await make_context(Request(scope, receive), sub_response)
     try:
-        await pipeline.charge(schema, document, name, variables, context)
+        await pipeline.admit(schema, document, name, variables, context)
     except GraphQLError as refusal:
         result = ExecutionResult(data=None, errors=[refusal])
     else:

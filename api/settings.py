@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     rate_limit_anonymous_points: int = Field(default=20_000, ge=1)
     rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
     rate_limit_prefix: str = Field(default="omniclaude:ratelimit", min_length=1, max_length=200)
+    max_json_depth: int = Field(default=64, ge=2, le=500)
     otlp_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
     events_channel: str = "omniclaude:events"

@@ -245,11 +245,16 @@ class ContextRetrieveInput:
     )
     ranking: SearchRanking = strawberry.field(default=Ranking.HYBRID, description=(
         "HYBRID (default): meaning plus exact identifiers; DENSE or SPARSE alone."))
+    idempotency_key: str | None = strawberry.field(default=None, description=(
+        "Yours, unique per retrieval (1-200 printable characters): a retry with it returns the first answer and "
+        "pays nothing more; the same key with another query, budget, minScore or tags is IDEMPOTENCY_CONFLICT."))
 
 
 @strawberry.type
 class ContextRetrievePayload:
     retrieval: ContextRetrieval | None
+    replayed: bool = strawberry.field(description="True when this answers an earlier request with the same "
+                                      "idempotencyKey (nothing was charged this time).")
     user_errors: list[ContextMarketUserError]
 
 
@@ -376,10 +381,11 @@ class ContextMarketMutation:
     async def context_retrieve(self, info: Info, input: ContextRetrieveInput) -> ContextRetrievePayload:
         found, errors = await attempt(market.retrieve(info.context.principal, input.query, input.budget_bytes,
                                                       min_score=input.min_score, tags=list(input.tags),
-                                                      ranking=input.ranking))
+                                                      ranking=input.ranking, idempotency_key=input.idempotency_key))
         if found is None:
-            return ContextRetrievePayload(retrieval=None, user_errors=errors)
-        return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served), user_errors=[])
+            return ContextRetrievePayload(retrieval=None, replayed=False, user_errors=errors)
+        return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served),
+                                      replayed=found.replayed, user_errors=[])
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Rate one of your retrievals once: each other serving peer's reputation moves by the policy's "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -31,6 +32,8 @@ def to_global_id(type_name: str, pk: int | str) -> strawberry.ID:
 
 
 MAX_PK = 2**63 - 1
+NO_ROW = 0  # a key no row has: what a well-formed id whose number cannot be a key resolves to
+NUMBER = re.compile(r"-?[0-9]+")
 
 
 def parse_global_id(global_id: str) -> tuple[str, str] | None:
@@ -44,17 +47,18 @@ def parse_global_id(global_id: str) -> tuple[str, str] | None:
 
 def int_pk(pk: str) -> int | None:
     """A primary key as the database holds it (a positive BIGINT); None when `pk` cannot be one."""
-    return int(pk) if pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_PK else None
+    return int(pk) if NUMBER.fullmatch(pk) and len(pk) <= 20 and 0 < int(pk) <= MAX_PK else None
 
 
 def global_pk(global_id: str, expected_type: str, field: str = "id") -> int:
-    """The integer primary key of a global id that must name `expected_type`. A wrong id is a
-    `DomainError` naming `field`: a userError inside `attempt`, a GraphQL error elsewhere."""
+    """The integer primary key of a global id that must name `expected_type`. An id that is not one
+    (undecodable, another type, no number) is a `DomainError` naming `field`: a userError inside
+    `attempt`, a GraphQL error elsewhere. A well-formed id whose number no row can have (0, negative,
+    beyond 64 bits) is simply not found: it resolves to `NO_ROW`, as a deleted one would."""
     parsed = parse_global_id(global_id)
-    pk = int_pk(parsed[1]) if parsed and parsed[0] == expected_type else None
-    if pk is None:
+    if parsed is None or parsed[0] != expected_type or not NUMBER.fullmatch(parsed[1]):
         raise DomainError(field, f"{global_id!r} is not the id of a {expected_type}", "INVALID")
-    return pk
+    return int_pk(parsed[1]) or NO_ROW
 
 
 def build(cls: type[T], values: dict[str, Any]) -> T:

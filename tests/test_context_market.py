@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -493,3 +494,31 @@ async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(
     assert [c["chunkId"] for c in served] == [live["id"]]
     rows = await sql('SELECT count(*) AS n FROM "context_chunks" WHERE ("withdrawn_at" IS NULL) <> "indexed"')
     assert rows[0]["n"] == 0
+
+
+async def test_a_retry_with_the_same_key_returns_the_first_answer_and_pays_once(client, admin_key):
+    rate = await tokens_per_kb(client)
+    peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 1000)
+    t = tag()
+    await share(client, peer, [sized(2000, "idem")], [t])
+    request = {"query": " ".join(WORDS), "budgetBytes": 4096, "minScore": -1.0, "tags": [t], "idempotencyKey": tag()}
+    send = "mutation R($input: ContextRetrieveInput!) { contextRetrieve(input: $input) { replayed retrieval { id " \
+           "tokensCharged chunks { chunkId } purchase { id } } userErrors { field message code } } }"
+    before = await balance(client, requester.handle)
+    answers = await asyncio.gather(*[client.execute(send, {"input": request}, key=requester.key) for _ in range(4)])
+    payloads = [a["contextRetrieve"] for a in answers]
+    assert all(p["userErrors"] == [] for p in payloads), payloads
+    assert len({json.dumps(p["retrieval"], sort_keys=True) for p in payloads}) == 1  # one answer, four times
+    assert sorted(p["replayed"] for p in payloads) == [False, True, True, True]
+    assert payloads[0]["retrieval"]["tokensCharged"] == 2 * rate
+    after = await balance(client, requester.handle)
+    assert after["balance"] == before["balance"] - 2 * rate  # paid once
+    mine = (await client.execute("{ contextRetrievals { totalCount } }", key=requester.key))["contextRetrievals"]
+    assert mine["totalCount"] == 1
+
+    other = (await client.execute(send, {"input": request | {"budgetBytes": 8192}}, key=requester.key))
+    assert other["contextRetrieve"]["retrieval"] is None
+    assert other["contextRetrieve"]["userErrors"][0]["field"] == "idempotencyKey"
+    assert other["contextRetrieve"]["userErrors"][0]["code"] == "IDEMPOTENCY_CONFLICT"
+    assert (await balance(client, requester.handle))["balance"] == after["balance"]
+    await assert_ledger_invariants()

@@ -283,9 +283,8 @@ async def test_golden_state_reviewer_rules_and_stats(client, agent_key, admin_ke
     review = """mutation R($input: GoldenStateReviewInput!) { goldenStateReview(input: $input) {
       goldenState { id status reviewedAt reviewComment reviewedBy { role } } userErrors { field message code } } }"""
     reviewer = await make_key(Role.REVIEWER)
-    by_reviewer = (await client.execute(propose, {"input": {"snapshot": snap["id"], "note": "n"}},
-                                        key=reviewer))["goldenStatePropose"]
-    assert by_reviewer["userErrors"][0]["code"] == "FORBIDDEN"
+    by_reviewer = (await client.post(propose, {"input": {"snapshot": snap["id"], "note": "n"}}, key=reviewer)).json()
+    assert by_reviewer["data"] is None and by_reviewer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     empty = (await client.execute(propose, {"input": {"snapshot": snap["id"], "note": "  "}},
                                   key=agent_key))["goldenStatePropose"]
     assert empty["userErrors"][0]["field"] == "note"
@@ -297,9 +296,8 @@ async def test_golden_state_reviewer_rules_and_stats(client, agent_key, admin_ke
     assert twice["userErrors"][0]["code"] == "DUPLICATE"
 
     for key in (agent_key, admin_key, (await contributor_key(client, admin_key, "HUMAN"))[1]):
-        denied = (await client.execute(review, {"input": {"id": golden["id"], "decision": "APPROVE"}},
-                                       key=key))["goldenStateReview"]
-        assert denied["userErrors"][0]["code"] == "FORBIDDEN" and denied["goldenState"] is None
+        denied = (await client.post(review, {"input": {"id": golden["id"], "decision": "APPROVE"}}, key=key)).json()
+        assert denied["data"] is None and denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     approved = (await ok(client, review, {"id": golden["id"], "decision": "APPROVE", "comment": "verified"},
                          reviewer, "goldenStateReview"))["goldenState"]
     assert approved["status"] == "APPROVED" and approved["reviewedBy"]["role"] == "REVIEWER"

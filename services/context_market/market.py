@@ -33,6 +33,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
+from models.columns import max_length
 from models.context_market import ContextChunk, ContextRetrieval
 from models.economy.ledger import Transfer, TransferKind
 from models.economy.rewards import RewardPolicy
@@ -60,7 +61,7 @@ from subscriptions.outbox import record_event
 log = logging.getLogger(__name__)
 
 MAX_PER_CALL = 100
-MAX_SOURCE = 500
+MAX_SOURCE = max_length(ContextChunk, "source")
 MAX_QUERY = 8192
 RECONCILE_BATCH = 256
 
@@ -99,8 +100,8 @@ SAVE_RETRIEVAL_SQL = """
 WITH r AS (
     INSERT INTO "context_retrievals" ("id", "requester_id", "query", "budget_bytes", "min_score", "tags", "candidates",
         "candidate_bytes", "served_bytes", "tokens_charged", "tokens_paid", "purchase_id", "policy_version",
-        "duration_ms", "created_at")
-    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        "duration_ms", "created_at", "idempotency_key")
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $24)
     RETURNING "id"
 )
 INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens",
@@ -187,6 +188,7 @@ class Payment:
 class Retrieved:
     retrieval: ContextRetrieval
     served: list[ServedRow]
+    replayed: bool = False  # the answer to an earlier request with the same idempotency key
 
 
 @dataclass
@@ -468,14 +470,20 @@ async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, *,
 
 
 async def retrieve(principal: Principal, query: str, budget: int, *, min_score: float, tags: list[str],
-                   ranking: Ranking = Ranking.HYBRID) -> Retrieved:
+                   ranking: Ranking = Ranking.HYBRID, idempotency_key: str | None = None) -> Retrieved:
     """`contextRetrieve`: search (meaning and exact identifiers, by default), fill the budget in
     ranking order, and in one transaction charge the requester and pay the serving peers. A
     requester who cannot pay gets a user error: no chunk, no transfer. `minScore` applies to the
-    dense cosine similarity, which is also each served chunk's `score`."""
+    dense cosine similarity, which is also each served chunk's `score`. With an idempotency key, a
+    retry returns the first answer and pays nothing more; the same key with another request is
+    IDEMPOTENCY_CONFLICT."""
     started = time.perf_counter()
     tags = check_retrieval(query, budget, min_score, tags=tags)
+    key = ledger.check_key(idempotency_key) if idempotency_key is not None else None
     caller = await _caller(principal)
+    asked = Asked(query, budget, min_score, tags)
+    if key is not None and (earlier := await _earlier(connections.get("default"), caller.contributor_id, key, asked)):
+        return earlier
     query_filter = qmodels.Filter(must=[qmodels.FieldCondition(key="tags", match=qmodels.MatchValue(value=tag))
                                         for tag in tags]) if tags else None
     if not sparse.query(query):
@@ -485,6 +493,11 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
               if hit.similarity >= min_score}
 
     async with in_transaction() as conn:
+        if key is not None:  # one retrieval per key: a concurrent retry waits here, then finds the first
+            await conn.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                     [f"context-retrieve:{caller.contributor_id}:{key}"])
+            if earlier := await _earlier(conn, caller.contributor_id, key, asked):
+                return earlier
         policy = await current_policy(conn)
         rows = await conn.execute_query_dict(CANDIDATES_SQL, [list(scores), json.dumps(tags)]) if scores else []
         rows = [r for r in rows if scores[r["id"]][2] == r["sha256"]]  # a stale point of another chunk: skip
@@ -529,7 +542,7 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
             duration_ms, next_row["now"],
             [p.candidate.chunk_id for p in picks], [p.candidate.peer_id for p in picks], [p.rank for p in picks],
             [p.candidate.similarity for p in picks], [p.candidate.bytes for p in picks], [p.kb for p in picks],
-            [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks]])
+            [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks], key])
         await record_event("context.retrieval.served.v1", {
             "retrievalId": retrieval_id, "requesterId": caller.contributor_id, "accounts": [caller.account_name],
             "chunkIds": [p.candidate.chunk_id for p in picks], "servedBytes": served_bytes,
@@ -541,8 +554,28 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
         "budget_bytes": budget, "min_score": min_score, "tags": tags, "candidates": len(candidates),
         "candidate_bytes": candidate_bytes, "served_bytes": served_bytes, "tokens_charged": total,
         "tokens_paid": paid, "purchase_id": purchase.id if purchase else None, "policy_version": policy.version,
-        "duration_ms": duration_ms, "useful": None, "rated_at": None})
+        "duration_ms": duration_ms, "useful": None, "rated_at": None, "idempotency_key": key})
     return Retrieved(retrieval, served)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a retrieval asked for: a retry with the same idempotency key must ask the same."""
+
+    query: str
+    budget: int
+    min_score: float
+    tags: list[str]
+
+
+async def _earlier(conn: BaseDBAsyncClient, contributor_id: int, key: str, asked: Asked) -> Retrieved | None:
+    row = await ContextRetrieval.filter(requester_id=contributor_id, idempotency_key=key).using_db(conn).first()
+    if row is None:
+        return None
+    if Asked(row.query, row.budget_bytes, row.min_score, row.tags) != asked:
+        raise DomainError("idempotencyKey", "already used for a retrieval with another query, budgetBytes, minScore "
+                          "or tags; use a new key for a new request", "IDEMPOTENCY_CONFLICT")
+    return Retrieved(row, await served_of(row.id, conn), replayed=True)
 
 
 async def _served_rows(conn: BaseDBAsyncClient, retrieval_id: int, picks: list[Pick]) -> list[ServedRow]:
