@@ -183,6 +183,9 @@ def _seed(target: Target) -> None:
     human = run('mutation { contributorRegister(input: {handle: "fuzz-human", kind: HUMAN, issueKey: true}) '
                 '{ apiKey contributor { id handle } userErrors { message } } }', admin)["contributorRegister"]
     target.keys["CONTRIBUTOR"] = human["apiKey"]
+    for panelist in ("fuzz-agent-2", "fuzz-agent-3", "fuzz-agent-4"):  # a panel: three agents besides the requester
+        run('mutation { contributorRegister(input: {handle: "' + panelist + '", kind: AGENT, issueKey: true}) '
+            '{ apiKey userErrors { message } } }', admin)
     run('mutation { stfRegister(input: {name: "fuzz fix", language: "python", codeSha256: "' + "a" * 64 + '", '
         'codePointer: {repository: "https://example.org/r.git", commitSha: "' + "b" * 40 + '", filePath: "f.py", '
         'lineStart: 1, lineEnd: 2}, status: ACTIVE}) { stf { id } userErrors { message } } }', agent["apiKey"])
