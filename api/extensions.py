@@ -87,6 +87,7 @@ class Pipeline:
     def __init__(self, settings: Settings, metrics: Metrics, limiter: Limiter) -> None:
         self.prepare = document_preparer(settings.max_query_depth, settings.max_query_tokens,
                                          settings.max_query_aliases)
+        self.max_tokens = settings.max_query_tokens
         self.charge = rate_limit_charger(limiter, settings)
         self.metrics = metrics
 
@@ -123,6 +124,7 @@ def operation_extension(pipeline: Pipeline) -> type[SchemaExtension]:
             the syntax error like any other (raised here, it would escape the operation's error
             handling: over WebSocket the operation then completed silently, logged as a crash)."""
             context = self.execution_context
+            context.parse_options["max_tokens"] = pipeline.max_tokens  # strawberry's own parse keeps the limit
             self.errors: list[GraphQLError] = []
             with contextlib.suppress(GraphQLError):
                 context.graphql_document, self.errors = pipeline.prepare(context.schema._schema, context.query,

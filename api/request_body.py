@@ -14,8 +14,9 @@ import orjson
 
 MAX_NUMBER_CHARS = 100
 # a run of characters a long number is made of (a string holding one sends the body to the strict reader)
-LONG_NUMBER = re.compile(r"[0-9.eE+-]{%d,}" % (MAX_NUMBER_CHARS + 1))
-LONG_NUMBER_BYTES = re.compile(rb"[0-9.eE+-]{%d,}" % (MAX_NUMBER_CHARS + 1))
+# or an integer past 64 bits, which orjson would read as a float
+LONG_NUMBER = re.compile(r"[0-9.eE+-]{%d,}|[0-9]{19,}" % (MAX_NUMBER_CHARS + 1))
+LONG_NUMBER_BYTES = re.compile(rb"[0-9.eE+-]{%d,}|[0-9]{19,}" % (MAX_NUMBER_CHARS + 1))
 
 
 class BodyRefused(json.JSONDecodeError):
