@@ -13,6 +13,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.auth import AuthMutation, AuthQuery
+from resolvers.budgets import BudgetMutation, BudgetQuery, BudgetSubscription
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
@@ -25,7 +26,7 @@ from resolvers.debug.golden_states import GoldenStateMutation, GoldenStateQuery
 from resolvers.economy.compute import ComputeMutation
 from resolvers.economy.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.node import NodeQuery
-from resolvers.pricing import PricingMutation, PricingQuery
+from resolvers.pricing import CostSourceMutation, CostSourceQuery, PricingMutation, PricingQuery
 from resolvers.economy.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf.registry import StfMutation, StfQuery
@@ -34,13 +35,13 @@ from resolvers.stf.verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, CostSourceQuery, BudgetQuery))
 Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
                                     ExecutionMutation, ClarificationMutation, LedgerMutation, ComputeMutation, RewardMutation,
                                     DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
-                                    StfVerificationMutation, ContextMarketMutation))
+                                    StfVerificationMutation, ContextMarketMutation, CostSourceMutation, BudgetMutation))
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
-                                            RewardSubscription))
+                                            RewardSubscription, BudgetSubscription))
 
 
 class Schema(strawberry.Schema):

@@ -117,8 +117,14 @@ async def authenticate(key: str) -> Principal | None:
     found = await ApiKey.filter(key_hash=digest, revoked_at__isnull=True).select_related("principal").first()
     if found is None:
         return None
+    found.principal.api_key_prefix = found.prefix  # which key: API_KEY budgets count the calls it records
     key_cache.put(digest, found.principal)
     return found.principal
+
+
+def key_prefix_of(principal: Principal) -> str | None:
+    """The prefix of the key a request authenticated with (None for a principal not from a key)."""
+    return getattr(principal, "api_key_prefix", None)
 
 
 async def get_principal(principal_id: int) -> Principal | None:
