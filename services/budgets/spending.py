@@ -157,13 +157,14 @@ class _Reservation:
     settled: Decimal = Decimal(0)
 
 
+Reservations = dict[int, _Reservation]
+
+
 async def count_calls(conn: BaseDBAsyncClient, calls: Sequence[CallLike], *, scopes: dict[int, tuple[str, str]],
-                      by: Principal, key_prefix: str | None) -> list[BudgetSpend]:
+                      by: Principal, key_prefix: str | None, reservations: Reservations) -> list[BudgetSpend]:
     """Charge freshly recorded calls (ids assigned, rows inserted) to their budgets and settle the
-    reservations they name. `scopes` maps an execution id to its (agent name, correlation id). A
-    reservation that does not exist or is not the caller's (an ADMIN may name any) is a user error."""
-    named = sorted({c.budget_reservation_id for c in calls if c.budget_reservation_id is not None})
-    reservations = await _lock_reservations(conn, named, calls, by)
+    reservations they name (locked before, by `lock_reservations`). `scopes` maps an execution id to
+    its (agent name, correlation id)."""
     rows = await conn.execute_query_dict(MATCHING_BUDGETS, [
         sorted({agent for agent, _ in scopes.values()}), sorted({corr for _, corr in scopes.values()}),
         key_prefix, by.id, sorted({r.budget_id for r in reservations.values()})])
@@ -217,8 +218,11 @@ async def count_calls(conn: BaseDBAsyncClient, calls: Sequence[CallLike], *, sco
             for p in touched if p.add_calls]
 
 
-async def _lock_reservations(conn: BaseDBAsyncClient, ids: list[int], calls: Sequence[CallLike],
-                             by: Principal) -> dict[int, _Reservation]:
+async def lock_reservations(conn: BaseDBAsyncClient, calls: Sequence[CallLike], by: Principal) -> Reservations:
+    """Lock the budget reservations the calls name, before the calls are written (lock order: the
+    reservations, then the calls, then the budget periods). One that does not exist or is not the
+    caller's (an ADMIN may name any) is a user error."""
+    ids = sorted({c.budget_reservation_id for c in calls if c.budget_reservation_id is not None})
     if not ids:
         return {}
     rows = await conn.execute_query_dict(LOCK_RESERVATIONS, [ids])

@@ -209,6 +209,7 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
         rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by, authority, key_prefix)
                 for i in fresh]
         await _assign_ids(rows, conn)
+        reservations = await spending.lock_reservations(conn, rows, by)
         payment = await _pay(rows, charge, by, conn) if rows else await _paid_before(list(earlier.values()), conn)
         inserted = await _insert(rows, conn)
         if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
@@ -217,7 +218,8 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
         spends: list[spending.BudgetSpend] = []
         if rows:
             scopes = {e.id: (e.agent_name, str(e.correlation_id)) for e in executions.values()}
-            spends = await spending.count_calls(conn, rows, scopes=scopes, by=by, key_prefix=key_prefix)
+            spends = await spending.count_calls(conn, rows, scopes=scopes, by=by, key_prefix=key_prefix,
+                                                reservations=reservations)
             await record_event("execution.llm_calls.recorded.v1", {
                 "calls": len(rows), "priced": sum(r.priced for r in rows),
                 "cost": sum((r.cost for r in rows if r.cost is not None), Decimal(0)),
