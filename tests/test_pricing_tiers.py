@@ -228,3 +228,31 @@ async def test_a_dry_run_reprice_changes_nothing_and_reports_exactly_what_the_re
     both = (await client.execute(DRY, {"input": window | {"from": "2020-01-01T00:00:00Z"}},
                                  key=admin_key))["llmCallsReprice"]
     assert both["userErrors"][0]["field"] == "asOf"
+
+
+async def test_the_seed_gives_its_own_earlier_rows_their_tier_prices_once_and_never_touches_an_admins(
+        client, admin_key):
+    from services.pricing.litellm import DEFAULT_CATALOG_FROM, DEFAULT_CATALOG_SOURCE, import_catalog
+
+    ours, admins = unique_model(), unique_model()
+    plain = {"litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}
+    tiered = plain | {"input_cost_per_token_priority": 2e-06}
+
+    async def seed(entries: dict) -> object:
+        return await import_catalog(entries, DEFAULT_CATALOG_SOURCE, DEFAULT_CATALOG_FROM, None, only_missing=True)
+
+    first = await seed({ours: plain, admins: plain})  # as a seed before tier prices were read
+    assert first.imported == 2
+    await upsert(client, admin_key, model=admins, input_price="1.5", output_price="2", at="2020-01-01T00:00:00Z",
+                 source="https://acme.example/contract")
+    upgraded = await seed({ours: tiered, admins: tiered})
+    assert (upgraded.imported, upgraded.updated) == (0, 1)
+    again = await seed({ours: tiered, admins: tiered})
+    assert (again.imported, again.updated) == (0, 0)
+    listed = """query L($m: String) { modelPrices(provider: "acme", model: $m, includeSuperseded: true) {
+        edges { node { source supersededAt tiers { serviceTier inputUsdPerMtok } } } } }"""
+    rows = [e["node"] for e in (await client.execute(listed, {"m": ours}))["modelPrices"]["edges"]]
+    live = [r for r in rows if r["supersededAt"] is None]
+    assert len(rows) == 2 and live[0]["tiers"] == [{"serviceTier": "PRIORITY", "inputUsdPerMtok": "2.000000000"}]
+    kept = [e["node"] for e in (await client.execute(listed, {"m": admins}))["modelPrices"]["edges"]]
+    assert [r["tiers"] for r in kept if r["supersededAt"] is None] == [[]]
