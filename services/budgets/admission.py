@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor
-from models.budgets import Budget, BudgetReservation, BudgetScope, ReservationState
+from models.budgets import Budget, BudgetPeriodKind, BudgetReservation, BudgetScope, ReservationState
 from models.executions import Execution
 from services.budgets.limits import Scope, status_of
 from services.budgets.periods import check_usd, period_of
@@ -29,19 +30,34 @@ MAX_TTL_SECONDS = 7 * 86400
 MAX_KEY = 200
 SWEEP_BATCH = 500
 
+# The budget of a scope with its current period's id, in one query: the period's bounds are those of
+# the budget's kind ($3-$8: the UTC day, ISO week and month holding now) or its fixed window.
+BUDGET_AND_PERIOD = """
+SELECT b."id", b."scope_kind", b."scope_value", b."limit_usd", b."period", b."window_start", b."window_end",
+       b."thresholds", b."created_by_id", b."created_at", b."updated_at", p."id" AS period_id
+FROM "budgets" b LEFT JOIN "budget_periods" p ON p."budget_id" = b."id"
+  AND p."period_start" = CASE b."period" WHEN 'DAY' THEN $3 WHEN 'WEEK' THEN $5 WHEN 'MONTH' THEN $7 ELSE b."window_start" END
+  AND p."period_end" = CASE b."period" WHEN 'DAY' THEN $4 WHEN 'WEEK' THEN $6 WHEN 'MONTH' THEN $8 ELSE b."window_end" END
+WHERE b."scope_kind" = $1 AND b."scope_value" = $2
+"""
 PERIOD_ID = 'SELECT "id" FROM "budget_periods" WHERE "budget_id" = $1 AND "period_start" = $2 AND "period_end" = $3'
 ENSURE_PERIOD = ('INSERT INTO "budget_periods" ("budget_id", "period_start", "period_end") VALUES ($1, $2, $3) '
                  'ON CONFLICT DO NOTHING')
-INSERT_RESERVATION = (
-    'INSERT INTO "budget_reservations" ("idempotency_key", "budget_id", "period_id", "estimate", "state", '
-    '"expires_at", "created_by_id", "created_at") VALUES ($1, $2, $3, $4, \'PENDING\', $5, $6, $7) '
-    'ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id"'
-)
-ADMIT = (
-    'UPDATE "budget_periods" p SET "reserved" = p."reserved" + $2 FROM "budgets" b '
-    'WHERE p."id" = $1 AND b."id" = p."budget_id" AND p."spent" + p."reserved" + $2 <= b."limit_usd" '
-    'RETURNING p."spent", p."reserved"'
-)
+# One statement: insert the reservation, and only if it is new (not a retry), hold its estimate in the
+# period if spent + reserved + estimate stays within the limit. The row lock on the period makes
+# concurrent admissions queue; a new reservation that does not fit is rolled back by the caller.
+RESERVE = """
+WITH r AS (
+  INSERT INTO "budget_reservations" ("idempotency_key", "budget_id", "period_id", "estimate", "state", "expires_at",
+                                     "created_by_id", "created_at")
+  VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7) ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id"),
+p AS (
+  UPDATE "budget_periods" p SET "reserved" = p."reserved" + $4 FROM "budgets" b
+  WHERE p."id" = $3 AND b."id" = p."budget_id" AND EXISTS (SELECT 1 FROM r)
+    AND p."spent" + p."reserved" + $4 <= b."limit_usd"
+  RETURNING p."id")
+SELECT (SELECT "id" FROM r) AS reservation, (SELECT "id" FROM p) AS period
+"""
 DUE = (
     'SELECT "id", "period_id", "estimate" FROM "budget_reservations" WHERE "state" = \'PENDING\' AND "expires_at" <= $1 '
     'ORDER BY "expires_at" LIMIT $2 FOR UPDATE SKIP LOCKED'
@@ -91,11 +107,28 @@ def check_reservation(estimate: Decimal, key: str, ttl_seconds: int) -> str:
     return key
 
 
-async def _period_id(conn: BaseDBAsyncClient, budget_id: int, span: tuple[datetime, datetime]) -> int:
-    rows = await conn.execute_query_dict(PERIOD_ID, [budget_id, *span])
+def calendar_spans(now: datetime) -> list[datetime]:
+    """The bounds of the UTC day, ISO week and month holding `now`: BUDGET_AND_PERIOD's $3-$8."""
+    return [bound for kind in (BudgetPeriodKind.DAY, BudgetPeriodKind.WEEK, BudgetPeriodKind.MONTH)
+            for bound in period_of(kind, now)]  # type: ignore[union-attr]
+
+
+def _budget_of(row: dict) -> Budget:
+    budget = Budget(**{k: v for k, v in row.items() if k != "period_id"})
+    budget._saved_in_db = True
+    return budget
+
+
+async def _find(conn: BaseDBAsyncClient, scope: Scope, now: datetime) -> tuple[Budget | None, int | None]:
+    rows = await conn.execute_query_dict(BUDGET_AND_PERIOD, [scope.kind.value, scope.value, *calendar_spans(now)])
     if not rows:
-        await conn.execute_query(ENSURE_PERIOD, [budget_id, *span])
-        rows = await conn.execute_query_dict(PERIOD_ID, [budget_id, *span])
+        return None, None
+    return _budget_of(rows[0]), rows[0]["period_id"]
+
+
+async def _ensure_period(conn: BaseDBAsyncClient, budget_id: int, span: tuple[datetime, datetime]) -> int:
+    await conn.execute_query(ENSURE_PERIOD, [budget_id, *span])
+    rows = await conn.execute_query_dict(PERIOD_ID, [budget_id, *span])
     return rows[0]["id"]
 
 
@@ -104,11 +137,11 @@ async def reserve(by: Principal, *, scope: Scope, estimate: Decimal, key: str, t
     The same key again returns the first reservation (whatever its state now), never a second one;
     the same key with another scope or estimate is IDEMPOTENCY_CONFLICT."""
     key = check_reservation(estimate, key, ttl_seconds)
-    budget = await Budget.get_or_none(scope_kind=scope.kind, scope_value=scope.value)
+    now = datetime.now(timezone.utc)
+    budget, period_id = await _find(connections.get("default"), scope, now)
     if budget is None:
         raise NotFound("scope", f"no budget for {scope.kind.value} {scope.value!r}")
     await _may_reserve(by, budget)
-    now = datetime.now(timezone.utc)
     window = (budget.window_start, budget.window_end) if budget.window_start and budget.window_end else None
     span = period_of(budget.period, now, window)
     async with in_transaction() as conn:
@@ -117,14 +150,15 @@ async def reserve(by: Principal, *, scope: Scope, estimate: Decimal, key: str, t
             if replay is not None:
                 return replay
             raise DomainError("scope", "the budget's fixed window is not open now", "BUDGET_WINDOW_CLOSED")
-        period_id = await _period_id(conn, budget.id, span)
-        inserted = await conn.execute_query_dict(INSERT_RESERVATION, [
+        if period_id is None:
+            period_id = await _ensure_period(conn, budget.id, span)
+        [done] = await conn.execute_query_dict(RESERVE, [
             key, budget.id, period_id, estimate, now + timedelta(seconds=ttl_seconds), by.id, now])
-        if not inserted:
+        if done["reservation"] is None:
             replay = await _replay(conn, key, budget, estimate)
             assert replay is not None
             return replay
-        if not await conn.execute_query_dict(ADMIT, [period_id, estimate]):
+        if done["period"] is None:
             status = await status_of(budget, now)
             raise BudgetExceeded(f"{estimate} USD does not fit: {budget.scope_kind.value} {budget.scope_value!r} "
                                  f"has spent {status.spent} and holds {status.reserved} of {budget.limit_usd} USD "
@@ -133,7 +167,7 @@ async def reserve(by: Principal, *, scope: Scope, estimate: Decimal, key: str, t
                                         estimate=estimate, state=ReservationState.PENDING,
                                         expires_at=now + timedelta(seconds=ttl_seconds), created_by_id=by.id,
                                         created_at=now)
-        reservation.id = inserted[0]["id"]
+        reservation.id = done["reservation"]
         reservation._saved_in_db = True
     return Admission(reservation, budget)
 
