@@ -31,7 +31,8 @@ ANSWER_MUTATION = """mutation A($input: ClarificationAnswerInput!) {
 UPDATES = """subscription U($id: ID!, $after: String) { clarificationUpdates(ticketId: $id, after: $after) {
   __typename
   ... on AnswerRecorded { answers { questionId value answeredBy } }
-  ... on VoteCast { voter choice confidence progress { votesCast panelSize agreeWeight disagreeWeight agreement quorumReached decision } }
+  ... on VoteCast { voter choice confidence progress { votesCast panelSize agreeWeight disagreeWeight agreement
+    quorumReached decision } }
   ... on TicketDecided { status progress { votesCast panelSize agreement } assumptions { questionId value } }
   ... on TicketTimedOut { status blockingUnanswered assumptions { questionId value } }
 } }"""

@@ -36,10 +36,28 @@ from resolvers.stf.verification import StfVerificationMutation
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
                               GoldenStateQuery, StfUsageQuery, ContextMarketQuery, CostSourceQuery, BudgetQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
-                                    ExecutionMutation, ClarificationMutation, LedgerMutation, ComputeMutation, RewardMutation,
-                                    DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
-                                    StfVerificationMutation, ContextMarketMutation, CostSourceMutation, BudgetMutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AuthMutation,
+        ContributorMutation,
+        StfMutation,
+        PricingMutation,
+        ExecutionMutation,
+        ClarificationMutation,
+        LedgerMutation,
+        ComputeMutation,
+        RewardMutation,
+        DisputeMutation,
+        DebugMutation,
+        GoldenStateMutation,
+        StfUsageMutation,
+        StfVerificationMutation,
+        ContextMarketMutation,
+        CostSourceMutation,
+        BudgetMutation,
+    ),
+)
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription, BudgetSubscription))
 

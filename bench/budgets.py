@@ -54,10 +54,12 @@ function request()
   counter = counter + 1
   local n = counter * %(threads)d + tid
   local scope = scopes[n %% #scopes + 1]
-  local body = '{"query":"mutation R($i: BudgetReserveInput!) { budgetReserve(input: $i) { reservation { id } userErrors { code } } }",' ..
+  local body = '{"query":"mutation R($i: BudgetReserveInput!) { budgetReserve(input: $i) { ' ..
+    'reservation { id } userErrors { code } } }",' ..
     '"variables":{"i":{"scope":{"kind":"AGENT","value":"' .. scope .. '"},"estimateUsd":"%(estimate)s",' ..
     '"idempotencyKey":"%(prefix)s-' .. tid .. '-' .. counter .. '","ttlSeconds":%(ttl)d}}}'
-  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(key)s"}, body)
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(key)s"}
+  return wrk.format("POST", "/graphql", headers, body)
 end
 """
 

@@ -54,8 +54,10 @@ from tests.context_corpus import corpus, filler  # noqa: E402
 PEERS = 100
 FUNDS = 10**12
 COLLECTION = "context_chunks"
-RETRIEVE = ("mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
-            "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }")
+RETRIEVE = (
+    "mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
+    "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }"
+)
 STATS = ("query S($from: DateTime!) { marketStats(from: $from) { retrievals latencyP50Ms latencyP99Ms "
          "averageSavingPercent bytesServed tokensPaid peers chunks } }")
 
@@ -73,9 +75,9 @@ async def _prepare(db_url: str) -> dict:
     from services import contributors
 
     async with funded_economy(db_url, FUNDS):
-        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], False))[0].id
+        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], issue_key=False))[0].id
                  for i in range(PEERS)]
-        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], True)
+        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], issue_key=True)
         return {"peers": peers, "requester_key": key}
 
 
@@ -149,7 +151,9 @@ def _retrieve_all(url: str, key: str, docs: list, queries: int, budget: int) -> 
     latencies, server_ms, top_hits, any_hits, candidates, saving = [], [], 0, 0, [], []
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
         for doc in picked[:20]:  # warm-up
-            client.post("/graphql", json={"query": RETRIEVE, "variables": {"i": {"query": doc.query, "budgetBytes": budget}}})
+            client.post(
+                "/graphql", json={"query": RETRIEVE, "variables": {"i": {"query": doc.query, "budgetBytes": budget}}}
+            )
         started_at = datetime.now(timezone.utc)
         for doc in picked:
             started = time.perf_counter()

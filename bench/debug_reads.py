@@ -43,7 +43,8 @@ def messages(count: int, rng: random.Random) -> list[tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     while len(found) < count:
         kind = rng.choice(ERROR_TYPES)
-        text = f"{' '.join(rng.sample(WORDS, 3))} failed for '{rng.choice(WORDS)}_{rng.randrange(999)}' after {rng.randrange(99)} tries"
+        words = " ".join(rng.sample(WORDS, 3))
+        text = f"{words} failed for '{rng.choice(WORDS)}_{rng.randrange(999)}' after {rng.randrange(99)} tries"
         sig = signature(kind, text)
         found.setdefault(sig.digest, (kind, text))
     return list(found.values())
@@ -57,14 +58,39 @@ async def seed(db_url: str, stfs: int, attempts: int, signatures: int) -> dict:
     try:
         templates = messages(signatures, rng)
         sigs = [signature(kind, text) for kind, text in templates]
-        await conn.copy_records_to_table("error_signatures", columns=["id", "digest", "error_type", "pattern", "first_seen_at"],
-                                         records=[(i + 1, s.digest, s.error_type, s.pattern, T0) for i, s in enumerate(sigs)])
         await conn.copy_records_to_table(
-            "executions", columns=["id", "correlation_id", "agent_name", "task_prompt", "parameters", "fingerprint",
-                                   "status", "started_at", "finished_at"],
-            records=[(i, uuid.UUID(int=i), "bench-agent", f"task {i}", "{}", hashlib.sha256(str(i).encode()).hexdigest(),
-                      "SUCCEEDED", T0 + timedelta(minutes=i), T0 + timedelta(minutes=i, seconds=50))
-                     for i in range(1, EXECUTIONS + 1)])
+            "error_signatures",
+            columns=["id", "digest", "error_type", "pattern", "first_seen_at"],
+            records=[(i + 1, s.digest, s.error_type, s.pattern, T0) for i, s in enumerate(sigs)],
+        )
+        await conn.copy_records_to_table(
+            "executions",
+            columns=[
+                "id",
+                "correlation_id",
+                "agent_name",
+                "task_prompt",
+                "parameters",
+                "fingerprint",
+                "status",
+                "started_at",
+                "finished_at",
+            ],
+            records=[
+                (
+                    i,
+                    uuid.UUID(int=i),
+                    "bench-agent",
+                    f"task {i}",
+                    "{}",
+                    hashlib.sha256(str(i).encode()).hexdigest(),
+                    "SUCCEEDED",
+                    T0 + timedelta(minutes=i),
+                    T0 + timedelta(minutes=i, seconds=50),
+                )
+                for i in range(1, EXECUTIONS + 1)
+            ],
+        )
         candidates = {s: rng.sample(range(1, stfs + 1), CANDIDATES) for s in range(1, len(sigs) + 1)}
         weights = [1 / (rank + 1) for rank in range(len(sigs))]  # a few signatures are common, most are rare
         chosen = rng.choices(range(1, len(sigs) + 1), weights=weights, k=attempts)
@@ -97,7 +123,9 @@ async def seed(db_url: str, stfs: int, attempts: int, signatures: int) -> dict:
             "signature_id", "stf_id", "attempts", "successes", "confidence", "updated_at"], records=[
             (s, f, n, wins[(s, f)], wilson_lower_bound(wins[(s, f)], n), T0) for (s, f), n in pairs.items()])
         for table in ("error_signatures", "executions", "error_events", "success_events", "stf_applications"):
-            await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))")
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))"
+            )
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
@@ -114,13 +142,20 @@ async def seed_replay(db_url: str, steps: int) -> uuid.UUID:
     try:
         eid = await conn.fetchval(
             """INSERT INTO "executions" ("correlation_id", "agent_name", "task_prompt", "parameters", "fingerprint",
-               "status", "started_at") VALUES ($1, 'bench-agent', 'long run', '{}', $2, 'RUNNING', $3) RETURNING "id\"""",
-            correlation, "0" * 64, T0)
+               "status", "started_at") VALUES ($1, 'bench-agent', 'long run', '{}', $2, 'RUNNING', $3)
+               RETURNING "id\"""",
+            correlation,
+            "0" * 64,
+            T0,
+        )
         snapshots, calls = [], []
         for step in range(1, steps + 1):
             for phase in ("INPUT", "OUTPUT"):
-                text = json.dumps({"step": step, "phase": phase, "files": {f"src/m{i}.py": "x" * 60 for i in range(25)}},
-                                  sort_keys=True, separators=(",", ":"))
+                text = json.dumps(
+                    {"step": step, "phase": phase, "files": {f"src/m{i}.py": "x" * 60 for i in range(25)}},
+                    sort_keys=True,
+                    separators=(",", ":"),
+                )
                 snapshots.append((eid, step, phase, text, hashlib.sha256(text.encode()).hexdigest(), len(text),
                                   T0 + timedelta(seconds=step * 10 + (phase == "OUTPUT") * 5)))
             calls.append((eid, "anthropic", "claude-sonnet-4-5", 1200, 300, 0, 0, 0, 900,
@@ -135,15 +170,25 @@ async def seed_replay(db_url: str, steps: int) -> uuid.UUID:
         for step in range(10, steps + 1, 10):
             at = T0 + timedelta(seconds=step * 10 + 3)
             error = await conn.fetchval(
-                """INSERT INTO "error_events" ("execution_id", "step", "error_type", "message", "signature_id", "recorded_at")
-                   VALUES ($1, $2, 'KeyError', 'x', 1, $3) RETURNING "id\"""", eid, step, at)
+                """INSERT INTO "error_events" ("execution_id", "step", "error_type", "message", "signature_id",
+                     "recorded_at")
+                   VALUES ($1, $2, 'KeyError', 'x', 1, $3) RETURNING "id\"""",
+                eid,
+                step,
+                at,
+            )
             success = await conn.fetchval(
                 """INSERT INTO "success_events" ("execution_id", "step", "quality_score", "recorded_at")
                    VALUES ($1, $2, 0.9, $3) RETURNING "id\"""", eid, step, at + timedelta(seconds=1))
             await conn.execute(
-                """INSERT INTO "stf_applications" ("execution_id", "error_event_id", "signature_id", "stf_id", "outcome",
+                """INSERT INTO "stf_applications" ("execution_id", "error_event_id", "signature_id", "stf_id",
+                     "outcome",
                    "success_event_id", "applied_at", "decided_at") VALUES ($1, $2, 1, 1, 'SUCCEEDED', $3, $4, $4)""",
-                eid, error, success, at)
+                eid,
+                error,
+                success,
+                at,
+            )
     finally:
         await conn.close()
     return correlation
@@ -198,9 +243,11 @@ async def main(stfs: int, attempts: int, signatures: int, seconds: int) -> dict:
             replay_body = [json.dumps({"query": REPLAY, "variables": {"c": str(correlation)}})]
             auth = {"Authorization": f"Bearer {admin_key}"}
             results = {}
-            for name, body, connections in (("fixSuggestions, 1 connection", bodies, 1),
-                                            ("fixSuggestions, 8 connections", bodies, 8),
-                                            ("executionReplay (500 steps): verdict and first page of 100, 1 connection", replay_body, 1)):
+            for name, body, connections in (
+                ("fixSuggestions, 1 connection", bodies, 1),
+                ("fixSuggestions, 8 connections", bodies, 8),
+                ("executionReplay (500 steps): verdict and first page of 100, 1 connection", replay_body, 1),
+            ):
                 run_wrk(server.url + "/graphql", body, connections, 2, headers=auth)  # warm-up
                 before = server.cpu()
                 results[name] = run_wrk(server.url + "/graphql", body, connections, seconds, headers=auth)
@@ -241,14 +288,23 @@ async def _walk(url: str, correlation: uuid.UUID, headers: dict, repeats: int = 
         for _ in range(repeats):
             started, after, pages, entries, size = time.perf_counter(), None, 0, 0, 0
             while True:
-                response = await client.post(url + "/graphql", json={"query": REPLAY_PAGE if after else REPLAY,
-                                                                     "variables": {"c": str(correlation), "after": after}},
-                                             headers=headers)
+                response = await client.post(
+                    url + "/graphql",
+                    json={
+                        "query": REPLAY_PAGE if after else REPLAY,
+                        "variables": {"c": str(correlation), "after": after},
+                    },
+                    headers=headers,
+                )
                 body = response.json()
                 assert "errors" not in body, response.text[:500]
                 replay = body["data"]["executionReplay"]
                 assert after or replay["verdict"] == "REPRODUCIBLE", replay["missing"][:5]
-                pages, entries, size = pages + 1, entries + len(replay["timeline"]["edges"]), size + len(response.content)
+                pages, entries, size = (
+                    pages + 1,
+                    entries + len(replay["timeline"]["edges"]),
+                    size + len(response.content),
+                )
                 if not replay["timeline"]["pageInfo"]["hasNextPage"]:
                     break
                 after = replay["timeline"]["pageInfo"]["endCursor"]

@@ -30,7 +30,8 @@ __all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcom
            "ClarificationTicket", "ContextChunk", "ContextRetrieval", "ContextServed", "Contributor",
            "ContributorKind", "Dispute", "Entry", "ErrorEvent", "ErrorSignature", "Execution", "ExecutionStatus",
            "FixStat", "GoldenState", "GoldenStatus", "LlmCall", "LlmCallRepricing", "ModelPrice", "OutboxCursor",
-           "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "ProviderCostSource", "Reservation", "RewardPolicy",
+           "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "ProviderCostSource", "Reservation",
+           "RewardPolicy",
            "RewardRefusal", "Role", "Snapshot", "SnapshotPhase", "SnapshotPruning", "Stf", "StfApplication",
            "StfEmbedding", "StfStatus", "StfVerification", "SuccessEvent", "TicketStatus", "Transfer", "Verdict",
            "Vote", "VoteChoice"]

@@ -7,18 +7,18 @@ from datetime import datetime
 from decimal import Decimal
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from models import budgets as m
 from resolvers.events import parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, graphql_error
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from services.budgets import admission, limits
 from services.budgets.spending import THRESHOLD_CROSSED, BudgetSpend as BudgetSpendValue
 from services.errors import DomainError
+from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
 
 BudgetScopeKind = strawberry.enum(m.BudgetScope, name="BudgetScopeKind", description=(
@@ -66,7 +66,8 @@ class BudgetStatus:
     @classmethod
     def of(cls, budget: m.Budget, status: limits.Status) -> "BudgetStatus":
         return cls(budget_id=to_global_id("Budget", budget.id),
-                   scope=BudgetScope(kind=budget.scope_kind, value=budget.scope_value), limit_usd=status.limit, period_start=status.period_start, period_end=status.period_end,
+                   scope=BudgetScope(kind=budget.scope_kind, value=budget.scope_value), limit_usd=status.limit,
+                   period_start=status.period_start, period_end=status.period_end,
                    open=status.open, spent_usd=status.spent, reserved_usd=status.reserved,
                    remaining_usd=status.remaining, calls=status.calls, unpriced_calls=status.unpriced_calls,
                    alerted_thresholds=list(status.alerted))
@@ -96,7 +97,8 @@ class Budget(Node):
         return BudgetStatus.of(self.row, await limits.status_of(self.row))
 
 
-@strawberry.type(description="An admission: an estimate held in a budget's period until a call settles it or it expires.")
+@strawberry.type(description=(
+    "An admission: an estimate held in a budget's period until a call settles it or it expires."))
 class BudgetReservation(Node):
     idempotency_key: str
     estimate_usd: Decimal
@@ -149,17 +151,17 @@ class BudgetSpend:
         return Budget.of(row) if row else None
 
 
-async def _load_budget(pk: str, info: Info) -> Budget | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_budget(pk: int, info: Info) -> Budget | None:
+    if info.context.principal is None:
         return None
-    row = await limits.get_budget(int(pk))
+    row = await limits.get_budget(pk)
     return Budget.of(row) if row else None
 
 
-async def _load_reservation(pk: str, info: Info) -> BudgetReservation | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_reservation(pk: int, info: Info) -> BudgetReservation | None:
+    if info.context.principal is None:
         return None
-    row = await admission.reservation_by_id(int(pk))
+    row = await admission.reservation_by_id(pk)
     return BudgetReservation.of(row) if row else None
 
 
@@ -284,10 +286,13 @@ class BudgetSubscription:
             try:
                 given = scope.to_scope()
             except DomainError as exc:
-                raise GraphQLError(f"scope.value: {exc.message}", extensions={"code": "INVALID"}) from None
+                raise graphql_error(exc) from None
             wanted = (given.kind.value, given.value)
-        async for event in stream_events(info.context.bus, after=start, matches=lambda e: e.name == THRESHOLD_CROSSED
-                                         and (wanted is None or (e.payload["scopeKind"], e.payload["scopeValue"]) == wanted)):
+        def matches(e: BusEvent) -> bool:
+            return e.name == THRESHOLD_CROSSED and (
+                wanted is None or (e.payload["scopeKind"], e.payload["scopeValue"]) == wanted)
+
+        async for event in stream_events(info.context.bus, after=start, matches=matches):
             p = event.payload
             yield BudgetAlert(cursor=encode_cursor(event.seq), budget_id=to_global_id("Budget", p["budgetId"]),
                               scope=BudgetScope(kind=m.BudgetScope(p["scopeKind"]), value=p["scopeValue"]),

@@ -22,8 +22,12 @@ from services.pricing import cost_sources as cost_source_service
 from services.pricing.tiers import TierPrice
 from services.pricing.tiers import ServiceTier as ServiceTierValue
 
-PriceComponent = strawberry.enum(pricing_service.Component, name="PriceComponent", description="A kind of token with its own price.")
-PriceChange = strawberry.enum(pricing_service.Action, name="PriceChange", description="What a price write did to the catalog.")
+PriceComponent = strawberry.enum(
+    pricing_service.Component, name="PriceComponent", description="A kind of token with its own price."
+)
+PriceChange = strawberry.enum(
+    pricing_service.Action, name="PriceChange", description="What a price write did to the catalog."
+)
 ServiceTier = strawberry.enum(ServiceTierValue, name="ServiceTier", description=(
     "The tier of service a call ran at: STANDARD (default), BATCH (batch APIs), PRIORITY, FLEX. It chooses the "
     "tier prices a model has (falling back to STANDARD prices where a tier has none)."))
@@ -116,8 +120,8 @@ class ModelPrice(Node):
         return await load_one(info, m.ModelPrice, self.superseded_by_pk, ModelPrice.of)
 
 
-async def _load_price(pk: str, info: Info) -> ModelPrice | None:
-    row = await m.ModelPrice.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load_price(pk: int, info: Info) -> ModelPrice | None:
+    row = await pricing_service.price_by_id(pk)
     return ModelPrice.of(row) if row else None
 
 
@@ -151,7 +155,9 @@ class ModelPriceUpsertPayload:
 
 @strawberry.input
 class ModelPricesImportInput:
-    catalog: JSON = strawberry.field(description="The parsed content of LiteLLM's model_prices_and_context_window.json.")
+    catalog: JSON = strawberry.field(
+        description="The parsed content of LiteLLM's model_prices_and_context_window.json."
+    )
     source: str = strawberry.field(description="Where the file comes from (URL or file name).")
     effective_from: datetime | None = strawberry.field(default=None, description="Default: now.")
 
@@ -183,11 +189,7 @@ class PricingQuery:
     async def model_prices(self, info: Info, provider: str | None = None, model: str | None = None,
                            include_superseded: bool = False, first: int | None = None,
                            after: str | None = None) -> Connection[ModelPrice]:
-        query = m.ModelPrice.all() if include_superseded else m.ModelPrice.filter(superseded_by_id__isnull=True)
-        if provider is not None:
-            query = query.filter(provider=provider.strip().lower())
-        if model is not None:
-            query = query.filter(model=model.strip())
+        query = pricing_service.prices_query(provider=provider, model=model, include_superseded=include_superseded)
         return await paginate(query, first=first, after=after, order=["provider", "model", "-effective_from", "-id"],
                               to_node=ModelPrice.of, max_page_size=info.context.max_page_size)
 
@@ -208,8 +210,16 @@ class PricingMutation:
         rates = pricing_service.Rates(input.input_usd_per_mtok, input.output_usd_per_mtok,
                                       input.cache_read_usd_per_mtok, input.cache_write_usd_per_mtok,
                                       input.reasoning_usd_per_mtok, tuple(t.to_tier() for t in input.tiers))
-        outcome, errors = await attempt(pricing_service.upsert_price(
-            input.provider, input.model, rates, input.effective_from, input.source, info.context.principal))
+        outcome, errors = await attempt(
+            pricing_service.upsert_price(
+                input.provider,
+                input.model,
+                rates,
+                effective_from=input.effective_from,
+                source=input.source,
+                by=info.context.principal,
+            )
+        )
         if outcome is None:
             return ModelPriceUpsertPayload(price=None, change=None, closed_price=None, superseded_price=None,
                                            user_errors=errors)
@@ -222,7 +232,7 @@ class PricingMutation:
         "Import LiteLLM's model price file (ADMIN): counts of imported, updated and skipped entries with reasons."))
     async def model_prices_import(self, info: Info, input: ModelPricesImportInput) -> ModelPricesImportPayload:
         report, errors = await attempt(litellm_catalog.import_catalog(
-            input.catalog, input.source, input.effective_from, info.context.principal))
+            input.catalog, input.source, input.effective_from, by=info.context.principal))
         if report is None:
             return ModelPricesImportPayload(imported=0, updated=0, skipped=0, skipped_reasons=[], user_errors=errors)
         return ModelPricesImportPayload(imported=report.imported, updated=report.updated,
@@ -269,7 +279,8 @@ class CostSourceMutation:
         "Say which cost of a provider's calls is authoritative for charging and budgets (ADMIN): COMPUTED (the "
         "catalog's) or REPORTED (the provider's, e.g. OpenRouter's). Calls recorded from now on follow it; "
         "llmCallsReprice re-bills earlier ones."))
-    async def provider_cost_source_set(self, info: Info, input: ProviderCostSourceSetInput) -> ProviderCostSourceSetPayload:
+    async def provider_cost_source_set(self, info: Info,
+                                       input: ProviderCostSourceSetInput) -> ProviderCostSourceSetPayload:
         row, errors = await attempt(cost_source_service.set_cost_source(
             input.provider, m.CostAuthority(input.authority.value), input.reason, info.context.principal))
         return ProviderCostSourceSetPayload(cost_source=ProviderCostSource.of(row) if row else None, user_errors=errors)

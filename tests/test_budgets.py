@@ -15,7 +15,7 @@ from models.outbox import OutboxEvent
 from tests.conftest import RUNNING, make_key, start_server, stop_server
 from tests.debug_support import unique_model
 from tests.support import GraphQLClient, GraphQLWebSocket
-from tests.test_executions import call, start, utc
+from tests.test_executions import call, start
 from tests.test_pricing import upsert
 from tests.test_pricing_tiers import DRY
 from models.auth import Role
@@ -30,7 +30,8 @@ RESERVE = """mutation R($input: BudgetReserveInput!) {
     status { spentUsd reservedUsd remainingUsd }
     userErrors { field message code } } }"""
 STATUS = """query S($scope: BudgetScopeInput!) { budgetStatus(scope: $scope) {
-  budgetId limitUsd spentUsd reservedUsd remainingUsd calls unpricedCalls periodStart periodEnd open alertedThresholds } }"""
+  budgetId limitUsd spentUsd reservedUsd remainingUsd calls unpricedCalls periodStart periodEnd open
+  alertedThresholds } }"""
 RECORD = """mutation C($input: LlmCallsRecordInput!) {
   llmCallsRecord(input: $input) { recorded calls { id cost billedCost }
     budgets { scope { kind value } addedUsd calls spentUsd reservedUsd exceeded alerts budget { id } }
@@ -278,7 +279,8 @@ async def test_a_threshold_alert_arrives_once_when_concurrent_calls_cross_it(ser
         assert await ws.nothing_within(1.0)
     crossed = [r["llmCallsRecord"]["budgets"][0]["alerts"] for r in results]
     assert sorted(t for ts in crossed for t in ts) == [50, 80, 100]
-    events = [e for e in await OutboxEvent.filter(name="budget.threshold.crossed.v1") if e.payload["scopeValue"] == name]
+    events = [e for e in await OutboxEvent.filter(name="budget.threshold.crossed.v1")
+              if e.payload["scopeValue"] == name]
     assert sorted(e.payload["threshold"] for e in events) == [50, 80, 100]
     now = await status(client, key, name)
     assert Decimal(now["spentUsd"]) == Decimal("2.4") and now["alertedThresholds"] == [50, 80, 100]
@@ -302,7 +304,8 @@ async def test_budget_set_counts_the_period_calls_recorded_before_it(client, adm
     assert created["budget"]["status"]["alertedThresholds"] == [50]
     again = await set_budget(client, admin_key, name, "0.5", thresholds=[50])
     assert again["backfilledCalls"] == 0 and Decimal(again["budget"]["status"]["spentUsd"]) == Decimal("0.3")
-    events = [e for e in await OutboxEvent.filter(name="budget.threshold.crossed.v1") if e.payload["scopeValue"] == name]
+    events = [e for e in await OutboxEvent.filter(name="budget.threshold.crossed.v1")
+              if e.payload["scopeValue"] == name]
     assert len(events) == 1
 
 

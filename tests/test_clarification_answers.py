@@ -57,5 +57,7 @@ def test_the_default_model_offered_is_priced_in_the_default_catalog():
 
     from services.clarification.tickets import FALLBACK_DEFAULT_MODEL
 
-    catalog = json.loads((Path(__file__).resolve().parent.parent / "services/pricing/data/litellm_model_prices.json").read_text())
+    catalog = json.loads(
+        (Path(__file__).resolve().parent.parent / "services/pricing/data/litellm_model_prices.json").read_text()
+    )
     assert FALLBACK_DEFAULT_MODEL in catalog

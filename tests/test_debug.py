@@ -79,13 +79,29 @@ async def snapshot(client, key: str, cid: str, step: int, phase: str, state) -> 
 async def test_errors_from_different_runs_share_a_normalised_signature(client, agent_key):
     runs = [(await start(client, agent_key))["correlationId"] for _ in range(2)]
     cases = [
-        ("FileNotFoundError", ["[Errno 2] No such file or directory: '/tmp/run-81/out.json'",
-                               "[Errno 2] No such file or directory: '/srv/jobs/9/out.json'"]),
-        ("TypeError", ["Cannot read properties of undefined (reading 'map') at src/list.js:12:5",
-                       "Cannot read properties of undefined (reading 'id') at src/table.js:88:19"]),
-        ("psycopg.errors.UniqueViolation", [
-            'duplicate key value violates unique constraint "users_email_key" DETAIL: Key (email)=(a@x.io) already exists.',
-            'duplicate key value violates unique constraint "users_email_key" DETAIL: Key (email)=(b@y.io) already exists.']),
+        (
+            "FileNotFoundError",
+            [
+                "[Errno 2] No such file or directory: '/tmp/run-81/out.json'",
+                "[Errno 2] No such file or directory: '/srv/jobs/9/out.json'",
+            ],
+        ),
+        (
+            "TypeError",
+            [
+                "Cannot read properties of undefined (reading 'map') at src/list.js:12:5",
+                "Cannot read properties of undefined (reading 'id') at src/table.js:88:19",
+            ],
+        ),
+        (
+            "psycopg.errors.UniqueViolation",
+            [
+                'duplicate key value violates unique constraint "users_email_key" '
+                'DETAIL: Key (email)=(a@x.io) already exists.',
+                'duplicate key value violates unique constraint "users_email_key" '
+                'DETAIL: Key (email)=(b@y.io) already exists.',
+            ],
+        ),
     ]
     for error_type, messages in cases:
         digests = set()
@@ -178,8 +194,9 @@ async def _cycles(client, key: str, kind: str, stf_id: str, succeed: list[bool])
         await apply(client, key, failure["id"], stf_id)
         if good:
             await success(client, key, run, step)
-    await client.execute(FINISH, {"input": {"correlationId": run, "status": "FAILED" if not succeed[-1] else "SUCCEEDED"}},
-                         key=key)
+    await client.execute(
+        FINISH, {"input": {"correlationId": run, "status": "FAILED" if not succeed[-1] else "SUCCEEDED"}}, key=key
+    )
 
 
 async def test_wilson_ordering_two_of_two_ranks_below_ninety_five_of_a_hundred(client, agent_key, admin_key):
@@ -207,26 +224,51 @@ async def test_unknown_signatures_get_semantic_neighbours_marked_as_such(client,
     target = await register_stf(client, author, name=f"Escape quote{word} characters in CSV export",
                                 description="Escapes embedded double quotes when writing CSV rows to disk",
                                 tags=["csv", "export"])
-    found = (await client.execute(SUGGEST, {"t": f"CsvWriteError: unescaped quote{word} characters in csv export row 41",
-                                            "first": 3}, key=agent_key))["fixSuggestions"]
+    found = (
+        await client.execute(
+            SUGGEST,
+            {"t": f"CsvWriteError: unescaped quote{word} characters in csv export row 41", "first": 3},
+            key=agent_key,
+        )
+    )["fixSuggestions"]
     assert found["known"] is False
     assert found["suggestions"][0]["stf"]["id"] == target["id"]
-    assert all(s["source"] == "SEMANTIC" and s["attempts"] == 0 and s["similarity"] is not None for s in found["suggestions"])
+    assert all(
+        s["source"] == "SEMANTIC" and s["attempts"] == 0 and s["similarity"] is not None for s in found["suggestions"]
+    )
 
 
 async def test_stfs_similar_finds_an_stf_from_a_paraphrase_and_follows_updates(client, admin_key):
     author = (await contributor_key(client, admin_key))[1]
     word = uuid.uuid4().hex[:6]
-    stf = await register_stf(client, author, name=f"Unicode{word} filename normaliser",
-                             description=f"Normalises unicode{word} filenames to NFC before adding them to zip archives",
-                             tags=["unicode", "zip"])
+    stf = await register_stf(
+        client,
+        author,
+        name=f"Unicode{word} filename normaliser",
+        description=f"Normalises unicode{word} filenames to NFC before adding them to zip archives",
+        tags=["unicode", "zip"],
+    )
     query = """query S($t: String!) { stfsSimilar(text: $t, first: 3) { similarity stf { id version } } }"""
     paraphrase = f"normalize unicode{word} file names prior to zipping an archive"
     hits = (await client.execute(query, {"t": paraphrase}))["stfsSimilar"]
     assert hits[0]["stf"]["id"] == stf["id"] and hits[0]["similarity"] > 0.3
-    update = """mutation U($input: StfUpdateInput!) { stfUpdate(input: $input) { stf { id version } userErrors { message } } }"""
-    newer = (await client.execute(update, {"input": {"id": stf["id"], "description": (
-        f"Normalises unicode{word} filenames to NFC before adding them to zip and tar archives")}}, key=author))["stfUpdate"]["stf"]
+    update = """mutation U($input: StfUpdateInput!) {
+      stfUpdate(input: $input) { stf { id version } userErrors { message } }
+    }"""
+    newer = (
+        await client.execute(
+            update,
+            {
+                "input": {
+                    "id": stf["id"],
+                    "description": (
+                        f"Normalises unicode{word} filenames to NFC before adding them to zip and tar archives"
+                    ),
+                }
+            },
+            key=author,
+        )
+    )["stfUpdate"]["stf"]
     hits = (await client.execute(query, {"t": paraphrase}))["stfsSimilar"]
     assert hits[0]["stf"] == newer and stf["id"] not in [h["stf"]["id"] for h in hits]
     bad = await client.post(query, {"t": "   "})
@@ -433,7 +475,9 @@ async def test_usage_view_shows_applications_after_a_refresh(client, agent_key, 
 
 
 async def test_debug_stats_count_reproducible_runs_reuse_and_confident_signatures(client, agent_key, admin_key):
-    query = """query { debugStats { executions reproducibleShare stfReuseRate signatures signaturesWithConfidenceShare } }"""
+    query = """query {
+      debugStats { executions reproducibleShare stfReuseRate signatures signaturesWithConfidenceShare }
+    }"""
     before = (await client.execute(query, key=agent_key))["debugStats"]
     stf = await register_stf(client, (await contributor_key(client, admin_key))[1])
     run = await _complete_run(client, agent_key, 1)
@@ -516,7 +560,9 @@ async def test_the_signatures_an_stf_fixed_are_embedded_with_it(client, agent_ke
     stf = await register_stf(client, (await contributor_key(client, admin_key))[1], name="Pin the allocator",
                              description="Switches the arena to a fixed-size pool", tags=["memory"])
     run = (await start(client, agent_key))["correlationId"]
-    failure = (await error(client, agent_key, run, 1, "ArenaError", f"quux{word} spill beyond watermark 8"))["errorEvent"]
+    failure = (await error(client, agent_key, run, 1, "ArenaError", f"quux{word} spill beyond watermark 8"))[
+        "errorEvent"
+    ]
     await apply(client, agent_key, failure["id"], stf["id"])
     await success(client, agent_key, run, 1)
     while await stf_index.embed_pending(batch=500):  # the schedule's job: its text now names the signature

@@ -60,7 +60,9 @@ async def _adopt(client, key: str, stf_id: str, prompt: str = "Fix the failing t
     cid = (await start(client, key, taskPrompt=prompt))["correlationId"]
     error = (await ok(client, ERROR, {"correlationId": cid, "step": 1, "errorType": "KeyError",
                                       "message": f"'user_{uuid.uuid4().hex[:6]}'"}, key, "errorRecord"))["errorEvent"]
-    application = (await ok(client, APPLY, {"errorEventId": error["id"], "stfId": stf_id}, key, "stfApply"))["application"]
+    application = (await ok(client, APPLY, {"errorEventId": error["id"], "stfId": stf_id}, key, "stfApply"))[
+        "application"
+    ]
     for model, tokens in calls:
         await _record(client, key, [call(cid, model, AT, inputTokens=tokens, outputTokens=0)])
     await ok(client, SUCCESS, {"correlationId": cid, "step": 1, "qualityScore": 0.9}, key, "successRecord")
@@ -119,7 +121,9 @@ async def test_an_adoption_pays_the_author_by_the_formula_with_its_factors(clien
     # a second contributor: two distinct adopters, and the counters of this signature moved on
     again, _ = await _adopt(client, second.key, stf["id"])
     assert again["adoptionReward"]["factors"]["adopters"] == "2"
-    assert again["adoptionReward"]["factors"]["adoption"] == str(min(policy.adoption_max, 1 + policy.adoption_step).normalize())
+    assert again["adoptionReward"]["factors"]["adoption"] == str(
+        min(policy.adoption_max, 1 + policy.adoption_step).normalize()
+    )
     # the first adopter again: still two distinct adopters
     third, _ = await _adopt(client, first.key, stf["id"])
     assert third["adoptionReward"]["factors"]["adopters"] == "2"
@@ -188,7 +192,9 @@ async def test_a_capped_or_frozen_author_is_refused_and_the_attempt_still_succee
     await assert_ledger_invariants()
 
 
-async def _verify(client, member: Member, stf_id: str, verdict: str = "PASS", evidence: str = "ran it on 3 repos") -> dict:
+async def _verify(
+    client, member: Member, stf_id: str, verdict: str = "PASS", evidence: str = "ran it on 3 repos"
+) -> dict:
     return (await client.execute(VERIFY, {"input": {"stfId": stf_id, "verdict": verdict, "evidence": evidence}},
                                  key=member.key))["stfVerify"]
 
@@ -265,9 +271,9 @@ async def test_only_the_latest_version_can_be_verified(client, admin_key):
 
 
 async def _pk(global_id: str) -> int:
-    from resolvers.relay import from_global_id
+    from resolvers.relay import parse_global_id
 
-    return int(from_global_id(global_id)[1])
+    return int(parse_global_id(global_id)[1])
 
 
 async def _rate() -> int:

@@ -44,7 +44,8 @@ def test_a_threshold_applies_only_to_a_strictly_larger_prompt_and_prices_every_t
     assert (above.input, above.output, above.cache_read, above_tier) == (Decimal(2), Decimal(4), Decimal("0.2"),
                                                                          "STANDARD_ABOVE_200K")
     assert cost_of(above, Tokens(190_001, 10, cache_read=10_000)) == Decimal("0.382042")
-    assert label(ServiceTier.FLEX, 272_000) == "FLEX_ABOVE_272K" and label(ServiceTier.BATCH, 1500) == "BATCH_ABOVE_1500"
+    assert label(ServiceTier.FLEX, 272_000) == "FLEX_ABOVE_272K"
+    assert label(ServiceTier.BATCH, 1500) == "BATCH_ABOVE_1500"
 
 
 def test_tiers_survive_the_json_column_exactly():

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from models.outbox import OutboxEvent
 from tests.debug_support import unique_model
-from tests.test_executions import REPRICE, call, record, start, utc
+from tests.test_executions import call, record, start, utc
 from tests.test_pricing import IMPORT, LITELLM_FILE, upsert
 
 RECORD = """mutation R($input: LlmCallsRecordInput!) {
@@ -27,11 +27,14 @@ SUMMARY = """query S($g: CostGroupBy!, $from: DateTime, $to: DateTime) {
 DRY = """mutation P($input: LlmCallsRepriceInput!) {
   llmCallsReprice(input: $input) { runId dryRun examined repriced stillUnpriced hasMore oldCost newCost
     oldBilledCost newBilledCost budgetPeriods
-    changes { callId oldCost newCost oldPriceTier newPriceTier oldBilledCost newBilledCost reason oldPriceId newPriceId }
+    changes { callId oldCost newCost oldPriceTier newPriceTier oldBilledCost newBilledCost reason
+              oldPriceId newPriceId }
     userErrors { field message code } } }"""
 COST_SOURCE = """mutation C($input: ProviderCostSourceSetInput!) {
-  providerCostSourceSet(input: $input) { costSource { provider authority reason } userErrors { field message code } } }"""
-CALL = "query N($id: ID!) { node(id: $id) { ... on LlmCall { cost billedCost costSource priceTier repricings { reason } } } }"
+  providerCostSourceSet(input: $input) { costSource { provider authority reason }
+    userErrors { field message code } } }"""
+CALL = """query N($id: ID!) { node(id: $id) { ... on LlmCall {
+  cost billedCost costSource priceTier repricings { reason } } } }"""
 
 REAL = json.loads(LITELLM_FILE.read_text())
 
@@ -127,7 +130,8 @@ async def test_a_tier_the_model_has_no_price_for_is_charged_at_standard_and_says
     bad = (await client.execute("""mutation U($input: ModelPriceUpsertInput!) { modelPriceUpsert(input: $input) {
         userErrors { field code } } }""", {"input": {
         "provider": "acme", "model": model, "inputUsdPerMtok": "1", "outputUsdPerMtok": "1", "source": "x",
-        "tiers": [{"serviceTier": "PRIORITY", "inputUsdPerMtok": "1"}, {"serviceTier": "PRIORITY", "outputUsdPerMtok": "2"}]
+        "tiers": [{"serviceTier": "PRIORITY", "inputUsdPerMtok": "1"},
+                  {"serviceTier": "PRIORITY", "outputUsdPerMtok": "2"}]
     }}, key=admin_key))["modelPriceUpsert"]
     assert bad["userErrors"] == [{"field": "tiers[1].serviceTier", "code": "DUPLICATE"}]
 
@@ -149,7 +153,8 @@ async def test_reported_cost_is_kept_beside_the_computed_one_and_the_cost_source
     assert Decimal(first[0]["cost"]) == computed and Decimal(first[0]["reportedCost"]) == Decimal("0.0215")
     assert Decimal(first[0]["billedCost"]) == computed and first[0]["costSource"] == "COMPUTED"
     # no price at all: the reported cost is the only one, so it is billed
-    assert first[1]["priced"] is False and first[1]["costSource"] == "REPORTED" and Decimal(first[1]["billedCost"]) == 0.5
+    assert first[1]["priced"] is False and first[1]["costSource"] == "REPORTED"
+    assert Decimal(first[1]["billedCost"]) == Decimal("0.5")
     bad = await record(client, agent_key, [call(cid, model, at, reportedCostUsd="-1")])
     assert bad["userErrors"][0]["field"] == "calls[0].reportedCostUsd"
 

@@ -52,10 +52,10 @@ class GoldenState(Node):
         return await load_one(info, am.Principal, self.reviewer_pk, Principal.of)
 
 
-async def _load_golden(pk: str, info: Info) -> GoldenState | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_golden(pk: int, info: Info) -> GoldenState | None:
+    if info.context.principal is None:
         return None
-    row = await golden_service.get(int(pk))
+    row = await golden_service.get(pk)
     return GoldenState.of(row) if row else None
 
 
@@ -127,5 +127,5 @@ class GoldenStateMutation:
     async def golden_state_review(self, info: Info, input: GoldenStateReviewInput) -> GoldenStateReviewPayload:
         row, errors = await attempt(golden_service.review(
             info.context.principal, global_pk(input.id, "GoldenState"),
-            golden_service.Decision(input.decision.value), input.comment))
+            golden_service.Decision(input.decision.value), comment=input.comment))
         return GoldenStateReviewPayload(golden_state=GoldenState.of(row) if row else None, user_errors=errors)

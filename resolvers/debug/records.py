@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -31,7 +30,6 @@ from services.economy import adoption
 from services.debug import records as debug_events
 from services.debug import fixes
 from services.debug import replay as replay_service
-from services.errors import DomainError
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -147,27 +145,29 @@ class StfApplication(Node):
 
 
 async def _load_error(pk: int) -> ErrorEvent | None:
-    row = await m.ErrorEvent.get_or_none(id=pk).select_related("signature")
+    row = await debug_events.get_error_with_signature(pk)
     return ErrorEvent.of(row, row.signature) if row else None
 
 
 def _authenticated(load):
-    async def loader(pk: str, info: Info):
-        if info.context.principal is None or not pk.isdigit():
+    async def loader(pk: int, info: Info):
+        if info.context.principal is None:
             return None
-        return await load(int(pk))
+        return await load(pk)
     return loader
 
 
-async def _load_simple(model, convert, pk: int):
-    row = await model.get_or_none(id=pk)
-    return convert(row) if row else None
+def _load_simple(get, convert):
+    async def load(pk: int):
+        row = await get(pk)
+        return convert(row) if row else None
+    return load
 
 
-register_node("Snapshot", _authenticated(lambda pk: _load_simple(m.Snapshot, Snapshot.of, pk)))
+register_node("Snapshot", _authenticated(_load_simple(debug_events.get_snapshot, Snapshot.of)))
 register_node("ErrorEvent", _authenticated(_load_error))
-register_node("SuccessEvent", _authenticated(lambda pk: _load_simple(m.SuccessEvent, SuccessEvent.of, pk)))
-register_node("StfApplication", _authenticated(lambda pk: _load_simple(m.StfApplication, StfApplication.of, pk)))
+register_node("SuccessEvent", _authenticated(_load_simple(debug_events.get_success, SuccessEvent.of)))
+register_node("StfApplication", _authenticated(_load_simple(debug_events.get_application, StfApplication.of)))
 
 
 @strawberry.input
@@ -303,7 +303,9 @@ class ExecutionReplay:
     async def timeline(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ReplayEntry]:
         size = check_first(first, info.context.max_page_size)
         key = decode_cursor(after, 4) if after else None
-        entries = await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        entries = (
+            await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
+        )
         page = entries[:size]
         edges = [Edge(cursor=encode_cursor(list(e.key)), node=_entry(e, self.execution.correlation_id)) for e in page]
         return Connection(edges=edges, page_info=PageInfo(
@@ -322,9 +324,6 @@ class DebugStats:
     signatures_with_confidence_share: float = strawberry.field(description=(
         "Error signatures with at least one decided STF attempt / error signatures."))
 
-
-def _invalid(exc: DomainError) -> GraphQLError:
-    return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code})
 
 
 def _entry(entry: replay_service.Entry, correlation_id: uuid.UUID) -> ReplayEntry:
@@ -352,10 +351,7 @@ class DebugQuery:
     async def fix_suggestions(self, error_text: str | None = None, error_type: str | None = None,
                               error_event_id: strawberry.ID | None = None, first: int = 10) -> FixSuggestions:
         event_pk = global_pk(error_event_id, "ErrorEvent", "errorEventId") if error_event_id else None
-        try:
-            found = await fixes.suggest(error_text, error_type, event_pk, first)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+        found = await fixes.suggest(error_text, error_type, event_pk, first=first)
         sig = found.signature
         return FixSuggestions(
             signature=ErrorSignature(digest=sig.digest, error_type=sig.error_type, pattern=sig.pattern),
@@ -370,7 +366,9 @@ class DebugQuery:
         row = await replay_service.find(correlation_id)
         return ExecutionReplay(execution=Execution.of(row), found={"row": row}) if row else None
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions.")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="How well the debug loop works, over all executions."
+    )
     async def debug_stats(self) -> DebugStats:
         s = await replay_service.debug_stats()
         share = replay_service.DebugStats.share
@@ -384,8 +382,15 @@ class DebugMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Record the state at a step's INPUT or OUTPUT (the execution's starter or ADMIN); the server hashes it."))
     async def snapshot_record(self, info: Info, input: SnapshotRecordInput) -> SnapshotRecordPayload:
-        result, errors = await attempt(debug_events.record_snapshot(
-            info.context.principal, input.correlation_id, input.step, m.SnapshotPhase(input.phase.value), input.state))
+        result, errors = await attempt(
+            debug_events.record_snapshot(
+                info.context.principal,
+                input.correlation_id,
+                input.step,
+                phase=m.SnapshotPhase(input.phase.value),
+                state=input.state,
+            )
+        )
         if result is None:
             return SnapshotRecordPayload(snapshot=None, created=False, user_errors=errors)
         return SnapshotRecordPayload(snapshot=Snapshot.of(result.row), created=result.created, user_errors=[])
@@ -394,8 +399,16 @@ class DebugMutation:
         "Record an error of a RUNNING execution; it gets a normalised signature, and decides the execution's pending "
         "STF attempts as FAILED."))
     async def error_record(self, info: Info, input: ErrorRecordInput) -> ErrorRecordPayload:
-        result, errors = await attempt(debug_events.record_error(
-            info.context.principal, input.correlation_id, input.step, input.error_type, input.message, input.stack))
+        result, errors = await attempt(
+            debug_events.record_error(
+                info.context.principal,
+                input.correlation_id,
+                input.step,
+                error_type=input.error_type,
+                message=input.message,
+                stack=input.stack,
+            )
+        )
         if result is None:
             return ErrorRecordPayload(error_event=None, failed_attempts=0, user_errors=errors)
         return ErrorRecordPayload(error_event=ErrorEvent.of(result.error, result.signature),
@@ -405,7 +418,7 @@ class DebugMutation:
         "Record a success of a RUNNING execution; it decides the execution's pending STF attempts as SUCCEEDED."))
     async def success_record(self, info: Info, input: SuccessRecordInput) -> SuccessRecordPayload:
         result, errors = await attempt(debug_events.record_success(
-            info.context.principal, input.correlation_id, input.step, input.quality_score))
+            info.context.principal, input.correlation_id, input.step, quality_score=input.quality_score))
         if result is None:
             return SuccessRecordPayload(success_event=None, succeeded_attempts=0, user_errors=errors)
         return SuccessRecordPayload(success_event=SuccessEvent.of(result.success),

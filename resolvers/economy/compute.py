@@ -11,9 +11,9 @@ from models.economy import compute as m
 from resolvers import loaders
 from resolvers.economy.ledger import Account, Transfer, account_now
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Node, to_global_id
+from resolvers.relay import Node, global_pk, to_global_id
 from resolvers.scalars import BigInt
 from services.economy import compute as compute_service
 from services.economy import ledger as ledger_service
@@ -42,8 +42,8 @@ class Reservation(Node):
         return (await loaders.account(info, self.account_pk)).name
 
 
-async def _load_reservation(pk: str, info: Info) -> Reservation | None:
-    row = await compute_service.reservation_by_id(int(pk)) if pk.isdigit() else None
+async def _load_reservation(pk: int, info: Info) -> Reservation | None:
+    row = await compute_service.reservation_by_id(pk)
     if row is None or not await ledger_service.may_see(info.context.principal, [row.account_id]):
         return None
     return Reservation.of(row)
@@ -55,7 +55,9 @@ register_node("Reservation", _load_reservation)
 @strawberry.input
 class ComputeReserveInput:
     amount: BigInt
-    ttl_seconds: int = strawberry.field(default=600, description="Voided automatically after this many seconds (1 to 604800).")
+    ttl_seconds: int = strawberry.field(
+        default=600, description="Voided automatically after this many seconds (1 to 604800)."
+    )
     idempotency_key: str
 
 
@@ -74,7 +76,9 @@ class ReservationPayload:
 @strawberry.input
 class ComputeSettleInput:
     reservation: strawberry.ID
-    actual: BigInt = strawberry.field(description="Tokens actually used: at most the amount reserved; the rest is released.")
+    actual: BigInt = strawberry.field(
+        description="Tokens actually used: at most the amount reserved; the rest is released."
+    )
 
 
 @strawberry.input
@@ -82,7 +86,9 @@ class ComputeVoidInput:
     reservation: strawberry.ID
 
 
-def _reservation_payload(result: compute_service.ReservationResult | None, errors: list[UserError]) -> ReservationPayload:
+def _reservation_payload(
+    result: compute_service.ReservationResult | None, errors: list[UserError]
+) -> ReservationPayload:
     if result is None:
         return ReservationPayload(reservation=None, transfer=None, replayed=False, user_errors=errors)
     return ReservationPayload(reservation=Reservation.of(result.reservation),
@@ -96,14 +102,16 @@ class ComputeMutation:
                          description="Hold tokens of your account for compute. Idempotent by `idempotencyKey`.")
     async def compute_reserve(self, info: Info, input: ComputeReserveInput) -> ReservationPayload:
         result, errors = await attempt(compute_service.reserve(
-            info.context.principal, input.amount, input.ttl_seconds, input.idempotency_key))
+            info.context.principal, input.amount, input.ttl_seconds, key=input.idempotency_key))
         return _reservation_payload(result, errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Post what the compute actually used (at most the reservation) and release the rest.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Post what the compute actually used (at most the reservation) and release the rest.",
+    )
     async def compute_settle(self, info: Info, input: ComputeSettleInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
-            pk = input_pk(input.reservation, "Reservation", "reservation")
+            pk = global_pk(input.reservation, "Reservation", "reservation")
             return await compute_service.settle(info.context.principal, pk, input.actual)
 
         result, errors = await attempt(run())
@@ -112,7 +120,9 @@ class ComputeMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Release a reservation without posting.")
     async def compute_void(self, info: Info, input: ComputeVoidInput) -> ReservationPayload:
         async def run() -> compute_service.ReservationResult:
-            return await compute_service.void(info.context.principal, input_pk(input.reservation, "Reservation", "reservation"))
+            return await compute_service.void(
+                info.context.principal, global_pk(input.reservation, "Reservation", "reservation")
+            )
 
         result, errors = await attempt(run())
         return _reservation_payload(result, errors)

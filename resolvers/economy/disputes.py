@@ -13,9 +13,9 @@ from models.auth import Role
 from resolvers import loaders
 from resolvers.economy.ledger import Transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated, IsReviewer
-from resolvers.relay import Connection, Node, paginate, to_global_id
+from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from services.economy import disputes as dispute_service
 
 DisputeState = strawberry.enum(m.DisputeState, description="OPEN until a reviewer upholds the transfer or reverses it.")
@@ -49,11 +49,11 @@ class Dispute(Node):
         return Transfer.of(row) if row else None
 
 
-async def _load_dispute(pk: str, info: Info) -> Dispute | None:
+async def _load_dispute(pk: int, info: Info) -> Dispute | None:
     principal = info.context.principal
-    if principal is None or principal.role not in (Role.ADMIN, Role.REVIEWER) or not pk.isdigit():
+    if principal is None or principal.role not in (Role.ADMIN, Role.REVIEWER):
         return None
-    row = await dispute_service.dispute_by_id(int(pk))
+    row = await dispute_service.dispute_by_id(pk)
     return Dispute.of(row) if row else None
 
 
@@ -85,9 +85,12 @@ class DisputePayload:
 
 @strawberry.type
 class DisputeQuery:
-    @strawberry.field(permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER).")
-    async def disputes(self, info: Info, state: DisputeState | None = None, first: int | None = None,
-                       after: str | None = None) -> Connection[Dispute]:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated, IsReviewer], description="Disputes, oldest first (REVIEWER)."
+    )
+    async def disputes(
+        self, info: Info, state: DisputeState | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Dispute]:
         query = dispute_service.disputes_query(m.DisputeState(state.value) if state else None)
         return await paginate(query, first=first, after=after, order=["id"], to_node=Dispute.of,
                               max_page_size=info.context.max_page_size)
@@ -99,7 +102,7 @@ class DisputeMutation:
     async def dispute_open(self, info: Info, input: DisputeOpenInput) -> DisputePayload:
         async def run() -> m.Dispute:
             return await dispute_service.open_dispute(info.context.principal,
-                                                      input_pk(input.transfer, "Transfer", "transfer"), input.reason)
+                                                      global_pk(input.transfer, "Transfer", "transfer"), input.reason)
 
         row, errors = await attempt(run())
         return DisputePayload(dispute=Dispute.of(row) if row else None, user_errors=errors)
@@ -109,8 +112,8 @@ class DisputeMutation:
     async def dispute_resolve(self, info: Info, input: DisputeResolveInput) -> DisputePayload:
         async def run() -> m.Dispute:
             dispute, _ = await dispute_service.resolve_dispute(
-                info.context.principal, input_pk(input.dispute, "Dispute", "dispute"),
-                dispute_service.Resolution(input.resolution.value), input.note)
+                info.context.principal, global_pk(input.dispute, "Dispute", "dispute"),
+                dispute_service.Resolution(input.resolution.value), note=input.note)
             return dispute
 
         row, errors = await attempt(run())

@@ -15,7 +15,7 @@ from models.economy import ledger as m
 from resolvers import loaders
 from resolvers.events import Event, parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
@@ -25,11 +25,16 @@ from subscriptions.stream import stream_events
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
 
-AccountKind = strawberry.enum(m.AccountKind, description="SYSTEM accounts (mint, compute, market) may go negative; USER accounts never.")
+AccountKind = strawberry.enum(
+    m.AccountKind, description="SYSTEM accounts (mint, compute, market) may go negative; USER accounts never."
+)
 TransferKind = strawberry.enum(m.TransferKind, description="Why tokens moved.")
 
 
-@strawberry.type(description="A ledger account: a contributor's, or a system account (`system:mint`, `system:compute`, `system:market`).")
+@strawberry.type(
+    description="A ledger account: a contributor's, or a system account (`system:mint`, `system:compute`, "
+    "`system:market`)."
+)
 class Account(Node):
     name: str = strawberry.field(description="The contributor's handle, or `system:<name>`.")
     kind: AccountKind
@@ -64,8 +69,12 @@ class Transfer(Node):
     amount: BigInt
     memo: str
     idempotency_key: str
-    policy_version: int | None = strawberry.field(description="The reward policy version a reward, grant or charge used.")
-    factors: JSON | None = strawberry.field(description="The inputs of the amount (reward factors, USD rate), as exact decimal strings.")
+    policy_version: int | None = strawberry.field(
+        description="The reward policy version a reward, grant or charge used."
+    )
+    factors: JSON | None = strawberry.field(
+        description="The inputs of the amount (reward factors, USD rate), as exact decimal strings."
+    )
     created_at: datetime
     debit_pk: strawberry.Private[int]
     credit_pk: strawberry.Private[int]
@@ -97,7 +106,9 @@ class Transfer(Node):
         return to_global_id("Reservation", self.reservation_pk) if self.reservation_pk else None
 
 
-@strawberry.type(description="A transfer as one account sees it: a signed amount (negative when tokens left) and the balance after.")
+@strawberry.type(
+    description="A transfer as one account sees it: a signed amount (negative when tokens left) and the balance after."
+)
 class LedgerEntry:
     amount: BigInt
     balance_after: BigInt
@@ -129,9 +140,9 @@ async def account_now(account_id: int) -> Account:
     return Account.of(rows[account_id])
 
 
-async def _load_account(pk: str, info: Info) -> Account | None:
-    rows = await ledger_service.accounts_by_ids([int(pk)]) if pk.isdigit() else {}
-    row = rows.get(int(pk)) if rows else None
+async def _load_account(pk: int, info: Info) -> Account | None:
+    rows = await ledger_service.accounts_by_ids([pk])
+    row = rows.get(pk) if rows else None
     return Account.of(row) if row else None
 
 
@@ -144,8 +155,8 @@ async def visible_transfer(info: Info, transfer_id: int | None) -> Transfer | No
     return Transfer.of(row)
 
 
-async def _load_transfer(pk: str, info: Info) -> Transfer | None:
-    row = await ledger_service.transfer_by_id(int(pk)) if pk.isdigit() else None
+async def _load_transfer(pk: int, info: Info) -> Transfer | None:
+    row = await ledger_service.transfer_by_id(pk)
     if row is None or not await ledger_service.may_see(info.context.principal,
                                                        [row.debit_account_id, row.credit_account_id]):
         return None
@@ -160,14 +171,18 @@ register_node("Transfer", _load_transfer)
 class TokenTransferInput:
     to: str = strawberry.field(description="The handle of the contributor who receives the tokens.")
     amount: BigInt
-    idempotency_key: str = strawberry.field(description="Unique per transfer: a retry with the same key returns the original.")
+    idempotency_key: str = strawberry.field(
+        description="Unique per transfer: a retry with the same key returns the original."
+    )
     memo: str = ""
 
 
 @strawberry.type
 class TokenTransferPayload:
     transfer: Transfer | None
-    replayed: bool = strawberry.field(description="True when the key was used before and this is the original transfer.")
+    replayed: bool = strawberry.field(
+        description="True when the key was used before and this is the original transfer."
+    )
     user_errors: list[UserError]
 
     @strawberry.field(description="The sender's account after the transfer.")
@@ -224,7 +239,7 @@ class LedgerMutation:
                          description="Send tokens from your account to a contributor. Idempotent by `idempotencyKey`.")
     async def token_transfer(self, info: Info, input: TokenTransferInput) -> TokenTransferPayload:
         posted, errors = await attempt(ledger_service.transfer(
-            info.context.principal, input.to, input.amount, input.memo, input.idempotency_key))
+            info.context.principal, input.to, input.amount, memo=input.memo, key=input.idempotency_key))
         if posted is None:
             return TokenTransferPayload(transfer=None, replayed=False, user_errors=errors)
         return TokenTransferPayload(transfer=Transfer.of(posted.transfer), replayed=posted.replayed, user_errors=[])
@@ -232,11 +247,11 @@ class LedgerMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin],
                          description="Freeze a contributor's account: it can neither earn nor spend (ADMIN).")
     async def contributor_freeze(self, info: Info, input: ContributorFreezeInput) -> ContributorFreezePayload:
-        return await _freeze(ledger_service.set_frozen(input.handle, True, input.reason, info.context.principal))
+        return await _freeze(ledger_service.set_frozen(input.handle, True, input.reason, by=info.context.principal))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Unfreeze an account (ADMIN).")
     async def contributor_unfreeze(self, info: Info, input: ContributorUnfreezeInput) -> ContributorFreezePayload:
-        return await _freeze(ledger_service.set_frozen(input.handle, False, "", info.context.principal))
+        return await _freeze(ledger_service.set_frozen(input.handle, False, "", by=info.context.principal))
 
 
 async def _freeze(call) -> ContributorFreezePayload:

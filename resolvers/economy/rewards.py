@@ -10,7 +10,6 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -21,7 +20,7 @@ from resolvers import loaders
 from resolvers.events import Event, parse_after
 from resolvers.economy.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, graphql_error
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
@@ -29,6 +28,7 @@ from services import contributors as contributor_service
 from services.economy import policy as policy_service
 from services.economy import rewards as reward_service
 from services.economy.policy import COEFFICIENTS
+from services.errors import DomainError
 from subscriptions.stream import stream_events
 
 ExpiryMode = strawberry.enum(m.ExpiryMode, description="NONE: tokens never expire; ROLLING: tokens older than "
@@ -55,14 +55,20 @@ class RewardPolicy(Node):
     safety_floor: Decimal
     tokens_per_kb: BigInt = strawberry.field(description="Paid per KB of context served.")
     tokens_per_verification: BigInt
-    verifications_to_verify: int = strawberry.field(description="PASS verifications (and no FAIL) that make an STF VERIFIED.")
-    tokens_per_usd: BigInt = strawberry.field(description="Compute costs in USD become tokens at this rate, rounded up.")
+    verifications_to_verify: int = strawberry.field(
+        description="PASS verifications (and no FAIL) that make an STF VERIFIED."
+    )
+    tokens_per_usd: BigInt = strawberry.field(
+        description="Compute costs in USD become tokens at this rate, rounded up."
+    )
     starter_grant: BigInt
     daily_earning_cap: BigInt = strawberry.field(description="Most reward tokens one contributor may earn per UTC day.")
     reputation_half_life_days: Decimal
     reputation_per_adoption: Decimal
     reputation_per_verification: Decimal
-    reputation_dispute_penalty: Decimal = strawberry.field(description="Taken from the recipient of a transfer reversed after a dispute.")
+    reputation_dispute_penalty: Decimal = strawberry.field(
+        description="Taken from the recipient of a transfer reversed after a dispute."
+    )
     expiry_mode: ExpiryMode
     expiry_months: int | None
 
@@ -73,8 +79,8 @@ class RewardPolicy(Node):
                    created_at=row.created_at, **values)
 
 
-async def _load_policy(pk: str, info: Info) -> RewardPolicy | None:
-    row = await policy_service.get_policy(int(pk)) if pk.isdigit() else None
+async def _load_policy(pk: int, info: Info) -> RewardPolicy | None:
+    row = await policy_service.get_policy(pk)
     return RewardPolicy.of(row) if row else None
 
 
@@ -93,23 +99,33 @@ class RewardRefusal(Node):
 
     @classmethod
     def of(cls, row: m.RewardRefusal) -> "RewardRefusal":
-        return cls(id=to_global_id("RewardRefusal", row.id), contributor_id=to_global_id("Contributor", row.contributor_id),
-                   kind=row.kind, amount=row.amount, reason=row.reason, message=row.message,
-                   policy_version=row.policy_version, created_at=row.created_at)
+        return cls(
+            id=to_global_id("RewardRefusal", row.id),
+            contributor_id=to_global_id("Contributor", row.contributor_id),
+            kind=row.kind,
+            amount=row.amount,
+            reason=row.reason,
+            message=row.message,
+            policy_version=row.policy_version,
+            created_at=row.created_at,
+        )
 
 
-async def _load_refusal(pk: str, info: Info) -> RewardRefusal | None:
+async def _load_refusal(pk: int, info: Info) -> RewardRefusal | None:
     principal = info.context.principal
-    if principal is None or principal.role is not Role.ADMIN or not pk.isdigit():
+    if principal is None or principal.role is not Role.ADMIN:
         return None
-    row = await reward_service.refusal_by_id(int(pk))
+    row = await reward_service.refusal_by_id(pk)
     return RewardRefusal.of(row) if row else None
 
 
 register_node("RewardRefusal", _load_refusal)
 
 
-@strawberry.enum(description="PAID: the tokens were minted to the contributor; REFUSED: the daily cap or a freeze stopped them (kept as a refusal).")
+@strawberry.enum(
+    description="PAID: the tokens were minted to the contributor; REFUSED: the daily cap or a freeze stopped them "
+    "(kept as a refusal)."
+)
 class RewardStatus(Enum):
     PAID = "PAID"
     REFUSED = "REFUSED"
@@ -121,7 +137,9 @@ class RewardOutcome:
     status: RewardStatus
     amount: BigInt
     policy_version: int
-    factors: JSON | None = strawberry.field(description="The formula's factors and where its inputs came from, as strings.")
+    factors: JSON | None = strawberry.field(
+        description="The formula's factors and where its inputs came from, as strings."
+    )
     refusal_reason: str | None = strawberry.field(description="DAILY_CAP or FROZEN when REFUSED.")
     refusal_message: str | None
     transfer_pk: strawberry.Private[int | None]
@@ -196,7 +214,9 @@ class RewardQuery:
         return RewardPolicy.of(row) if row else None
 
     @strawberry.field(description="Every version of the reward policy, newest first. Public.")
-    async def reward_policies(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[RewardPolicy]:
+    async def reward_policies(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[RewardPolicy]:
         await policy_service.current_policy()  # version 1 exists from the first read on
         return await paginate(policy_service.policies_query(), first=first, after=after, order=["-version"],
                               to_node=RewardPolicy.of, max_page_size=info.context.max_page_size)
@@ -205,12 +225,7 @@ class RewardQuery:
                       description="Rewards refused by the daily cap or a freeze, newest first (ADMIN).")
     async def reward_refusals(self, info: Info, contributor: str | None = None, first: int | None = None,
                               after: str | None = None) -> Connection[RewardRefusal]:
-        contributor_id = None
-        if contributor is not None:
-            row = await contributor_service.by_handle(contributor)
-            if row is None:
-                raise GraphQLError(f"contributor: no contributor {contributor!r}", extensions={"code": "NOT_FOUND"})
-            contributor_id = row.id
+        contributor_id = (await contributor_service.require(contributor, "contributor")).id if contributor else None
         return await paginate(reward_service.refusals_query(contributor_id), first=first, after=after, order=["-id"],
                               to_node=RewardRefusal.of, max_page_size=info.context.max_page_size)
 
@@ -231,12 +246,10 @@ class RewardSubscription:
         "of one contributor or all; with `after`, first what came after that cursor, then live."))
     async def reward_events(self, info: Info, contributor: str | None = None,
                             after: str | None = None) -> AsyncGenerator[Event, None]:
-        contributor_id = None
-        if contributor is not None:
-            row = await contributor_service.by_handle(contributor)
-            if row is None:
-                raise GraphQLError(f"contributor: no contributor {contributor!r}", extensions={"code": "NOT_FOUND"})
-            contributor_id = row.id
+        try:
+            contributor_id = (await contributor_service.require(contributor, "contributor")).id if contributor else None
+        except DomainError as exc:
+            raise graphql_error(exc) from None
 
         def matches(event) -> bool:
             if not event.name.startswith("reward."):

@@ -7,7 +7,6 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from models import contributors as cm
@@ -19,15 +18,18 @@ from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services.stf import registry as stf_service
-from services.errors import DomainError
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
     from resolvers.stf.usage import StfUsage
     from resolvers.stf.verification import StfVerification
 
-StfStatus = strawberry.enum(m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts.")
-StfOrderField = strawberry.enum(stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions).")
+StfStatus = strawberry.enum(
+    m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts."
+)
+StfOrderField = strawberry.enum(
+    stf_service.StfOrder, name="StfOrderField", description="CREATED, QUALITY (score) or USAGE (executions)."
+)
 
 
 @strawberry.enum
@@ -88,8 +90,9 @@ class Stf(Node):
         return await usage_loader(info).load(global_pk(self.id, "Stf"))
 
     @strawberry.field(description="The verifications of this version, oldest first (see stfVerify).")
-    async def verifications(self, info: Info, first: int | None = None, after: str | None = None
-                            ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf.verification")]]:
+    async def verifications(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated["StfVerification", strawberry.lazy("resolvers.stf.verification")]]:
         from resolvers.stf.verification import StfVerification
         from services.stf.verification import of_stf
 
@@ -102,8 +105,8 @@ class Stf(Node):
                               order=["-version"], to_node=Stf.of, max_page_size=info.context.max_page_size)
 
 
-async def _load_stf(pk: str, info: Info) -> Stf | None:
-    row = await stf_service.get(int(pk)) if pk.isdigit() else None
+async def _load_stf(pk: int, info: Info) -> Stf | None:
+    row = await stf_service.get(pk)
     return Stf.of(row) if row else None
 
 
@@ -204,11 +207,8 @@ class StfQuery:
                    filter: StfFilter | None = None, order_by: StfOrder | None = None) -> Connection[Stf]:
         given = filter or StfFilter()
         order = order_by or StfOrder()
-        try:
-            query = stf_service.search(status=given.status, tags=given.tags, text=given.search,
-                                       contributor_id=_pk(given.contributor, "Contributor", "filter.contributor"))
-        except DomainError as exc:
-            raise GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": "INVALID"}) from None
+        query = stf_service.search(status=given.status, tags=given.tags, text=given.search,
+                                   contributor_id=_pk(given.contributor, "Contributor", "filter.contributor"))
         sign = "-" if order.direction is OrderDirection.DESC else ""
         column = stf_service.ORDER_FIELD[stf_service.StfOrder(order.field.value)]
         return await paginate(query, first=first, after=after, order=[sign + column, sign + "id"], to_node=Stf.of,

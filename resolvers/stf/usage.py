@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -17,7 +16,6 @@ from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
 from services.stf import similar as stf_index
 from services.stf import usage as stf_usage
-from services.errors import DomainError
 
 
 @strawberry.type(description=(
@@ -28,7 +26,9 @@ class StfUsage:
     successes: BigInt
     failures: BigInt
     success_rate: float | None = strawberry.field(description="successes / decided attempts; null before any.")
-    average_quality: float | None = strawberry.field(description="Mean quality score of the successes that decided its attempts.")
+    average_quality: float | None = strawberry.field(
+        description="Mean quality score of the successes that decided its attempts."
+    )
     last_used_at: datetime | None
     refreshed_at: datetime
 
@@ -74,10 +74,7 @@ class StfUsageQuery:
         "Latest, not deprecated STFs nearest in meaning to `text` (name, description, tags and the error "
         "signatures they fixed), nearest first; public."))
     async def stfs_similar(self, text: str, first: int = 10) -> list[SimilarStf]:
-        try:
-            found = await stf_index.similar(text, first)
-        except DomainError as exc:
-            raise GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code}) from None
+        found = await stf_index.similar(text, first)
         return [SimilarStf(stf=Stf.of(row), similarity=score) for row, score in found]
 
 

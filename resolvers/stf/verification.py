@@ -12,7 +12,7 @@ from models import contributors as cm
 from models import stf as m
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Node, global_pk, to_global_id
 from resolvers.economy.rewards import RewardOutcome
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 Verdict = strawberry.enum(m.Verdict, description="PASS: the STF does what it says; FAIL: it does not.")
 
 
-@strawberry.type(description="One contributor's verdict on one STF version, with the evidence and the reward it earned.")
+@strawberry.type(
+    description="One contributor's verdict on one STF version, with the evidence and the reward it earned."
+)
 class StfVerification(Node):
     verdict: Verdict
     evidence: str
@@ -53,8 +55,8 @@ class StfVerification(Node):
         return await RewardOutcome.by_key(info, verification_service.key_of(global_pk(self.id, "StfVerification")))
 
 
-async def _load(pk: str, info: Info) -> StfVerification | None:
-    row = await m.StfVerification.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load(pk: int, info: Info) -> StfVerification | None:
+    row = await verification_service.verification_by_id(pk)
     return StfVerification.of(row) if row else None
 
 
@@ -88,9 +90,9 @@ class StfVerificationMutation:
         "the version becomes VERIFIED; a FAIL takes a VERIFIED version back to ACTIVE."))
     async def stf_verify(self, info: Info, input: StfVerifyInput) -> StfVerifyPayload:
         async def verify() -> verification_service.Verified:
-            stf_id = input_pk(input.stf_id, "Stf", "stfId")
+            stf_id = global_pk(input.stf_id, "Stf", "stfId")
             return await verification_service.verify(info.context.principal, stf_id, m.Verdict(input.verdict.value),
-                                                     input.evidence)
+                                                     evidence=input.evidence)
 
         done, errors = await attempt(verify())
         if done is None:

@@ -36,8 +36,10 @@ BUDGET_AND_PERIOD = """
 SELECT b."id", b."scope_kind", b."scope_value", b."limit_usd", b."period", b."window_start", b."window_end",
        b."thresholds", b."created_by_id", b."created_at", b."updated_at", p."id" AS period_id
 FROM "budgets" b LEFT JOIN "budget_periods" p ON p."budget_id" = b."id"
-  AND p."period_start" = CASE b."period" WHEN 'DAY' THEN $3 WHEN 'WEEK' THEN $5 WHEN 'MONTH' THEN $7 ELSE b."window_start" END
-  AND p."period_end" = CASE b."period" WHEN 'DAY' THEN $4 WHEN 'WEEK' THEN $6 WHEN 'MONTH' THEN $8 ELSE b."window_end" END
+  AND p."period_start" = CASE b."period" WHEN 'DAY' THEN $3 WHEN 'WEEK' THEN $5 WHEN 'MONTH' THEN $7
+                                       ELSE b."window_start" END
+  AND p."period_end" = CASE b."period" WHEN 'DAY' THEN $4 WHEN 'WEEK' THEN $6 WHEN 'MONTH' THEN $8
+                                     ELSE b."window_end" END
 WHERE b."scope_kind" = $1 AND b."scope_value" = $2
 """
 PERIOD_ID = 'SELECT "id" FROM "budget_periods" WHERE "budget_id" = $1 AND "period_start" = $2 AND "period_end" = $3'
@@ -59,7 +61,8 @@ p AS (
 SELECT (SELECT "id" FROM r) AS reservation, (SELECT "id" FROM p) AS period
 """
 DUE = (
-    'SELECT "id", "period_id", "estimate" FROM "budget_reservations" WHERE "state" = \'PENDING\' AND "expires_at" <= $1 '
+    'SELECT "id", "period_id", "estimate" FROM "budget_reservations" '
+    'WHERE "state" = \'PENDING\' AND "expires_at" <= $1 '
     'ORDER BY "expires_at" LIMIT $2 FOR UPDATE SKIP LOCKED'
 )
 LOCK_PERIODS = 'SELECT "id" FROM "budget_periods" WHERE "id" = ANY($1::bigint[]) ORDER BY "id" FOR UPDATE'

@@ -33,8 +33,9 @@ def period_of(kind: BudgetPeriodKind, at: datetime, window: tuple[datetime, date
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=7)
     first = day.replace(day=1)
-    following = first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
-    return first, following
+    if first.month == 12:
+        return first, first.replace(year=first.year + 1, month=1)
+    return first, first.replace(month=first.month + 1)
 
 
 def crossed(thresholds: Iterable[int], alerted: Iterable[int], limit: Decimal, spent: Decimal) -> list[int]:

@@ -213,7 +213,8 @@ async def count_calls(conn: BaseDBAsyncClient, calls: Sequence[CallLike], *, sco
     touched = [p for p in periods.values() if p.add_calls or p.released]
     alerts = await apply(conn, touched, budgets)
     return [BudgetSpend(budgets[p.budget_id], p.start, p.end, p.add_spent, p.add_calls, p.new_spent, p.new_reserved,
-                        exceeded=p.unreserved_calls > 0 and p.new_spent + p.new_reserved > budgets[p.budget_id].limit_usd,
+                        exceeded=p.unreserved_calls > 0
+                        and p.new_spent + p.new_reserved > budgets[p.budget_id].limit_usd,
                         alerts=alerts.get(p.id, []))
             for p in touched if p.add_calls]
 
@@ -297,7 +298,8 @@ async def rebill(conn: BaseDBAsyncClient, changes: dict[int, tuple[Decimal | Non
     if not charges:
         return 0
     periods = await lock_periods(conn, (), {c["period_id"] for c in charges})
-    budget_rows = await conn.execute_query_dict(f'SELECT {BUDGET_COLUMNS} FROM "budgets" WHERE "id" = ANY($1::bigint[])',
+    budget_rows = await conn.execute_query_dict(f'SELECT {BUDGET_COLUMNS} FROM "budgets" '
+                                                'WHERE "id" = ANY($1::bigint[])',
                                                 [sorted({c["budget_id"] for c in charges})])
     budgets = {row["id"]: BudgetRow.of(row) for row in budget_rows}
     for charge in charges:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from services.clarification.gates import gate
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "ambiguity.json"
 MAX_QUESTIONS = 10
 FLAGS = re.IGNORECASE
@@ -151,7 +153,7 @@ class Matcher:
 
     @classmethod
     def patterns(cls, patterns: list[str]) -> "Matcher":
-        return cls([(_gate(p), re.compile(p, FLAGS)) for p in patterns])
+        return cls([(gate(p), re.compile(p, FLAGS)) for p in patterns])
 
     def _phrase_hits(self, prompt: str, lowered: str) -> list[Hit]:
         if len(lowered) != len(prompt):  # lower() changed the length (rare Unicode): offsets would drift
@@ -198,43 +200,6 @@ class Matcher:
         return first
 
 
-def _gate(pattern: str) -> frozenset[str] | None:
-    """Literals (lower case) one of which every match of `pattern` contains, the longest such set
-    found; None when there is none and the pattern must always run."""
-    from re import _constants as c, _parser as parser  # type: ignore[attr-defined]
-
-    def of(items: Any) -> frozenset[str] | None:
-        candidates: list[frozenset[str]] = []
-        current: list[str] = []
-
-        def flush() -> None:
-            if current:
-                candidates.append(frozenset({"".join(current).lower()}))
-            current.clear()
-
-        for op, arg in items:
-            if op is c.LITERAL:
-                current.append(chr(arg))
-                continue
-            if op is c.AT:
-                continue
-            flush()
-            inner = None
-            if op is c.SUBPATTERN:
-                inner = of(arg[-1])
-            elif op is c.BRANCH:
-                alternatives = [of(a) for a in arg[1]]
-                inner = frozenset().union(*alternatives) if all(alternatives) else None
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-                inner = of(arg[2])
-            if inner:
-                candidates.append(inner)
-        flush()
-        return max(candidates, key=lambda g: (min(map(len, g)), -len(g)), default=None)
-
-    return of(parser.parse(pattern, FLAGS))
-
-
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -255,7 +220,9 @@ class Contradiction:
 class Vocabulary:
     def __init__(self, data: dict[str, Any]) -> None:
         vague = data["vague"]
-        self.vague = {category: Matcher.phrases(vague[category]) for category in ("quantity", "hedge", "open_ended", "quality")}
+        self.vague = {
+            category: Matcher.phrases(vague[category]) for category in ("quantity", "hedge", "open_ended", "quality")
+        }
         self.vague_exceptions = Matcher.phrases(vague["exceptions"])
         self.max_vague = int(vague["max_questions"])
         self.services = [Service(s["name"], s["role"], s["port"], bool(s.get("generic")), s.get("family"),
@@ -267,8 +234,10 @@ class Vocabulary:
         self.known_aliases: dict[str, list[str]] = data["known_parameters"]
         self.defaults: dict[str, Any] = data["defaults"]
         self.severity = {param: Severity(value) for param, value in data["severity"].items()}
-        self.contradictions = [Contradiction(c["topic"], Matcher.phrases(c["negative"]), Matcher.patterns(c["positive"]))
-                               for c in data["contradictions"]]
+        self.contradictions = [
+            Contradiction(c["topic"], Matcher.phrases(c["negative"]), Matcher.patterns(c["positive"]))
+            for c in data["contradictions"]
+        ]
         self.port_patterns = Matcher.patterns(data["port_patterns"])
 
 
@@ -334,7 +303,7 @@ def _known_port(known: dict[str, Any]) -> int | None:
 class Text:
     """The prompt, lower-cased once, with what it mentions looked up at most once."""
 
-    def __init__(self, prompt: str, lowered: str, known: dict[str, Any], vocab: Vocabulary) -> None:
+    def __init__(self, prompt: str, lowered: str, known: dict[str, Any], *, vocab: Vocabulary) -> None:
         self.prompt = prompt
         self.lowered = lowered
         self.known = known
@@ -360,7 +329,7 @@ class Text:
 
 def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> Detection:
     vocab = vocabulary()
-    text = Text(prompt, prompt.lower(), known_parameters, vocab)
+    text = Text(prompt, prompt.lower(), known_parameters, vocab=vocab)
     questions: list[Question] = []
     questions += _contradictions(text)
     service_questions, port_conflicts = _services(text, defaults)
@@ -454,7 +423,9 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
                     continue
             elif text.gives(param):
                 continue
-            questions.append(_service_question(prompt, param, service, start, end, vocab, defaults))
+            questions.append(
+                _service_question(prompt, param, service, start=start, end=end, vocab=vocab, defaults=defaults)
+            )
     return questions, conflicts
 
 
@@ -472,7 +443,7 @@ def _port_owner(mentions: list[tuple[int, int, Service]], bounds: list[int], pos
     return earlier[-1][2] if earlier else None
 
 
-def _service_question(prompt: str, param: str, service: Service, start: int, end: int,
+def _service_question(prompt: str, param: str, service: Service, *, start: int, end: int,
                       vocab: Vocabulary, defaults: Defaults) -> Question:
     span = _span(prompt, start, end)
     severity = vocab.severity[param]
@@ -542,13 +513,13 @@ def _vague(text: Text) -> list[Question]:
             continue
         seen.add(phrase)
         last_end = end
-        found.append(_vague_question(prompt, start, end, category))
+        found.append(_vague_question(prompt, start, end, category=category))
         if len(found) == vocab.max_vague:
             break
     return found
 
 
-def _vague_question(prompt: str, start: int, end: int, category: str) -> Question:
+def _vague_question(prompt: str, start: int, end: int, *, category: str) -> Question:
     said = prompt[start:end]
     if category == "quantity":
         nxt = NEXT_WORD.match(prompt, end)

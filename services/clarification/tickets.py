@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
@@ -53,15 +54,17 @@ SWEEP_BATCH = 100
 OPEN = TicketStatus.OPEN
 
 
-def default_model() -> str:
-    """The safe default for MODEL questions: CLARIFY_DEFAULT_MODEL, else a fixed fallback.
+_defaults = Defaults(model=FALLBACK_DEFAULT_MODEL, temp_path=os.path.join(tempfile.gettempdir(), "omniclaude"))
 
-    The one place to point at the price catalog's default model once it exists."""
-    return os.environ.get("CLARIFY_DEFAULT_MODEL", "").strip() or FALLBACK_DEFAULT_MODEL
+
+def configure(*, default_model: str) -> None:
+    """Set the safe default offered for MODEL questions (the app passes CLARIFY_DEFAULT_MODEL)."""
+    global _defaults
+    _defaults = Defaults(model=default_model.strip() or FALLBACK_DEFAULT_MODEL, temp_path=_defaults.temp_path)
 
 
 def detector_defaults() -> Defaults:
-    return Defaults(model=default_model(), temp_path=os.path.join(tempfile.gettempdir(), "omniclaude"))
+    return _defaults
 
 
 def _now() -> datetime:
@@ -76,7 +79,7 @@ class RequestOutcome:
     detection: Detection
 
 
-def _check_request(correlation_id: str, prompt: str, known: Any, tags: list[str], deadline_seconds: int,
+def _check_request(correlation_id: str, prompt: str, known: Any, *, tags: list[str], deadline_seconds: int,
                    panel_size: int) -> list[str]:
     if not CORRELATION_ID.match(correlation_id):
         raise DomainError("correlationId", "must be 1-128 characters of letters, digits and . _ : / @ -, "
@@ -96,17 +99,19 @@ def _check_request(correlation_id: str, prompt: str, known: Any, tags: list[str]
     return check_tags(tags, "domainTags")
 
 
-async def request(principal: Principal, correlation_id: str, prompt: str, known: Any, domain_tags: list[str],
+async def request(principal: Principal, correlation_id: str, prompt: str, *, known: Any, domain_tags: list[str],
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
-    tags = _check_request(correlation_id, prompt, known, domain_tags, deadline_seconds, panel_size)
+    tags = _check_request(
+        correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size
+    )
     detection = detect(prompt, known, detector_defaults())
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
                                              question_count=len(detection.questions), using_db=conn)
         if not detection.ambiguous:
             return RequestOutcome(None, detection)
-        panel = await _choose_panel(conn, tags, panel_size, principal.id)
+        panel = await _choose_panel(conn, tags, panel_size, requester_id=principal.id)
         now = _now()
         ticket = await ClarificationTicket.create(
             correlation_id=correlation_id, requester_id=principal.id, prompt=prompt, known_parameters=known,
@@ -138,7 +143,7 @@ SELECT c."id", c."handle", c."reputation",
 """
 
 
-async def _choose_panel(conn: BaseDBAsyncClient, tags: list[str], size: int, requester_id: int) -> list[dict]:
+async def _choose_panel(conn: BaseDBAsyncClient, tags: list[str], size: int, *, requester_id: int) -> list[dict]:
     """Agents with a key, most expertise overlap first, then fewest open panels, then highest
     reputation, then oldest; the requester never sits on its own panel."""
     rows = await conn.execute_query_dict(PANEL_SQL, [tags, requester_id, size])
@@ -186,7 +191,9 @@ async def answer(principal: Principal, ticket_id: int, answers: list[tuple[str, 
         for i, (question_id, value) in enumerate(answers):
             question = questions.get(question_id)
             if question is None:
-                raise DomainError(f"answers[{i}].questionId", f"the ticket has no question {question_id!r}", "NOT_FOUND")
+                raise DomainError(
+                    f"answers[{i}].questionId", f"the ticket has no question {question_id!r}", "NOT_FOUND"
+                )
             if question_id in seen:
                 raise DomainError(f"answers[{i}].questionId", f"question {question_id!r} is answered twice")
             seen.add(question_id)
@@ -225,7 +232,7 @@ class VoteOutcome:
     tally: Tally
 
 
-async def cast_vote(principal: Principal, ticket_id: int, choice: VoteChoice, confidence: Decimal,
+async def cast_vote(principal: Principal, ticket_id: int, choice: VoteChoice, *, confidence: Decimal,
                     comment: str | None) -> VoteOutcome:
     confidence = _check_confidence(confidence)
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -254,11 +261,11 @@ async def cast_vote(principal: Principal, ticket_id: int, choice: VoteChoice, co
             **_ids(ticket), "voteId": vote.id, "voter": voter.handle, "choice": choice, "confidence": confidence,
             "weight": vote.weight, "comment": comment, "at": vote.created_at, "progress": result.to_json()}, conn)
         if result.decision is not Decision.PENDING:
-            await _decide(conn, ticket, result, now)
+            await _decide(conn, ticket, result, now=now)
     return VoteOutcome(vote, voter, ticket, result)
 
 
-async def _decide(conn: BaseDBAsyncClient, ticket: ClarificationTicket, result: Tally, now: datetime) -> None:
+async def _decide(conn: BaseDBAsyncClient, ticket: ClarificationTicket, result: Tally, *, now: datetime) -> None:
     """An approved ticket proceeds on defaults for what is unanswered: those become provisional
     assumptions, as at the deadline. A rejected ticket proceeds on nothing."""
     ticket.status = TicketStatus(result.decision.value)
@@ -314,7 +321,7 @@ async def _time_out(conn: BaseDBAsyncClient, ticket: ClarificationTicket, now: d
 
 # -- assumptions --------------------------------------------------------------------------------
 
-async def override_assumption(principal: Principal, assumption_id: int, value: str, reason: str) -> Assumption:
+async def override_assumption(principal: Principal, assumption_id: int, value: str, *, reason: str) -> Assumption:
     """Replace an assumption's value; the requester of its ticket, a REVIEWER or an ADMIN may."""
     reason = reason.strip()
     if not reason:
@@ -438,10 +445,35 @@ async def stats(since: datetime | None) -> Stats:
     tickets_in_requests = int(r["tickets"])
     median = r["median_seconds"]
     return Stats(
-        requests=int(r["requests"]), tickets=tickets_in_requests,
+        requests=int(r["requests"]),
+        tickets=tickets_in_requests,
         trigger_rate=_rate(tickets_in_requests, int(r["requests"])),
-        questions=int(r["questions"]), answered=int(r["answered"]), answer_rate=_rate(int(r["answered"]), int(r["questions"])),
-        closed=int(r["closed"]), timed_out=int(r["timed_out"]), timeout_rate=_rate(int(r["timed_out"]), int(r["closed"])),
+        questions=int(r["questions"]),
+        answered=int(r["answered"]),
+        answer_rate=_rate(int(r["answered"]), int(r["questions"])),
+        closed=int(r["closed"]),
+        timed_out=int(r["timed_out"]),
+        timeout_rate=_rate(int(r["timed_out"]), int(r["closed"])),
         median_seconds_to_decision=None if median is None else Decimal(str(median)).quantize(Decimal("0.001")),
-        assumptions=int(r["assumptions"]), overridden=int(r["overridden"]),
-        assumption_burn_down=_rate(int(r["overridden"]), int(r["assumptions"])))
+        assumptions=int(r["assumptions"]),
+        overridden=int(r["overridden"]),
+        assumption_burn_down=_rate(int(r["overridden"]), int(r["assumptions"])),
+    )
+
+
+def tickets_query(*, correlation_id: str | None, status: TicketStatus | None) -> QuerySet[ClarificationTicket]:
+    query = ClarificationTicket.all()
+    if correlation_id is not None:
+        query = query.filter(correlation_id=correlation_id)
+    return query.filter(status=status) if status is not None else query
+
+
+def assumptions_query(*, correlation_id: str | None, status: AssumptionStatus | None) -> QuerySet[Assumption]:
+    query = Assumption.all()
+    if correlation_id is not None:
+        query = query.filter(correlation_id=correlation_id)
+    return query.filter(status=status) if status is not None else query
+
+
+async def assumptions_of_ticket(ticket_id: int) -> list[Assumption]:
+    return await Assumption.filter(ticket_id=ticket_id).order_by("id")

@@ -50,6 +50,7 @@ from services.context_market.rules import (
 from services.contributors import check_tags
 from services.economy.rules import decayed_reputation, flat_quote
 from services.search.embedding import get_embedder
+from services.rows import from_row
 from services.errors import DomainError, NotFound
 from services.economy.policy import current_policy
 from services.economy.rewards import Award, adjust_reputation, pay_rewards
@@ -106,7 +107,8 @@ WITH r AS (
     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
     RETURNING "id"
 )
-INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens", "reward_id")
+INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens",
+  "reward_id")
 SELECT r."id", v.* FROM r, unnest($16::bigint[], $17::bigint[], $18::int[], $19::float8[], $20::int[], $21::int[],
                                  $22::bigint[], $23::bigint[]) AS v
 """
@@ -133,7 +135,8 @@ SELECT count(*) AS "retrievals",
            FILTER (WHERE "candidate_bytes" > 0) AS "average_saving",
        percentile_cont(0.5) WITHIN GROUP (ORDER BY "duration_ms") AS "p50",
        percentile_cont(0.99) WITHIN GROUP (ORDER BY "duration_ms") AS "p99",
-       (SELECT count(DISTINCT s."peer_id") FROM "context_served" s JOIN "context_retrievals" w ON w."id" = s."retrieval_id"
+       (SELECT count(DISTINCT s."peer_id") FROM "context_served" s JOIN "context_retrievals" w ON w."id" =
+         s."retrieval_id"
         WHERE w."created_at" > $1 AND w."created_at" <= $2 AND s."tokens" > 0) AS "serving_peers"
 FROM "context_retrievals" WHERE "created_at" > $1 AND "created_at" <= $2
 """
@@ -389,7 +392,7 @@ async def chunk_by_id(chunk_id: int) -> ContextChunk | None:
 
 # --- retrieval ----------------------------------------------------------------------------------
 
-def check_retrieval(query: str, budget: int, min_score: float, tags: list[str]) -> list[str]:
+def check_retrieval(query: str, budget: int, min_score: float, *, tags: list[str]) -> list[str]:
     if not query.strip():
         raise DomainError("query", "must not be blank")
     if len(query) > MAX_QUERY:
@@ -419,12 +422,12 @@ def _reputations(rows: list[dict[str, Any]], half_life_days: Decimal) -> Callabl
     @cache
     def reputation(peer_id: int) -> Decimal:
         value, since = stored[peer_id]
-        return decayed_reputation(value, since, now, half_life_days)
+        return decayed_reputation(value, since, now, half_life_days=half_life_days)
 
     return reputation
 
 
-async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, policy: RewardPolicy,
+async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, *, policy: RewardPolicy,
                accounts: dict[int, ledger.LockedAccount], peer_accounts: dict[int, int],
                owed: dict[int, tuple[int, int]], retrieval_id: int) -> tuple[Transfer | None, dict[int, int | None]]:
     """The requester -> market purchase, then market -> each peer, in one statement.
@@ -439,25 +442,42 @@ async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, po
         created_by=principal.id, funds_field="budgetBytes",
         factors={"rate": str(policy.tokens_per_kb), "kb": str(sum(kb for _, kb in owed.values()))})
     peers = sorted(owed)
-    awards = [Award(peer, peer_accounts[peer], flat_quote(policy.version, policy.tokens_per_kb, owed[peer][1], "kb"),
-                    f"context-retrieval:{retrieval_id}:peer:{peer}", memo) for peer in peers]
-    [transfer], outcomes = await pay_rewards(conn, policy, accounts, caller.market_id, TransferKind.CONTEXT_REWARD,
-                                             awards, lead=[purchase])
+    awards = [
+        Award(
+            peer,
+            peer_accounts[peer],
+            flat_quote(policy.version, policy.tokens_per_kb, owed[peer][1], unit_name="kb"),
+            f"context-retrieval:{retrieval_id}:peer:{peer}",
+            memo,
+        )
+        for peer in peers
+    ]
+    [transfer], outcomes = await pay_rewards(
+        conn,
+        policy,
+        accounts,
+        source_id=caller.market_id,
+        kind=TransferKind.CONTEXT_REWARD,
+        awards=awards,
+        lead=[purchase],
+    )
     return transfer, {peer: o.transfer.id if o.transfer else None for peer, o in zip(peers, outcomes)}
 
 
-async def retrieve(principal: Principal, query: str, budget: int, min_score: float, tags: list[str]) -> Retrieved:
+async def retrieve(principal: Principal, query: str, budget: int, *, min_score: float, tags: list[str]) -> Retrieved:
     """`contextRetrieve`: search, fill the budget by score, and in one transaction charge the requester
     and pay the serving peers. A requester who cannot pay gets a user error: no chunk, no transfer."""
     started = time.perf_counter()
-    tags = check_retrieval(query, budget, min_score, tags)
+    tags = check_retrieval(query, budget, min_score, tags=tags)
     caller = await _caller(principal)
     vector = unit(get_embedder().embed(query))
     if vector is None:
         raise DomainError("query", "has nothing to search by (only stop words or punctuation)")
     query_filter = qmodels.Filter(must=[qmodels.FieldCondition(key="tags", match=qmodels.MatchValue(value=tag))
                                         for tag in tags]) if tags else None
-    hits = await get_store().search(config.collection, vector, config.candidates, query_filter, with_payload=["sha256"])
+    hits = await get_store().search(
+        config.collection, vector, config.candidates, query_filter=query_filter, with_payload=["sha256"]
+    )
     scores = {int(hit.id): (hit.score, (hit.payload or {}).get("sha256")) for hit in hits if hit.score >= min_score}
 
     async with in_transaction() as conn:
@@ -466,8 +486,8 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
         rows = [r for r in rows if scores[r["id"]][1] == r["sha256"]]  # a stale point of another chunk: skip
         candidates = [Candidate(chunk_id=r["id"], peer_id=r["peer_id"], score=scores[r["id"]][0], bytes=r["bytes"])
                       for r in rows]
-        picks = fill_budget(candidates, budget, caller.contributor_id, policy.tokens_per_kb,
-                            _reputations(rows, policy.reputation_half_life_days))
+        picks = fill_budget(candidates, budget, caller.contributor_id, tokens_per_kb=policy.tokens_per_kb,
+                            reputation=_reputations(rows, policy.reputation_half_life_days))
         owed = payouts(picks)
         total = sum(tokens for tokens, _ in owed.values())
         peer_accounts = {}
@@ -485,7 +505,16 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
                                   "served or charged (a smaller budget costs less)", "INSUFFICIENT_FUNDS")
         [next_row] = await conn.execute_query_dict(NEXT_RETRIEVAL_SQL)
         retrieval_id = next_row["id"]
-        purchase, rewards = await _pay(conn, principal, caller, policy, accounts, peer_accounts, owed, retrieval_id)
+        purchase, rewards = await _pay(
+            conn,
+            principal,
+            caller,
+            policy=policy,
+            accounts=accounts,
+            peer_accounts=peer_accounts,
+            owed=owed,
+            retrieval_id=retrieval_id,
+        )
         paid = sum(owed[p][0] for p, reward in rewards.items() if reward is not None)
         candidate_bytes = sum(c.bytes for c in candidates)
         served_bytes = sum(p.candidate.bytes for p in picks)
@@ -503,12 +532,12 @@ async def retrieve(principal: Principal, query: str, budget: int, min_score: flo
             "candidateBytes": candidate_bytes, "tokensCharged": total, "tokensPaid": paid,
             "payments": {accounts[peer_accounts[p]].name: owed[p][0] for p in sorted(owed)}}, conn)
         served = await _served_rows(conn, retrieval_id, picks)
-    retrieval = ContextRetrieval(
-        requester_id=caller.contributor_id, query=query, budget_bytes=budget, min_score=min_score, tags=tags,
-        candidates=len(candidates), candidate_bytes=candidate_bytes, served_bytes=served_bytes, tokens_charged=total,
-        tokens_paid=paid, purchase_id=purchase.id if purchase else None, policy_version=policy.version,
-        duration_ms=duration_ms, useful=None, rated_at=None)
-    retrieval.id, retrieval.created_at, retrieval._saved_in_db = retrieval_id, next_row["now"], True
+    retrieval = from_row(ContextRetrieval, {
+        "id": retrieval_id, "created_at": next_row["now"], "requester_id": caller.contributor_id, "query": query,
+        "budget_bytes": budget, "min_score": min_score, "tags": tags, "candidates": len(candidates),
+        "candidate_bytes": candidate_bytes, "served_bytes": served_bytes, "tokens_charged": total,
+        "tokens_paid": paid, "purchase_id": purchase.id if purchase else None, "policy_version": policy.version,
+        "duration_ms": duration_ms, "useful": None, "rated_at": None})
     return Retrieved(retrieval, served)
 
 
@@ -559,7 +588,7 @@ async def rate(principal: Principal, retrieval_id: int, useful: bool) -> Context
         peers = sorted(r["peer_id"] for r in served)
         policy = await current_policy(conn)
         step = policy.reputation_per_verification if useful else -policy.reputation_per_verification
-        reputations = {peer: await adjust_reputation(conn, peer, step, policy) for peer in peers}
+        reputations = {peer: await adjust_reputation(conn, peer, step, policy=policy) for peer in peers}
         await record_event("context.retrieval.rated.v1", {
             "retrievalId": retrieval_id, "useful": useful, "requesterId": caller.contributor_id,
             "reputations": {str(peer): value for peer, value in reputations.items()}}, conn)

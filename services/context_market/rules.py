@@ -1,6 +1,6 @@
 """Pure rules of the context market: KB arithmetic, ranking, filling a byte budget, the saving.
 
-No database here; `services/context_market.py` applies them.
+No database here; `market.py` beside it applies them.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def ranked(candidates: list[Candidate], reputation: Callable[[int], Decimal]) ->
             for c in (sorted(group, key=lambda c: (-reputation(c.peer_id), c.chunk_id)) if len(group) > 1 else group)]
 
 
-def fill_budget(candidates: list[Candidate], budget: int, requester_id: int, tokens_per_kb: int,
+def fill_budget(candidates: list[Candidate], budget: int, requester_id: int, *, tokens_per_kb: int,
                 reputation: Callable[[int], Decimal]) -> list[Pick]:
     """Walk the ranking and take every chunk that still fits; one too big for what is left is
     skipped (never cut), and a smaller one further down may still fit."""

@@ -57,7 +57,9 @@ async def _pending(conn: BaseDBAsyncClient, execution_id: int, up_to_step: int) 
     return [Attempt(r["id"], r["signature_id"], r["stf_id"], r["error_event_id"]) for r in rows]
 
 
-async def _count(conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, now: datetime) -> tuple[int, int, float]:
+async def _count(
+    conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, *, now: datetime
+) -> tuple[int, int, float]:
     """One more decided attempt (and success) for the pair; the confidence moves with the counters."""
     [stat] = await conn.execute_query_dict(COUNT, [attempt.signature_id, attempt.stf_id, int(succeeded), now])
     confidence = wilson_lower_bound(stat["successes"], stat["attempts"])
@@ -66,14 +68,14 @@ async def _count(conn: BaseDBAsyncClient, attempt: Attempt, succeeded: bool, now
 
 
 async def attempt_succeeded(conn: BaseDBAsyncClient, attempt: Attempt, success_event_id: int,
-                            now: datetime) -> Decided:
+                            *, now: datetime) -> Decided:
     """THE place where an attempt becomes a success: the outcome, the counters, and a re-embedding of
     the STF when it fixed this signature for the first time. `after_success` then pays the adoption
     rewards of every attempt it decided, on `conn`."""
     await conn.execute_query(
         'UPDATE "stf_applications" SET "outcome" = \'SUCCEEDED\', "success_event_id" = $1, "decided_at" = $2 '
         'WHERE "id" = $3', [success_event_id, now, attempt.id])
-    attempts, successes, confidence = await _count(conn, attempt, True, now)
+    attempts, successes, confidence = await _count(conn, attempt, True, now=now)
     if successes == 1:  # the signatures it fixed are part of its embedded text
         await conn.execute_query(
             'DELETE FROM "stf_embeddings" WHERE "stf_id" IN (SELECT l."id" FROM "stfs" s JOIN "stfs" l '
@@ -82,11 +84,11 @@ async def attempt_succeeded(conn: BaseDBAsyncClient, attempt: Attempt, success_e
 
 
 async def attempt_failed(conn: BaseDBAsyncClient, attempt: Attempt, error_event_id: int | None,
-                         now: datetime) -> Decided:
+                         *, now: datetime) -> Decided:
     await conn.execute_query(
         'UPDATE "stf_applications" SET "outcome" = \'FAILED\', "decided_by_error_id" = $1, "decided_at" = $2 '
         'WHERE "id" = $3', [error_event_id, now, attempt.id])
-    attempts, successes, confidence = await _count(conn, attempt, False, now)
+    attempts, successes, confidence = await _count(conn, attempt, False, now=now)
     return Decided(attempt, AttemptOutcome.FAILED, attempts, successes, confidence)
 
 
@@ -101,9 +103,11 @@ async def _announce(conn: BaseDBAsyncClient, decided: list[Decided]) -> None:
          "successes": d.successes, "confidence": d.confidence} for d in decided], conn)
 
 
-async def after_success(conn: BaseDBAsyncClient, execution_id: int, step: int, success_event_id: int) -> list[Decided]:
+async def after_success(
+    conn: BaseDBAsyncClient, execution_id: int, step: int, *, success_event_id: int
+) -> list[Decided]:
     now = datetime.now(timezone.utc)
-    decided = [await attempt_succeeded(conn, a, success_event_id, now)
+    decided = [await attempt_succeeded(conn, a, success_event_id, now=now)
                for a in _ordered(await _pending(conn, execution_id, step))]
     # Rewards lock `system:mint` and the authors' accounts; they come after every counter row is
     # locked, so no transaction waits for a counter while holding `mint` (no deadlock between runs).
@@ -113,9 +117,9 @@ async def after_success(conn: BaseDBAsyncClient, execution_id: int, step: int, s
     return decided
 
 
-async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, error_event_id: int) -> list[Decided]:
+async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, *, error_event_id: int) -> list[Decided]:
     now = datetime.now(timezone.utc)
-    decided = [await attempt_failed(conn, a, error_event_id, now)
+    decided = [await attempt_failed(conn, a, error_event_id, now=now)
                for a in _ordered(await _pending(conn, execution_id, step))]
     await _announce(conn, decided)
     return decided
@@ -123,7 +127,7 @@ async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, err
 
 async def after_failed_finish(conn: BaseDBAsyncClient, execution_id: int) -> list[Decided]:
     now = datetime.now(timezone.utc)
-    decided = [await attempt_failed(conn, a, None, now)
+    decided = [await attempt_failed(conn, a, None, now=now)
                for a in _ordered(await _pending(conn, execution_id, 2**31 - 1))]
     await _announce(conn, decided)
     return decided

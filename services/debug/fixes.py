@@ -72,7 +72,7 @@ async def _signature_of(error_text: str | None, error_type: str | None, error_ev
 
 
 async def suggest(error_text: str | None, error_type: str | None, error_event_id: int | None,
-                  first: int) -> Suggestions:
+                  *, first: int) -> Suggestions:
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise DomainError("first", f"must be between 1 and {MAX_SUGGESTIONS}")
     sig = await _signature_of(error_text, error_type, error_event_id)

@@ -52,7 +52,7 @@ async def propose(by: Principal, snapshot_id: int, note: str) -> GoldenState:
     return golden
 
 
-async def review(by: Principal, golden_id: int, decision: Decision, comment: str | None) -> GoldenState:
+async def review(by: Principal, golden_id: int, decision: Decision, *, comment: str | None) -> GoldenState:
     """Once, by a REVIEWER, never by the proposer."""
     if by.role is not Role.REVIEWER:
         raise DomainError(None, "only a REVIEWER may review a golden state", "FORBIDDEN")

@@ -48,7 +48,7 @@ def _check_step(step: int) -> None:
 
 
 async def _locked_execution(conn: BaseDBAsyncClient, by: Principal, correlation_id: uuid.UUID,
-                            running: bool) -> Execution:
+                            *, running: bool) -> Execution:
     execution = await (Execution.filter(correlation_id=correlation_id).using_db(conn)
                        .select_for_update(no_key=True).first())
     if execution is None:
@@ -68,7 +68,7 @@ class Recorded:
     created: bool
 
 
-async def record_snapshot(by: Principal, correlation_id: uuid.UUID, step: int, phase: SnapshotPhase,
+async def record_snapshot(by: Principal, correlation_id: uuid.UUID, step: int, *, phase: SnapshotPhase,
                           state: Any) -> Recorded:
     """The server hashes the canonical JSON. The same step and phase again with the same state is a
     retry (returned, `created` false); with another state, a user error. Allowed after the finish too."""
@@ -108,7 +108,7 @@ class RecordedError:
     failed_attempts: int
 
 
-async def record_error(by: Principal, correlation_id: uuid.UUID, step: int, error_type: str, message: str,
+async def record_error(by: Principal, correlation_id: uuid.UUID, step: int, *, error_type: str, message: str,
                        stack: str | None) -> RecordedError:
     """An error, grouped by its signature. Pending STF attempts of the execution at or before this step failed."""
     _check_step(step)
@@ -128,7 +128,7 @@ async def record_error(by: Principal, correlation_id: uuid.UUID, step: int, erro
         await record_event("debug.error.recorded.v1", {
             "errorEventId": error.id, "correlationId": correlation_id, "step": step, "errorType": sig.error_type,
             "signatureId": row.id, "signature": sig.digest}, conn)
-        decided = await attempts.after_error(conn, execution.id, step, error.id)
+        decided = await attempts.after_error(conn, execution.id, step, error_event_id=error.id)
     return RecordedError(error, row, len(decided))
 
 
@@ -138,7 +138,9 @@ class RecordedSuccess:
     succeeded_attempts: int
 
 
-async def record_success(by: Principal, correlation_id: uuid.UUID, step: int, quality_score: float) -> RecordedSuccess:
+async def record_success(
+    by: Principal, correlation_id: uuid.UUID, step: int, *, quality_score: float
+) -> RecordedSuccess:
     """A success; pending STF attempts of the execution at or before this step succeeded."""
     _check_step(step)
     if not (math.isfinite(quality_score) and 0 <= quality_score <= 1):
@@ -150,7 +152,7 @@ async def record_success(by: Principal, correlation_id: uuid.UUID, step: int, qu
         await record_event("debug.success.recorded.v1", {
             "successEventId": success.id, "correlationId": correlation_id, "step": step,
             "qualityScore": quality_score}, conn)
-        decided = await attempts.after_success(conn, execution.id, step, success.id)
+        decided = await attempts.after_success(conn, execution.id, step, success_event_id=success.id)
     return RecordedSuccess(success, len(decided))
 
 
@@ -190,3 +192,19 @@ async def apply_stf(by: Principal, error_event_id: int, stf_id: int) -> Recorded
 
 async def get_error(error_event_id: int) -> ErrorEvent | None:
     return await ErrorEvent.get_or_none(id=error_event_id)
+
+
+async def get_error_with_signature(error_event_id: int) -> ErrorEvent | None:
+    return await ErrorEvent.get_or_none(id=error_event_id).select_related("signature")
+
+
+async def get_snapshot(snapshot_id: int) -> Snapshot | None:
+    return await Snapshot.get_or_none(id=snapshot_id)
+
+
+async def get_success(success_id: int) -> SuccessEvent | None:
+    return await SuccessEvent.get_or_none(id=success_id)
+
+
+async def get_application(application_id: int) -> StfApplication | None:
+    return await StfApplication.get_or_none(id=application_id)

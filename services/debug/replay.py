@@ -122,7 +122,8 @@ WITH t AS (
     JOIN "error_events" e ON e."id" = a."error_event_id" WHERE a."execution_id" = $1
     UNION ALL SELECT 'SUCCESS', "recorded_at", "step", 4, "id" FROM "success_events" WHERE "execution_id" = $1
 )
-SELECT * FROM t WHERE $2::timestamptz IS NULL OR (at, coalesce(step, -1), rank, "id") > ($2::timestamptz, $3::int, $4::int, $5::bigint)
+SELECT * FROM t WHERE $2::timestamptz IS NULL OR (at, coalesce(step, -1), rank, "id") > ($2::timestamptz, $3::int,
+  $4::int, $5::bigint)
 ORDER BY at, coalesce(step, -1), rank, "id" LIMIT $6
 """
 TIMELINE_COUNT = """
@@ -187,7 +188,8 @@ SELECT
     (SELECT count(*) FROM "executions") AS executions,
     (SELECT count(*) FROM spans JOIN verified v USING ("execution_id")
      WHERE v.good = 2 * spans.steps
-       AND NOT EXISTS (SELECT 1 FROM "snapshot_prunings" p WHERE p."execution_id" = spans."execution_id")) AS reproducible,
+       AND NOT EXISTS (SELECT 1 FROM "snapshot_prunings" p WHERE p."execution_id" = spans."execution_id")) AS
+         reproducible,
     (SELECT count(*) FROM "executions" e WHERE e."stf_id" IS NOT NULL
        OR EXISTS (SELECT 1 FROM "stf_applications" a WHERE a."execution_id" = e."id")) AS executions_with_stf,
     (SELECT count(*) FROM "error_signatures") AS signatures,

@@ -69,7 +69,9 @@ async def _cost_basis(conn: BaseDBAsyncClient, execution_id: int, fingerprint: s
     return CostBasis(own, median(others), len(others))
 
 
-async def reward_adoption(conn: BaseDBAsyncClient, application_id: int, confidence: float) -> rewards.RewardOutcome | None:
+async def reward_adoption(
+    conn: BaseDBAsyncClient, application_id: int, confidence: float
+) -> rewards.RewardOutcome | None:
     """Record the adopter of a succeeded attempt and pay the author; None when there is nobody to pay
     (no adopter, or the author adopted their own STF)."""
     [row] = await conn.execute_query_dict(ADOPTION_SQL, [application_id])
@@ -95,6 +97,6 @@ async def reward_adoption(conn: BaseDBAsyncClient, application_id: int, confiden
              "fixConfidence": str(inputs.confidence), "costSaved": str(inputs.cost_saving),
              "executionCost": _usd(basis.cost), "medianCost": _usd(basis.median),
              "medianOfRuns": str(basis.runs), "status": row["status"], "safetyScore": str(inputs.safety)}
-    return await rewards.issue_stf_reward(conn, row["author_id"], inputs, key_of(application_id),
+    return await rewards.issue_stf_reward(conn, row["author_id"], inputs, idempotency_key=key_of(application_id),
                                           memo=f"adoption of STF {row['stf_id']} (attempt {application_id})",
                                           notes=notes)

@@ -22,6 +22,7 @@ from models.economy.ledger import Transfer, TransferKind
 from services.economy import ledger
 from services.economy.rules import tokens_for_usd
 from services.errors import DomainError, NotFound
+from services.rows import from_row
 from services.economy.policy import current_policy
 from subscriptions.outbox import record_event
 
@@ -65,20 +66,9 @@ class Charge:
     shortfall: int = 0
 
 
-def _reservation_of(row: dict[str, Any]) -> Reservation:
-    reservation = Reservation(idempotency_key=row["idempotency_key"], account_id=row["account_id"],
-                              amount=row["amount"], charged=row["charged"], state=ReservationState(row["state"]),
-                              expires_at=row["expires_at"], created_by_id=row["created_by_id"],
-                              closed_at=row["closed_at"])
-    reservation.id = row["id"]
-    reservation.created_at = row["created_at"]
-    reservation._saved_in_db = True
-    return reservation
-
-
 async def _lock_reservation(conn: BaseDBAsyncClient, reservation_id: int) -> Reservation | None:
     rows = await conn.execute_query_dict(LOCK_RESERVATION_SQL, [reservation_id])
-    return _reservation_of(rows[0]) if rows else None
+    return from_row(Reservation, rows[0]) if rows else None
 
 
 async def _release(conn: BaseDBAsyncClient, amounts: dict[int, int], accounts: dict[int, ledger.LockedAccount]) -> None:
@@ -97,7 +87,7 @@ def _event_payload(reservation: Reservation, account: ledger.LockedAccount, **ex
             "expiresAt": reservation.expires_at} | extra
 
 
-async def reserve(principal: Principal, amount: int, ttl_seconds: int, key: str) -> ReservationResult:
+async def reserve(principal: Principal, amount: int, ttl_seconds: int, *, key: str) -> ReservationResult:
     """`computeReserve`: hold `amount` of the caller's available tokens for `ttl_seconds`."""
     ledger.check_amount(amount)
     ledger.check_key(key)
@@ -204,7 +194,7 @@ def _require_pending(reservation: Reservation) -> None:
 
 
 async def _close(conn: BaseDBAsyncClient, reservation: Reservation, state: ReservationState,
-                 charged: int | None = None) -> Reservation:
+                 *, charged: int | None = None) -> Reservation:
     reservation.state = state
     reservation.closed_at = datetime.now(timezone.utc)
     if charged is not None:

@@ -67,7 +67,9 @@ async def _account_names(conn, transfer: Transfer) -> list[str]:
     return [by_id[transfer.debit_account_id], by_id[transfer.credit_account_id]]
 
 
-async def resolve_dispute(principal: Principal, dispute_id: int, resolution: Resolution, note: str) -> tuple[Dispute, Transfer | None]:
+async def resolve_dispute(
+    principal: Principal, dispute_id: int, resolution: Resolution, *, note: str
+) -> tuple[Dispute, Transfer | None]:
     note = _check_text(note, "note")
     async with in_transaction() as conn:
         dispute = await Dispute.filter(id=dispute_id).using_db(conn).select_for_update().first()
@@ -91,13 +93,15 @@ async def resolve_dispute(principal: Principal, dispute_id: int, resolution: Res
             recipient = next((c for c, a in parties.items() if a == transfer.credit_account_id), None)
             if recipient is not None:
                 policy = await current_policy(conn)
-                await adjust_reputation(conn, recipient, -policy.reputation_dispute_penalty, policy)
+                await adjust_reputation(conn, recipient, -policy.reputation_dispute_penalty, policy=policy)
         dispute.state = DisputeState.REVERSED if reversal else DisputeState.UPHELD
         dispute.resolved_by_id = principal.id
         dispute.note = note
         dispute.reversal_id = reversal.id if reversal else None
         dispute.resolved_at = datetime.now(timezone.utc)
-        await dispute.save(using_db=conn, update_fields=["state", "resolved_by_id", "note", "reversal_id", "resolved_at"])
+        await dispute.save(
+            using_db=conn, update_fields=["state", "resolved_by_id", "note", "reversal_id", "resolved_at"]
+        )
         await record_event("ledger.dispute.resolved.v1", {
             "disputeId": dispute.id, "transferId": transfer.id, "resolution": resolution, "state": dispute.state,
             "reversalId": dispute.reversal_id, "by": principal.id, "note": note,

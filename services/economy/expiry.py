@@ -58,7 +58,7 @@ async def sweep_expired_tokens(now: datetime | None = None) -> int:
                         'WHERE "account_id" = $1 AND "amount" > 0 AND "created_at" >= $2', [account.id, cutoff])
                     amount = rolling_expiry(account.balance, account.reserved, int(found[0]["credited"]))
                 else:
-                    amount = activity_expiry(account.balance, account.reserved, row["last_activity_at"], cutoff)
+                    amount = activity_expiry(account.balance, account.reserved, row["last_activity_at"], cutoff=cutoff)
                 if amount <= 0:
                     continue
                 last = (await conn.execute_query_dict(LAST_ENTRY_SQL, [account.id]))[0]["last_entry"]

@@ -32,7 +32,9 @@ from models.economy.ledger import (
     Transfer,
     TransferKind,
 )
+from services import contributors
 from services.errors import DomainError, NotFound
+from services.rows import from_row
 from subscriptions.outbox import record_event, record_events
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,8 @@ POST_SQL = """
 WITH t AS (
     INSERT INTO "ledger_transfers" ("idempotency_key", "kind", "debit_account_id", "credit_account_id", "amount",
         "memo", "reverses_id", "reservation_id", "policy_version", "factors", "created_by_id", "created_at")
-    VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint, now())
+    VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint,
+      now())
     RETURNING "id", "created_at"
 ), a AS (
     UPDATE "ledger_accounts" AS a SET
@@ -260,24 +263,9 @@ async def lock_accounts(conn: BaseDBAsyncClient, ids: Iterable[int]) -> dict[int
                                      earned_day=row["earned_day"], frozen=row["frozen"]) for row in rows}
 
 
-def _transfer_of(row: dict[str, Any]) -> Transfer:
-    factors = row["factors"]
-    transfer = Transfer(
-        idempotency_key=row["idempotency_key"], kind=TransferKind(row["kind"]),
-        debit_account_id=row["debit_account_id"], credit_account_id=row["credit_account_id"],
-        amount=row["amount"], memo=row["memo"], reverses_id=row["reverses_id"],
-        reservation_id=row["reservation_id"], policy_version=row["policy_version"],
-        factors=json.loads(factors) if isinstance(factors, str) else factors, created_by_id=row["created_by_id"],
-    )
-    transfer.id = row["id"]
-    transfer.created_at = row["created_at"]
-    transfer._saved_in_db = True
-    return transfer
-
-
 async def find_by_key(conn: BaseDBAsyncClient, key: str) -> Transfer | None:
     rows = await conn.execute_query_dict(FIND_BY_KEY_SQL, [key])
-    return _transfer_of(rows[0]) if rows else None
+    return from_row(Transfer, rows[0]) if rows else None
 
 
 def _same(existing: Transfer, posting: Posting) -> Transfer:
@@ -351,7 +339,7 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         today = _utc_today()
         credit.earned_today = (credit.earned_today if credit.earned_day == today else 0) + posting.amount
         credit.earned_day = today
-    transfer = _transfer_of({
+    transfer = from_row(Transfer, {
         "id": rows[0]["id"], "created_at": rows[0]["created_at"], "idempotency_key": posting.idempotency_key,
         "kind": posting.kind.value, "debit_account_id": posting.debit, "credit_account_id": posting.credit,
         "amount": posting.amount, "memo": posting.memo, "reverses_id": posting.reverses_id,
@@ -359,13 +347,22 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         "factors": posting.factors, "created_by_id": posting.created_by,
     })
     debit = accounts[posting.debit]
-    await record_event("ledger.transfer.posted.v1",
-                       _posted_event(transfer.id, posting, debit.name, credit.name, debit.balance, credit.balance),
-                       conn)
+    await record_event(
+        "ledger.transfer.posted.v1",
+        _posted_event(
+            transfer.id,
+            posting,
+            debit.name,
+            credit=credit.name,
+            debit_balance=debit.balance,
+            credit_balance=credit.balance,
+        ),
+        conn,
+    )
     return transfer
 
 
-def _posted_event(transfer_id: int, posting: Posting, debit: str, credit: str, debit_balance: int,
+def _posted_event(transfer_id: int, posting: Posting, debit: str, *, credit: str, debit_balance: int,
                   credit_balance: int) -> dict[str, Any]:
     return {
         "transferId": transfer_id, "kind": posting.kind, "amount": posting.amount,
@@ -385,7 +382,6 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
         return []
     if any(p.reverses_id or p.reservation_id or p.release for p in postings):
         raise ValueError("post_many takes no reversals or reservations: use post")
-    today = _utc_today()
     totals: dict[int, list[Any]] = {}  # account -> [delta, earned, spent, earned_today, earned_day, active]
     entries: list[list[Any]] = [[] for _ in range(6)]
     balances: list[tuple[int, int]] = []
@@ -421,15 +417,27 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
     transfers = []
     for posting, (debit_balance, credit_balance) in zip(postings, balances):
         row = found[posting.idempotency_key]
-        transfers.append(_transfer_of({
+        transfers.append(from_row(Transfer, {
             "id": row["id"], "created_at": row["created_at"], "idempotency_key": posting.idempotency_key,
             "kind": posting.kind.value, "debit_account_id": posting.debit, "credit_account_id": posting.credit,
             "amount": posting.amount, "memo": posting.memo, "reverses_id": None, "reservation_id": None,
             "policy_version": posting.policy_version, "factors": posting.factors, "created_by_id": posting.created_by,
         }))
-    await record_events("ledger.transfer.posted.v1", [
-        _posted_event(t.id, p, accounts[p.debit].name, accounts[p.credit].name, debit_balance, credit_balance)
-        for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)], conn)
+    await record_events(
+        "ledger.transfer.posted.v1",
+        [
+            _posted_event(
+                t.id,
+                p,
+                accounts[p.debit].name,
+                credit=accounts[p.credit].name,
+                debit_balance=debit_balance,
+                credit_balance=credit_balance,
+            )
+            for t, p, (debit_balance, credit_balance) in zip(transfers, postings, balances)
+        ],
+        conn,
+    )
     return transfers
 
 
@@ -437,7 +445,7 @@ Check = Callable[[dict[int, LockedAccount]], None]
 
 
 async def post_once_in(conn: BaseDBAsyncClient, posting: Posting, check: Check | None = None,
-                       also_lock: Iterable[int] = ()) -> Posted:
+                       *, also_lock: Iterable[int] = ()) -> Posted:
     """Inside the caller's transaction: lock, replay or check, post."""
     accounts = await lock_accounts(conn, {posting.debit, posting.credit, *also_lock})
     existing = await find_by_key(conn, posting.idempotency_key)
@@ -483,7 +491,7 @@ def refuse_frozen(account: LockedAccount, field_name: str | None, whose: str) ->
         raise DomainError(field_name, f"{whose} account {account.name} is frozen", "FROZEN")
 
 
-async def transfer(principal: Principal, to: str, amount: int, memo: str, key: str) -> Posted:
+async def transfer(principal: Principal, to: str, amount: int, *, memo: str, key: str) -> Posted:
     """`tokenTransfer`: from the caller's account to a contributor's."""
     check_amount(amount)
     check_key(key)
@@ -510,15 +518,13 @@ async def create_account(conn: BaseDBAsyncClient, contributor: Contributor) -> A
                                 using_db=conn)
 
 
-async def set_frozen(handle: str, frozen: bool, reason: str, by: Principal) -> Contributor:
+async def set_frozen(handle: str, frozen: bool, reason: str, *, by: Principal) -> Contributor:
     """`contributorFreeze` / `contributorUnfreeze`: a frozen account neither earns nor spends."""
     reason = reason.strip()
     if frozen and not 3 <= len(reason) <= 500:
         raise DomainError("reason", "must be 3-500 characters")
     async with in_transaction() as conn:
-        contributor = await Contributor.get_or_none(handle=handle).using_db(conn)
-        if contributor is None:
-            raise NotFound("handle", f"no contributor {handle!r}")
+        contributor = await contributors.require(handle, "handle", conn)
         account = await Account.filter(contributor_id=contributor.id).using_db(conn).select_for_update().first()
         if account is None:
             raise NotFound("handle", f"{handle!r} has no account")

@@ -50,20 +50,22 @@ class RewardOutcome:
 
 def reputation_now(contributor: Contributor, policy: RewardPolicy, now: datetime | None = None) -> Decimal:
     return decayed_reputation(contributor.reputation, contributor.reputation_at, now or datetime.now(timezone.utc),
-                              policy.reputation_half_life_days)
+                              half_life_days=policy.reputation_half_life_days)
 
 
-async def adjust_reputation(conn: BaseDBAsyncClient, contributor_id: int, delta: Decimal, policy: RewardPolicy) -> Decimal:
+async def adjust_reputation(
+    conn: BaseDBAsyncClient, contributor_id: int, delta: Decimal, *, policy: RewardPolicy
+) -> Decimal:
     """Decay the stored reputation to now, add `delta`, store it as of now."""
     contributor = await Contributor.filter(id=contributor_id).using_db(conn).select_for_update().get()
     now = datetime.now(timezone.utc)
     value = adjusted_reputation(contributor.reputation, contributor.reputation_at, now,
-                                policy.reputation_half_life_days, delta)
+                                half_life_days=policy.reputation_half_life_days, delta=delta)
     await Contributor.filter(id=contributor_id).using_db(conn).update(reputation=value, reputation_at=now)
     return value
 
 
-async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, *, quote: RewardQuote,
                 idempotency_key: str, memo: str = "") -> RewardOutcome:
     """Mint `quote.amount` to the contributor as a `kind` reward naming the policy version and factors."""
     if kind not in EARNING_KINDS:
@@ -75,8 +77,18 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
     existing = await ledger.find_by_key(conn, idempotency_key)
     if existing is not None:
         return RewardOutcome(existing, replayed=True)
-    return await pay_reward(conn, policy, accounts, mint, account_id, contributor_id, kind, quote,
-                            idempotency_key, memo)
+    return await pay_reward(
+        conn,
+        policy,
+        accounts,
+        source_id=mint,
+        account_id=account_id,
+        contributor_id=contributor_id,
+        kind=kind,
+        quote=quote,
+        idempotency_key=idempotency_key,
+        memo=memo,
+    )
 
 
 def _refusal(account: ledger.LockedAccount, amount: int, policy: RewardPolicy) -> tuple[str, str] | None:
@@ -92,30 +104,39 @@ def _refusal(account: ledger.LockedAccount, amount: int, policy: RewardPolicy) -
 
 
 async def pay_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: dict[int, ledger.LockedAccount],
-                     source_id: int, account_id: int, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+                     *, source_id: int, account_id: int, contributor_id: int, kind: TransferKind, quote: RewardQuote,
                      idempotency_key: str, memo: str = "") -> RewardOutcome:
     """On accounts the caller has locked: refuse (frozen, daily cap) or post `source` -> the contributor."""
     if quote.amount <= 0:
         return RewardOutcome(None)
     refused = _refusal(accounts[account_id], quote.amount, policy)
     if refused is not None:
-        return RewardOutcome(None, await _refuse(conn, contributor_id, kind, quote, idempotency_key, *refused))
+        return RewardOutcome(
+            None,
+            await _refuse(
+                conn, contributor_id, kind, quote=quote, key=idempotency_key, reason=refused[0], message=refused[1]
+            ),
+        )
     posting = ledger.Posting(kind=kind, debit=source_id, credit=account_id, amount=quote.amount,
                              idempotency_key=idempotency_key, memo=memo, policy_version=quote.policy_version,
                              factors=quote.factors)
     transfer = await ledger.post(conn, posting, accounts)
-    await _after_reward(conn, policy, accounts[account_id], contributor_id, kind, quote, transfer)
+    await _after_reward(
+        conn, policy, accounts[account_id], contributor_id=contributor_id, kind=kind, quote=quote, transfer=transfer
+    )
     return RewardOutcome(transfer)
 
 
 async def _after_reward(conn: BaseDBAsyncClient, policy: RewardPolicy, account: ledger.LockedAccount,
-                        contributor_id: int, kind: TransferKind, quote: RewardQuote, transfer: Transfer) -> None:
+                        *, contributor_id: int, kind: TransferKind, quote: RewardQuote, transfer: Transfer) -> None:
     if kind in REPUTATION_GAIN:
-        await adjust_reputation(conn, contributor_id, getattr(policy, REPUTATION_GAIN[kind]), policy)
-    await record_event("reward.token.issued.v1", _issued_event(account, contributor_id, kind, quote, transfer), conn)
+        await adjust_reputation(conn, contributor_id, getattr(policy, REPUTATION_GAIN[kind]), policy=policy)
+    await record_event(
+        "reward.token.issued.v1", _issued_event(account, contributor_id, kind, quote=quote, transfer=transfer), conn
+    )
 
 
-def _issued_event(account: ledger.LockedAccount, contributor_id: int, kind: TransferKind, quote: RewardQuote,
+def _issued_event(account: ledger.LockedAccount, contributor_id: int, kind: TransferKind, *, quote: RewardQuote,
                   transfer: Transfer) -> dict:
     return {"contributorId": contributor_id, "contributor": account.name, "kind": kind, "amount": quote.amount,
             "policyVersion": quote.policy_version, "factors": quote.factors, "transferId": transfer.id}
@@ -133,7 +154,7 @@ class Award:
 
 
 async def pay_rewards(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: dict[int, ledger.LockedAccount],
-                      source_id: int, kind: TransferKind, awards: list[Award],
+                      *, source_id: int, kind: TransferKind, awards: list[Award],
                       lead: list[ledger.Posting] | None = None) -> tuple[list[Transfer], list[RewardOutcome]]:
     """`pay_reward` for several contributors on locked accounts, posted in one statement after the
     `lead` postings (the purchase that funds them); kinds without a reputation gain only (context rewards).
@@ -151,8 +172,9 @@ async def pay_rewards(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: d
             continue
         refused = _refusal(accounts[award.account_id], award.quote.amount, policy)
         if refused is not None:
-            outcomes.append(RewardOutcome(None, await _refuse(conn, award.contributor_id, kind, award.quote,
-                                                              award.idempotency_key, *refused)))
+            outcomes.append(RewardOutcome(None, await _refuse(
+                conn, award.contributor_id, kind, quote=award.quote, key=award.idempotency_key, reason=refused[0],
+                message=refused[1])))
             continue
         paying.append((len(outcomes), award))
         outcomes.append(RewardOutcome(None))
@@ -163,31 +185,53 @@ async def pay_rewards(conn: BaseDBAsyncClient, policy: RewardPolicy, accounts: d
     lead_count = len(postings) - len(paying)
     for (index, award), transfer in zip(paying, transfers[lead_count:]):
         outcomes[index] = RewardOutcome(transfer)
-    await record_events("reward.token.issued.v1", [
-        _issued_event(accounts[award.account_id], award.contributor_id, kind, award.quote, outcomes[index].transfer)
-        for index, award in paying], conn)
+    await record_events(
+        "reward.token.issued.v1",
+        [
+            _issued_event(
+                accounts[award.account_id],
+                award.contributor_id,
+                kind,
+                quote=award.quote,
+                transfer=outcomes[index].transfer,
+            )
+            for index, award in paying
+        ],
+        conn,
+    )
     return transfers[:lead_count], outcomes
 
 
-async def issue_stf_reward(conn: BaseDBAsyncClient, author_id: int, inputs: StfRewardInputs,
-                           idempotency_key: str, memo: str = "", notes: dict[str, str] | None = None) -> RewardOutcome:
+async def issue_stf_reward(
+    conn: BaseDBAsyncClient,
+    author_id: int,
+    inputs: StfRewardInputs,
+    *,
+    idempotency_key: str,
+    memo: str = "",
+    notes: dict[str, str] | None = None,
+) -> RewardOutcome:
     """An adopted STF's reward to its author, by the formula of the policy in force. `notes` (where
     the inputs came from) are kept with the factors; they never override one."""
     quote = quote_stf_reward(await current_policy(conn), inputs)
     if notes:
         quote = replace(quote, factors={**notes, **quote.factors})
-    return await issue(conn, author_id, TransferKind.STF_REWARD, quote, idempotency_key, memo)
+    return await issue(
+        conn, author_id, TransferKind.STF_REWARD, quote=quote, idempotency_key=idempotency_key, memo=memo
+    )
 
 
 async def issue_verification_reward(conn: BaseDBAsyncClient, verifier_id: int, idempotency_key: str,
-                                    memo: str = "") -> RewardOutcome:
+                                    *, memo: str = "") -> RewardOutcome:
     """The policy's flat verification reward."""
     policy = await current_policy(conn)
-    quote = flat_quote(policy.version, policy.tokens_per_verification, 1, "verifications")
-    return await issue(conn, verifier_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key, memo)
+    quote = flat_quote(policy.version, policy.tokens_per_verification, 1, unit_name="verifications")
+    return await issue(
+        conn, verifier_id, TransferKind.VERIFICATION_REWARD, quote=quote, idempotency_key=idempotency_key, memo=memo
+    )
 
 
-async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, quote: RewardQuote, key: str,
+async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind, *, quote: RewardQuote, key: str,
                   reason: str, message: str) -> RewardRefusal:
     refusal = await RewardRefusal.create(contributor_id=contributor_id, kind=kind.value, amount=quote.amount,
                                          reason=reason, message=message, policy_version=quote.policy_version,
@@ -200,18 +244,18 @@ async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKi
     return refusal
 
 
-async def issue_reward(contributor_id: int, kind: TransferKind, quote: RewardQuote, idempotency_key: str,
+async def issue_reward(contributor_id: int, kind: TransferKind, quote: RewardQuote, *, idempotency_key: str,
                        memo: str = "") -> RewardOutcome:
     """`issue` as its own unit of work: a refusal is committed (the record) and then raised."""
     ledger.check_key(idempotency_key)
     try:
         async with in_transaction() as conn:
-            outcome = await issue(conn, contributor_id, kind, quote, idempotency_key, memo)
+            outcome = await issue(conn, contributor_id, kind, quote=quote, idempotency_key=idempotency_key, memo=memo)
     except IntegrityError as exc:
         if "ledger_transfers_idempotency_key" not in str(exc):
             raise
         async with in_transaction() as conn:
-            outcome = await issue(conn, contributor_id, kind, quote, idempotency_key, memo)
+            outcome = await issue(conn, contributor_id, kind, quote=quote, idempotency_key=idempotency_key, memo=memo)
     if outcome.refusal is not None:
         code = "EARNING_CAP" if outcome.refusal.reason == "DAILY_CAP" else "FROZEN"
         raise DomainError("contributor", outcome.refusal.message, code)

@@ -1,6 +1,6 @@
 """Pure rules of the token economy: the reward formula, reputation decay, USD to tokens, expiry.
 
-No database here; `services/rewards.py`, `services/compute.py` and `services/expiry.py` apply them.
+No database here; `rewards.py`, `compute.py` and `expiry.py` beside it apply them.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def stf_factors(policy: StfCoefficients, inputs: StfRewardInputs) -> dict[str, D
     return {
         "base": Decimal(policy.stf_base_min_tokens) + span * complexity,
         "adoption": min(Decimal(policy.adoption_max), ONE + Decimal(policy.adoption_step) * (inputs.adopters - 1)),
-        "confidence": Decimal(policy.confidence_floor) + (ONE - Decimal(policy.confidence_floor)) * _unit(inputs.confidence, "confidence"),
+        "confidence": Decimal(policy.confidence_floor)
+        + (ONE - Decimal(policy.confidence_floor)) * _unit(inputs.confidence, "confidence"),
         "cost": ONE + Decimal(policy.cost_saving_weight) * _unit(inputs.cost_saving, "costSaving"),
         "safety": Decimal(policy.safety_floor) + (ONE - Decimal(policy.safety_floor)) * _unit(inputs.safety, "safety"),
     }
@@ -80,13 +81,13 @@ def quote_stf_reward(policy: StfCoefficients, inputs: StfRewardInputs) -> Reward
                        factors={name: format(value.normalize(), "f") for name, value in factors.items()})
 
 
-def flat_quote(policy_version: int, tokens_per_unit: int, units: int, unit_name: str) -> RewardQuote:
+def flat_quote(policy_version: int, tokens_per_unit: int, units: int, *, unit_name: str) -> RewardQuote:
     """A reward of a fixed rate (verification, KB served)."""
     return RewardQuote(amount=tokens_per_unit * units, policy_version=policy_version,
                        factors={"rate": str(tokens_per_unit), unit_name: str(units)})
 
 
-def decayed_reputation(stored: Decimal, since: datetime, now: datetime, half_life_days: Decimal) -> Decimal:
+def decayed_reputation(stored: Decimal, since: datetime, now: datetime, *, half_life_days: Decimal) -> Decimal:
     """`stored` halves every `half_life_days`: stored x 0.5 ^ (elapsed / half-life), to 6 places."""
     elapsed = max(ZERO, Decimal(str((now - since).total_seconds())))
     with localcontext() as ctx:
@@ -95,10 +96,12 @@ def decayed_reputation(stored: Decimal, since: datetime, now: datetime, half_lif
     return value.quantize(REPUTATION_PLACES, rounding=ROUND_HALF_EVEN)
 
 
-def adjusted_reputation(stored: Decimal, since: datetime, now: datetime, half_life_days: Decimal,
+def adjusted_reputation(stored: Decimal, since: datetime, now: datetime, *, half_life_days: Decimal,
                         delta: Decimal) -> Decimal:
     """Decay to `now`, then add `delta` (negative for a penalty); never below 0."""
-    return max(ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days) + delta)
+    return max(
+        ZERO.quantize(REPUTATION_PLACES), decayed_reputation(stored, since, now, half_life_days=half_life_days) + delta
+    )
 
 
 COMPLEXITY_FULL_LINES = 200  # an STF this long (or longer) earns the policy's maximum base
@@ -164,7 +167,7 @@ def rolling_expiry(balance: int, reserved: int, credited_since_cutoff: int) -> i
     return max(0, min(balance - credited_since_cutoff, balance - reserved))
 
 
-def activity_expiry(balance: int, reserved: int, last_activity: datetime | None, cutoff: datetime) -> int:
+def activity_expiry(balance: int, reserved: int, last_activity: datetime | None, *, cutoff: datetime) -> int:
     """Everything not reserved, when the account has had no activity since the cutoff."""
     if last_activity is not None and last_activity >= cutoff:
         return 0

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
 from collections.abc import Iterable
-from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
@@ -145,12 +145,14 @@ async def charge_target(by: Principal, reservation_id: int | None, account: str 
 
 
 INSERT_CALLS = (
-    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", "output_tokens", '
+    'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", '
+    '"output_tokens", '
     '"cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "started_at", "client_call_id", '
     '"priced", "unpriced_reason", "price_id", "cost", "payment_status", "payment_transfer_id", "service_tier", '
     '"price_tier", "reported_cost", "billed_cost", "cost_source", "budget_reservation_id", "recorded_by_id", '
     '"recorded_at", "api_key_prefix") '
-    'SELECT *, $25::bigint, $26::timestamptz, $27::text FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
+    'SELECT *, $25::bigint, $26::timestamptz, $27::text '
+    'FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
     '$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::timestamptz[], '
     '$12::text[], $13::bool[], $14::text[], $15::bigint[], $16::numeric[], $17::text[], $18::bigint[], $19::text[], '
     '$20::text[], $21::numeric[], $22::numeric[], $23::text[], $24::bigint[]) '
@@ -165,7 +167,7 @@ def _same_call(row: LlmCall, call: CallInput) -> bool:
 
 
 async def record(by: Principal, calls: list[CallInput], reservation_id: int | None = None,
-                 charge_account: str | None = None) -> Recorded:
+                 *, charge_account: str | None = None) -> Recorded:
     """All or nothing. A call with a client call id already recorded for its execution is returned,
     not recorded (nor charged) twice (the same id with other values is a user error). With `charge`,
     the billed calls recorded now are paid for in this transaction: their USD cost as tokens, all or
@@ -206,11 +208,11 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
         reported = [calls[i].provider for i in fresh if calls[i].reported_cost_usd is not None]
         authority = await cost_sources.authorities(reported, conn) if reported else {}
         key_prefix = key_prefix_of(by)
-        rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by, authority, key_prefix)
-                for i in fresh]
+        rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by=by, authority=authority,
+                            key_prefix=key_prefix) for i in fresh]
         await _assign_ids(rows, conn)
         reservations = await spending.lock_reservations(conn, rows, by)
-        payment = await _pay(rows, charge, by, conn) if rows else await _paid_before(list(earlier.values()), conn)
+        payment = await _pay(rows, charge, by, conn=conn) if rows else await _paid_before(list(earlier.values()), conn)
         inserted = await _insert(rows, conn)
         if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
             raise DomainError("calls", "a retry of this batch is being recorded at the same time; retry again",
@@ -232,7 +234,7 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
                     budgets=spends)
 
 
-async def _pay(rows: list[CallRow], charge: ChargeTo | None, by: Principal, conn: BaseDBAsyncClient) -> Payment:
+async def _pay(rows: list[CallRow], charge: ChargeTo | None, by: Principal, *, conn: BaseDBAsyncClient) -> Payment:
     """Charge the billed rows (ids assigned, not yet inserted) and mark every row with the outcome.
     The ledger key names the first call id: unique, and a retried batch has no new rows to charge."""
     priced = [r for r in rows if r.billed_cost is not None]
@@ -311,7 +313,7 @@ class CallRow:
     api_key_prefix: str | None = None
 
 
-def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Principal,
+def _priced_row(call: CallInput, execution: Execution, book: PriceBook, *, by: Principal,
                 authority: dict[str, CostAuthority], key_prefix: str | None) -> CallRow:
     match = book.match(call.provider, call.model, call.started_at)
     price = match.price
@@ -322,7 +324,8 @@ def _priced_row(call: CallInput, execution: Execution, book: PriceBook, by: Prin
                    call.cache_read_tokens, call.cache_write_tokens, call.reasoning_tokens, call.latency_ms,
                    call.started_at, call.client_call_id, by.id, price is not None, match.reason,
                    price.id if price else None, cost, service_tier=call.service_tier.value, price_tier=tier,
-                   reported_cost=call.reported_cost_usd, billed_cost=billed, cost_source=source.value if source else None,
+                   reported_cost=call.reported_cost_usd, billed_cost=billed,
+                   cost_source=source.value if source else None,
                    budget_reservation_id=call.budget_reservation_id, api_key_prefix=key_prefix)
 
 
@@ -360,7 +363,8 @@ async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
 # from a period that no longer covers their start (a period was split), or billed from the other cost
 # than their provider's cost source says now.
 STALE_CALLS = """
-SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id" = c."price_id"
+SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id"
+  = c."price_id"
 WHERE c."started_at" >= $1 AND c."started_at" < $2
   AND (NOT c."priced" OR p."superseded_by_id" IS NOT NULL OR c."started_at" < p."effective_from"
        OR (p."effective_to" IS NOT NULL AND c."started_at" >= p."effective_to")
@@ -371,7 +375,8 @@ ORDER BY c."id" LIMIT $3 FOR UPDATE OF c
 """
 REPRICE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('omniclaude.llm_calls.reprice'))"
 UPDATE_REPRICED = (
-    'UPDATE "llm_calls" c SET "priced" = v.priced, "price_id" = v.price, "cost" = v.cost, "unpriced_reason" = v.reason, '
+    'UPDATE "llm_calls" c SET "priced" = v.priced, "price_id" = v.price, "cost" = v.cost, '
+    '"unpriced_reason" = v.reason, '
     '"price_tier" = v.tier, "billed_cost" = v.billed, "cost_source" = v.source '
     'FROM unnest($1::bigint[], $2::bool[], $3::bigint[], $4::numeric[], $5::text[], $6::text[], $7::numeric[], '
     '$8::text[]) AS v(id, priced, price, cost, reason, tier, billed, source) WHERE c."id" = v.id'
@@ -457,7 +462,7 @@ async def reprice(by: Principal, *, start: datetime | None, end: datetime | None
     try:
         async with in_transaction() as conn:
             await conn.execute_query(REPRICE_LOCK)  # one re-price at a time: a dry run sees what the next real one will
-            run = await _reprice(conn, by, start, end, limit, dry_run)
+            run = await _reprice(conn, by, start=start, end=end, limit=limit, dry_run=dry_run)
             if dry_run:
                 raise _DryRun(run)
     except _DryRun as done:
@@ -465,7 +470,7 @@ async def reprice(by: Principal, *, start: datetime | None, end: datetime | None
     return run
 
 
-async def _reprice(conn: BaseDBAsyncClient, by: Principal, start: datetime, end: datetime, limit: int,
+async def _reprice(conn: BaseDBAsyncClient, by: Principal, *, start: datetime, end: datetime, limit: int,
                    dry_run: bool) -> RepriceRun:
     _, rows = await conn.execute_query(STALE_CALLS, [start, end, limit + 1, await cost_sources.reported_names(conn)])
     more = len(rows) > limit
@@ -524,6 +529,23 @@ def _tokens(call: LlmCall) -> Tokens:
 
 async def get_call(call_id: int) -> LlmCall | None:
     return await LlmCall.get_or_none(id=call_id)
+
+
+async def get_call_with_execution(call_id: int) -> LlmCall | None:
+    return await LlmCall.get_or_none(id=call_id).select_related("execution")
+
+
+def calls_query(execution_id: int) -> QuerySet[LlmCall]:
+    return LlmCall.filter(execution_id=execution_id)
+
+
+async def repricings_of_call(call_id: int) -> list[LlmCallRepricing]:
+    return await LlmCallRepricing.filter(call_id=call_id).order_by("id")
+
+
+def repricings_query(run_id: uuid.UUID | None) -> QuerySet[LlmCallRepricing]:
+    """The repricings of one run; none for a run that changed nothing."""
+    return LlmCallRepricing.filter(run_id=run_id) if run_id else LlmCallRepricing.filter(id=-1)
 
 
 # ---- cost summary -------------------------------------------------------------------------------
@@ -627,7 +649,7 @@ class CostSummary:
     unpriced: list[UnpricedModel]
 
 
-async def cost_summary(group_by: GroupBy, start: datetime | None, end: datetime | None, limit: int) -> CostSummary:
+async def cost_summary(group_by: GroupBy, start: datetime | None, end: datetime | None, *, limit: int) -> CostSummary:
     """Exact sums (NUMERIC), the busiest groups first by cost."""
     if not 1 <= limit <= 1000:
         raise DomainError("first", "must be between 1 and 1000")

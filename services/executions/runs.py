@@ -66,7 +66,7 @@ def check_parameters(parameters: Any) -> dict[str, Any]:
     return parameters
 
 
-async def start(by: Principal, correlation_id: uuid.UUID | None, agent_name: str, task_prompt: str,
+async def start(by: Principal, correlation_id: uuid.UUID | None, agent_name: str, *, task_prompt: str,
                 parameters: Any, stf_id: int | None) -> tuple[Execution, bool]:
     """A new RUNNING execution, or the existing one when this correlation id was started with the
     same request (a retry); the same id with another request is a user error."""
@@ -94,7 +94,9 @@ async def start(by: Principal, correlation_id: uuid.UUID | None, agent_name: str
                 correlation_id=correlation_id, agent_name=agent_name, task_prompt=task_prompt, parameters=parameters,
                 fingerprint=digest, stf_id=stf_id, started_by_id=by.id, using_db=conn)
     except IntegrityError:  # a concurrent start of the same correlation id won
-        raise DomainError("correlationId", "an execution with this correlation id was just started", "DUPLICATE") from None
+        raise DomainError(
+            "correlationId", "an execution with this correlation id was just started", "DUPLICATE"
+        ) from None
     return execution, True
 
 
@@ -102,7 +104,9 @@ def may_act_on(by: Principal, execution: Execution) -> bool:
     return by.role is Role.ADMIN or execution.started_by_id == by.id
 
 
-async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStatus, summary: str | None) -> Execution:
+async def finish(
+    by: Principal, correlation_id: uuid.UUID, status: ExecutionStatus, *, summary: str | None
+) -> Execution:
     if status is ExecutionStatus.RUNNING:
         raise DomainError("status", "finish with SUCCEEDED or FAILED")
     if summary is not None and len(summary) > 20_000:
@@ -129,6 +133,10 @@ async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStat
             "fingerprint": execution.fingerprint, "startedAt": execution.started_at,
             "finishedAt": execution.finished_at}, conn)
     return execution
+
+
+async def by_id(execution_id: int) -> Execution | None:
+    return await Execution.get_or_none(id=execution_id)
 
 
 async def get(correlation_id: uuid.UUID) -> Execution | None:

@@ -14,12 +14,14 @@ from enum import Enum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal
 from models.pricing import ModelPrice
 from services.errors import DomainError
-from services.pricing.tiers import COMPONENTS, MAX_THRESHOLD, ServiceTier, TierPrice, canonical, choose, tiers_json, tiers_of
+from services.pricing.tiers import (COMPONENTS, MAX_THRESHOLD, ServiceTier, TierPrice, canonical, choose, tiers_json,
+                                    tiers_of)
 from subscriptions.outbox import record_events
 
 PRICE_PLACES = 9  # USD per 1M tokens, stored as NUMERIC(18,9)
@@ -267,7 +269,7 @@ class _Plan:
     supersedes: list[tuple[ModelPrice, ModelPrice]] = field(default_factory=list)
 
 
-def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime, by: Principal | None,
+def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime, *, by: Principal | None,
           only_missing: bool) -> _Plan:
     plan = _Plan()
     for spec in specs:
@@ -275,7 +277,8 @@ def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime,
         new = ModelPrice(provider=spec.provider, model=spec.model, input_per_mtok=spec.rates.input,
                          output_per_mtok=spec.rates.output, cache_read_per_mtok=spec.rates.cache_read,
                          cache_write_per_mtok=spec.rates.cache_write, reasoning_per_mtok=spec.rates.reasoning,
-                         tiers=tiers_json(spec.rates.tiers), effective_from=effective_from, source=spec.source, created_by_id=by.id if by else None)
+                         tiers=tiers_json(spec.rates.tiers), effective_from=effective_from, source=spec.source,
+                         created_by_id=by.id if by else None)
         if only_missing and periods and not _seeded_without_tiers(periods, spec, effective_from):
             plan.outcomes.append(Outcome(spec, Action.EXISTS, periods[-1]))
             continue
@@ -341,7 +344,8 @@ async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
         'INSERT INTO "model_prices" ("id", "provider", "model", "input_per_mtok", "output_per_mtok", '
         '"cache_read_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok", "effective_from", "effective_to", '
         '"source", "created_by_id", "tiers", "created_at") '
-        'SELECT v.id, v.provider, v.model, v.i, v.o, v.cr, v.cw, v.r, v.f, v.t, v.s, v.b, v.tiers::jsonb, $14::timestamptz '
+        'SELECT v.id, v.provider, v.model, v.i, v.o, v.cr, v.cw, v.r, v.f, v.t, v.s, v.b, v.tiers::jsonb, '
+        '$14::timestamptz '
         'FROM unnest($1::bigint[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], '
         '$7::numeric[], $8::numeric[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::bigint[], $13::text[]) '
         'AS v(id, provider, model, i, o, cr, cw, r, f, t, s, b, tiers)',
@@ -350,7 +354,9 @@ async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
          [r.cache_write_per_mtok for r in rows], [r.reasoning_per_mtok for r in rows],
          [r.effective_from for r in rows], [r.effective_to for r in rows], [r.source for r in rows],
          [r.created_by_id for r in rows], [json.dumps(r.tiers) for r in rows], now])
-    await record_events(PRICE_CHANGED, [_event(o) for o in plan.outcomes if o.action not in (Action.UNCHANGED, Action.EXISTS)], conn)
+    await record_events(
+        PRICE_CHANGED, [_event(o) for o in plan.outcomes if o.action not in (Action.UNCHANGED, Action.EXISTS)], conn
+    )
 
 
 def _event(outcome: Outcome) -> dict[str, Any]:
@@ -365,13 +371,13 @@ def _event(outcome: Outcome) -> dict[str, Any]:
 
 
 async def write_prices(specs: Sequence[PriceSpec], effective_from: datetime, by: Principal | None,
-                       only_missing: bool = False) -> list[Outcome]:
+                       *, only_missing: bool = False) -> list[Outcome]:
     """One transaction for any number of prices; price writers queue on one advisory lock."""
     async with in_transaction() as conn:
         await conn.execute_query(PRICE_LOCK)
         book = PriceBook(await ModelPrice.filter(
             superseded_by_id__isnull=True, provider__in=list({s.provider for s in specs})).using_db(conn))
-        plan = _plan(specs, book, effective_from, by, only_missing)
+        plan = _plan(specs, book, effective_from, by=by, only_missing=only_missing)
         await _apply(plan, conn)
     return plan.outcomes
 
@@ -386,7 +392,7 @@ def check_name(value: str, field_name: str) -> str:
     return value
 
 
-async def upsert_price(provider: str, model: str, rates: Rates, effective_from: datetime | None, source: str,
+async def upsert_price(provider: str, model: str, rates: Rates, *, effective_from: datetime | None, source: str,
                        by: Principal) -> Outcome:
     provider = check_name(provider, "provider").lower()
     model = check_name(model, "model")
@@ -404,3 +410,14 @@ async def upsert_price(provider: str, model: str, rates: Rates, effective_from: 
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")
     [outcome] = await write_prices([PriceSpec(provider, model, rates, source)], at, by)
     return outcome
+
+
+async def price_by_id(price_id: int) -> ModelPrice | None:
+    return await ModelPrice.get_or_none(id=price_id)
+
+
+def prices_query(*, provider: str | None, model: str | None, include_superseded: bool) -> QuerySet[ModelPrice]:
+    query = ModelPrice.all() if include_superseded else ModelPrice.filter(superseded_by_id__isnull=True)
+    if provider is not None:
+        query = query.filter(provider=provider.strip().lower())
+    return query.filter(model=model.strip()) if model is not None else query

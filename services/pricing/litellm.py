@@ -180,7 +180,7 @@ def load_json(raw: bytes | str, field_name: str) -> Any:
         raise DomainError(field_name, f"not JSON: {exc}") from None
 
 
-async def import_catalog(catalog: Any, source: str, effective_from: datetime | None, by: Principal | None,
+async def import_catalog(catalog: Any, source: str, effective_from: datetime | None, *, by: Principal | None,
                          only_missing: bool = False) -> ImportReport:
     """Import a LiteLLM catalog in one transaction. `only_missing` (the seed) adds only provider+model
     pairs the catalog does not have yet, so reseeding never closes or duplicates a period."""
@@ -196,9 +196,13 @@ async def import_catalog(catalog: Any, source: str, effective_from: datetime | N
     skipped = dict(parsed.skipped)
     for outcome in outcomes:
         if outcome.action is Action.UNCHANGED:
-            skipped.setdefault("unchanged: the same prices are already in force", []).append(f"{outcome.spec.provider}/{outcome.spec.model}")
+            skipped.setdefault("unchanged: the same prices are already in force", []).append(
+                f"{outcome.spec.provider}/{outcome.spec.model}"
+            )
         elif outcome.action is Action.EXISTS:
-            skipped.setdefault("already in the catalog (seeding adds missing models only)", []).append(f"{outcome.spec.provider}/{outcome.spec.model}")
+            skipped.setdefault("already in the catalog (seeding adds missing models only)", []).append(
+                f"{outcome.spec.provider}/{outcome.spec.model}"
+            )
     return ImportReport(
         imported=sum(o.action is Action.CREATED for o in outcomes),
         updated=sum(o.action in (Action.CHANGED, Action.CORRECTED) for o in outcomes),
@@ -208,4 +212,4 @@ async def import_catalog(catalog: Any, source: str, effective_from: datetime | N
 
 async def seed_default_catalog() -> ImportReport:
     return await import_catalog(json.loads(DEFAULT_CATALOG.read_text()), DEFAULT_CATALOG_SOURCE,
-                                DEFAULT_CATALOG_FROM, None, only_missing=True)
+                                DEFAULT_CATALOG_FROM, by=None, only_missing=True)

@@ -35,7 +35,7 @@ class VectorStore:
         if ids:
             await self.client.delete(collection, points_selector=models.PointIdsList(points=ids))
 
-    async def search(self, collection: str, vector: list[float] | np.ndarray, limit: int,
+    async def search(self, collection: str, vector: list[float] | np.ndarray, limit: int, *,
                      query_filter: models.Filter | None = None, min_score: float | None = None,
                      with_payload: bool | list[str] = True) -> list[models.ScoredPoint]:
         local = self._local_collection(collection)
@@ -89,7 +89,7 @@ async def open_store(url: str | None, data_dir: Path) -> VectorStore:
             path = data_dir / "qdrant"
             path.mkdir(parents=True, exist_ok=True)
             _store = VectorStore(AsyncQdrantClient(path=str(path)), f"local:{path}")
-        log.info("vector store open", extra={"qdrant": _store.where})
+        log.debug("vector store open", extra={"qdrant": _store.where})
     return _store
 
 

@@ -47,7 +47,7 @@ def _event_payload(stf: Stf, verification: StfVerification) -> dict:
             "verdict": verification.verdict, "status": stf.status}
 
 
-async def verify(by: Principal, stf_id: int, verdict: Verdict, evidence: str) -> Verified:
+async def verify(by: Principal, stf_id: int, verdict: Verdict, *, evidence: str) -> Verified:
     evidence = evidence.strip()
     if not 1 <= len(evidence) <= MAX_EVIDENCE:
         raise DomainError("evidence", f"must be 1-{MAX_EVIDENCE} characters: what you ran and what you saw")
@@ -76,9 +76,11 @@ async def verify(by: Principal, stf_id: int, verdict: Verdict, evidence: str) ->
             await record_event("stf.verification.recorded.v1", _event_payload(stf, verification), conn)
             verified = counts["fails"] == 0 and counts["passes"] >= policy.verifications_to_verify
             if verified and stf.status is not StfStatus.VERIFIED:
-                await _set_status(conn, stf, StfStatus.VERIFIED, "stf.stf.verified.v1", verification)
+                await _set_status(conn, stf, StfStatus.VERIFIED, event="stf.stf.verified.v1", verification=verification)
             elif not verified and stf.status is StfStatus.VERIFIED:
-                await _set_status(conn, stf, StfStatus.ACTIVE, "stf.stf.verification_revoked.v1", verification)
+                await _set_status(
+                    conn, stf, StfStatus.ACTIVE, event="stf.stf.verification_revoked.v1", verification=verification
+                )
             reward = await rewards.issue_verification_reward(
                 conn, verifier.id, key_of(verification.id),
                 memo=f"verification of STF {stf.id} version {stf.version} ({verdict.value})")
@@ -93,7 +95,7 @@ def _already() -> DomainError:
     return DomainError("stfId", "you have already verified this STF version", "ALREADY_VERIFIED")
 
 
-async def _set_status(conn, stf: Stf, status: StfStatus, event: str, verification: StfVerification) -> None:
+async def _set_status(conn, stf: Stf, status: StfStatus, *, event: str, verification: StfVerification) -> None:
     stf.status = status
     stf.updated_at = datetime.now(timezone.utc)
     await Stf.filter(id=stf.id).using_db(conn).update(status=status, updated_at=stf.updated_at)
@@ -102,3 +104,7 @@ async def _set_status(conn, stf: Stf, status: StfStatus, event: str, verificatio
 
 def of_stf(stf_id: int) -> QuerySet[StfVerification]:
     return StfVerification.filter(stf_id=stf_id)
+
+
+async def verification_by_id(verification_id: int) -> StfVerification | None:
+    return await StfVerification.get_or_none(id=verification_id)
