@@ -244,7 +244,7 @@ async def test_the_seed_gives_its_own_earlier_rows_their_tier_prices_once_and_ne
     tiered = plain | {"input_cost_per_token_priority": 2e-06}
 
     async def seed(entries: dict) -> object:
-        return await import_catalog(entries, DEFAULT_CATALOG_SOURCE, DEFAULT_CATALOG_FROM, None, only_missing=True)
+        return await import_catalog(entries, DEFAULT_CATALOG_SOURCE, DEFAULT_CATALOG_FROM, by=None, only_missing=True)
 
     first = await seed({ours: plain, admins: plain})  # as a seed before tier prices were read
     assert first.imported == 2
