@@ -25,14 +25,23 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import time  # noqa: E402
 import uuid  # noqa: E402
 from datetime import datetime, timedelta, timezone  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
 import asyncpg  # noqa: E402
 
-from bench.common import BENCH_SERVER, ModuleServer, drop_database, emit, machine, with_database, wrk  # noqa: E402
+from bench.common import (  # noqa: E402
+    BENCH_SERVER,
+    WRK_NUMBERED_LUA,
+    ModuleServer,
+    drop_database,
+    emit,
+    machine,
+    raw_clients,
+    with_database,
+    wrk,
+)
 
 POOL = 20  # the server's DB_POOL_MAX default; the raw run gets as many connections
 BUDGETS = 1000
@@ -40,16 +49,8 @@ LIMIT = Decimal("1000000000")
 ESTIMATE = Decimal("0.001")
 TTL = 3600
 
-RESERVE_LUA = """
+RESERVE_LUA = WRK_NUMBERED_LUA.replace("%", "%%") + """
 local scopes = {%(scopes)s}
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  counter = 0
-end
 function request()
   counter = counter + 1
   local n = counter * %(threads)d + tid
@@ -109,38 +110,19 @@ async def _raw(dsn: str, scopes: list[str], seconds: int, clients: int) -> dict:
     """The statements `services.budgets.admission.reserve` runs, through asyncpg: same SQL, no HTTP/GraphQL/ORM."""
     from services.budgets import admission
 
-    pool = await asyncpg.create_pool(dsn, min_size=POOL, max_size=POOL)
-    done = 0
-    latencies: list[float] = []
-    stop = time.monotonic() + seconds
     prefix = f"raw-{uuid.uuid4().hex[:6]}"
 
-    async def client(number: int) -> None:
-        nonlocal done
-        n = number
-        while time.monotonic() < stop:
-            n += clients
-            key = f"{prefix}-{number}-{n}"
-            started = time.perf_counter()
-            async with pool.acquire() as conn:
-                now = datetime.now(timezone.utc)
-                found = await conn.fetchrow(admission.BUDGET_AND_PERIOD, "AGENT", scopes[n % len(scopes)],
-                                            *admission.calendar_spans(now))
-                async with conn.transaction():
-                    done = await conn.fetchrow(admission.RESERVE, key, found["id"], found["period_id"], ESTIMATE,
-                                               now + timedelta(seconds=TTL), None, now)
-                    assert done["reservation"] and done["period"]
-            latencies.append(time.perf_counter() - started)
-            done += 1
+    async def admit(conn: asyncpg.Connection, number: int, n: int) -> None:
+        now = datetime.now(timezone.utc)
+        found = await conn.fetchrow(admission.BUDGET_AND_PERIOD, "AGENT", scopes[n % len(scopes)],
+                                    *admission.calendar_spans(now))
+        async with conn.transaction():
+            done = await conn.fetchrow(admission.RESERVE, f"{prefix}-{number}-{n}", found["id"], found["period_id"],
+                                       ESTIMATE, now + timedelta(seconds=TTL), None, now)
+            assert done["reservation"] and done["period"]
 
-    started = time.monotonic()
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    wall = time.monotonic() - started
-    await pool.close()
-    latencies.sort()
-    return {"admissions_per_s": round(done / wall, 1),
-            "latency_ms": {"p50": round(1000 * latencies[len(latencies) // 2], 3),
-                           "p99": round(1000 * latencies[int(len(latencies) * 0.99)], 3)}}
+    run = await raw_clients(dsn, pool_size=POOL, clients=clients, seconds=seconds, work=admit)
+    return {"admissions_per_s": run["per_s"], "latency_ms": run["latency_ms"]}
 
 
 def main() -> None:

@@ -567,6 +567,7 @@ class ExecutionMutation:
                                           changes=[], user_errors=errors)
         return LlmCallsRepricePayload(
             run_id=run.run_id, dry_run=run.dry_run, examined=run.examined, repriced=run.repriced,
-            still_unpriced=run.still_unpriced, has_more=run.more, old_cost=run.old_cost, new_cost=run.new_cost,
-            old_billed_cost=run.old_billed, new_billed_cost=run.new_billed, budget_periods=run.budget_periods,
+            still_unpriced=run.still_unpriced, has_more=run.more, old_cost=run.total("old_cost"),
+            new_cost=run.total("new_cost"), old_billed_cost=run.total("old_billed"),
+            new_billed_cost=run.total("new_billed"), budget_periods=run.budget_periods,
             changes=[LlmCallRepriceChange.of(c) for c in run.changes[:call_service.MAX_CHANGES_SHOWN]], user_errors=[])

@@ -22,6 +22,7 @@ from models.executions import Execution
 from services.budgets.limits import Scope, status_of
 from services.budgets.periods import check_usd, period_of
 from services.errors import DomainError, NotFound
+from services.rows import by_id, from_row
 
 log = logging.getLogger(__name__)
 
@@ -116,17 +117,11 @@ def calendar_spans(now: datetime) -> list[datetime]:
             for bound in period_of(kind, now)]  # type: ignore[union-attr]
 
 
-def _budget_of(row: dict) -> Budget:
-    budget = Budget(**{k: v for k, v in row.items() if k != "period_id"})
-    budget._saved_in_db = True
-    return budget
-
-
 async def _find(conn: BaseDBAsyncClient, scope: Scope, now: datetime) -> tuple[Budget | None, int | None]:
     rows = await conn.execute_query_dict(BUDGET_AND_PERIOD, [scope.kind.value, scope.value, *calendar_spans(now)])
     if not rows:
         return None, None
-    return _budget_of(rows[0]), rows[0]["period_id"]
+    return from_row(Budget, {k: v for k, v in rows[0].items() if k != "period_id"}), rows[0]["period_id"]
 
 
 async def _ensure_period(conn: BaseDBAsyncClient, budget_id: int, span: tuple[datetime, datetime]) -> int:
@@ -166,12 +161,11 @@ async def reserve(by: Principal, *, scope: Scope, estimate: Decimal, key: str, t
             raise BudgetExceeded(f"{estimate} USD does not fit: {budget.scope_kind.value} {budget.scope_value!r} "
                                  f"has spent {status.spent} and holds {status.reserved} of {budget.limit_usd} USD "
                                  f"until {status.period_end.isoformat()}")
-        reservation = BudgetReservation(idempotency_key=key, budget_id=budget.id, period_id=period_id,
-                                        estimate=estimate, state=ReservationState.PENDING,
-                                        expires_at=now + timedelta(seconds=ttl_seconds), created_by_id=by.id,
-                                        created_at=now)
-        reservation.id = done["reservation"]
-        reservation._saved_in_db = True
+        reservation = from_row(BudgetReservation, {
+            "id": done["reservation"], "idempotency_key": key, "budget_id": budget.id, "period_id": period_id,
+            "estimate": estimate, "state": ReservationState.PENDING.value,
+            "expires_at": now + timedelta(seconds=ttl_seconds), "settled_cost": None, "created_by_id": by.id,
+            "created_at": now, "closed_at": None})
     return Admission(reservation, budget)
 
 
@@ -186,7 +180,7 @@ async def _replay(conn: BaseDBAsyncClient, key: str, budget: Budget, estimate: D
 
 
 async def reservation_by_id(reservation_id: int) -> BudgetReservation | None:
-    return await BudgetReservation.get_or_none(id=reservation_id)
+    return await by_id(BudgetReservation, reservation_id)
 
 
 async def sweep_expired(limit: int = SWEEP_BATCH, now: datetime | None = None) -> int:

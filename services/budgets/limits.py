@@ -18,6 +18,7 @@ from models.contributors import Contributor
 from services.budgets import spending
 from services.budgets.periods import check_thresholds, check_usd, period_of
 from services.errors import DomainError, NotFound
+from services.rows import by_id
 from services.executions.runs import AGENT_NAME
 from subscriptions.outbox import record_event
 
@@ -127,7 +128,7 @@ def budgets(kind: BudgetScope | None = None) -> QuerySet[Budget]:
 
 
 async def get_budget(budget_id: int) -> Budget | None:
-    return await Budget.get_or_none(id=budget_id)
+    return await by_id(Budget, budget_id)
 
 
 @dataclass

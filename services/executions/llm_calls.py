@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from collections.abc import Iterable
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -405,10 +404,6 @@ class CallChange:
     reason: str
 
 
-def _total(values: Iterable[Decimal | None]) -> Decimal:
-    return sum((v for v in values if v is not None), Decimal(0))
-
-
 @dataclass
 class RepriceRun:
     run_id: uuid.UUID | None  # None for a dry run: nothing was written
@@ -420,21 +415,9 @@ class RepriceRun:
     changes: list[CallChange] = field(default_factory=list)
     budget_periods: int = 0  # budget periods whose spend moved with the billed costs
 
-    @property
-    def old_cost(self) -> Decimal:
-        return _total(c.old_cost for c in self.changes)
-
-    @property
-    def new_cost(self) -> Decimal:
-        return _total(c.new_cost for c in self.changes)
-
-    @property
-    def old_billed(self) -> Decimal:
-        return _total(c.old_billed for c in self.changes)
-
-    @property
-    def new_billed(self) -> Decimal:
-        return _total(c.new_billed for c in self.changes)
+    def total(self, name: str) -> Decimal:
+        """The sum over the changes of one of their amounts: old_cost, new_cost, old_billed, new_billed."""
+        return sum((v for c in self.changes if (v := getattr(c, name)) is not None), Decimal(0))
 
 
 class _DryRun(Exception):
@@ -518,8 +501,8 @@ async def _reprice(conn: BaseDBAsyncClient, by: Principal, *, start: datetime, e
         run.budget_periods = await spending.rebill(conn, {c.call_id: (c.old_billed, c.new_billed) for c in changes})
         await record_event("pricing.llm_calls.repriced.v1", {
             "runId": run.run_id, "repriced": len(changes), "stillUnpriced": still_unpriced, "by": by.id,
-            "oldCost": run.old_cost, "newCost": run.new_cost, "oldBilledCost": run.old_billed,
-            "newBilledCost": run.new_billed}, conn)
+            "oldCost": run.total("old_cost"), "newCost": run.total("new_cost"),
+            "oldBilledCost": run.total("old_billed"), "newBilledCost": run.total("new_billed")}, conn)
     return run
 
 
