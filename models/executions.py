@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from tortoise import fields
 from tortoise.models import Model
 
 USD = {"max_digits": 30, "decimal_places": 15}
+# what an agent name may be: executions store it, AGENT budgets name it
+AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@:/-]{0,99}$")
 
 
 class ExecutionStatus(str, Enum):

@@ -12,15 +12,18 @@ from strawberry.types import Info
 from models import budgets as m
 from resolvers.events import parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, graphql_error
+from resolvers.payload import attempt, graphql_error, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
+from services import errors
 from services.budgets import admission, limits
-from services.budgets.spending import THRESHOLD_CROSSED, BudgetSpend as BudgetSpendValue
+from services.budgets.spending import THRESHOLD_CROSSED
+from services.budgets.spending import BudgetSpend as BudgetSpendValue
 from services.errors import DomainError
 from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
 
+BudgetUserError = user_error_type(errors.BUDGETS)
 BudgetScopeKind = strawberry.enum(m.BudgetScope, name="BudgetScopeKind", description=(
     "AGENT (an execution's agent name), CONTRIBUTOR (the handle of the contributor whose key records the call), "
     "API_KEY (the prefix of the key that records the call), CORRELATION (one execution's correlation id)."))
@@ -185,7 +188,7 @@ class BudgetSetPayload:
     created: bool
     backfilled_calls: int = strawberry.field(description=(
         "Calls of the current period recorded before the budget counted them, counted now."))
-    user_errors: list[UserError]
+    user_errors: list[BudgetUserError]
 
 
 @strawberry.input
@@ -200,7 +203,7 @@ class BudgetReserveInput:
 class BudgetReservePayload:
     reservation: BudgetReservation | None
     replayed: bool = strawberry.field(description="True when the key was used before: nothing new was held.")
-    user_errors: list[UserError] = strawberry.field(description=(
+    user_errors: list[BudgetUserError] = strawberry.field(description=(
         "BUDGET_EXCEEDED when spent + reserved + estimate would pass the limit; nothing is held then."))
     budget_row: strawberry.Private[m.Budget | None] = None
 

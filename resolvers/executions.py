@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,21 +18,23 @@ from models import auth as am
 from models import executions as m
 from models import pricing as pm
 from models import stf as sm
-from resolvers.loaders import load_one
-from resolvers.economy.ledger import Transfer, visible_transfer
-from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
-from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.budgets import BudgetSpend
-from resolvers.pricing import ModelPrice, ServiceTier
+from resolvers.economy.ledger import Transfer, visible_transfer
+from resolvers.loaders import load_one
+from resolvers.node import register_node
+from resolvers.payload import attempt, user_error, user_error_type
+from resolvers.permissions import IsAdmin, IsAuthenticated
+from resolvers.pricing import CostAuthority, ModelPrice, ServiceTier
 from resolvers.relay import Connection, Node, global_pk, int_pk, paginate, parse_global_id, to_global_id
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
-from services.executions import runs as execution_service
-from services.executions import llm_calls as call_service
+from services import errors
 from services.errors import DomainError
+from services.executions import llm_calls as call_service
+from services.executions import runs as execution_service
 from services.pricing.tiers import ServiceTier as ServiceTierValue
-from resolvers.pricing import CostAuthority
+
+ExecutionUserError = user_error_type(errors.EXECUTIONS)
 
 if TYPE_CHECKING:
     from resolvers.auth import Principal
@@ -214,7 +216,7 @@ class ExecutionStartInput:
 class ExecutionStartPayload:
     execution: Execution | None
     created: bool = strawberry.field(description="False for a retry with the same correlation id and request.")
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
@@ -227,7 +229,7 @@ class ExecutionFinishInput:
 @strawberry.type
 class ExecutionFinishPayload:
     execution: Execution | None
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input(description="One LLM call. Token counts are disjoint (see LlmCall).")
@@ -322,7 +324,7 @@ class LlmCallsRecordPayload:
     priced: int = strawberry.field(description="Of the calls returned, how many have a cost.")
     payment: LlmCallsPayment | None
     budgets: list[BudgetSpend] = strawberry.field(description="The budget periods this request's calls counted in.")
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
@@ -380,7 +382,7 @@ class LlmCallsRepricePayload:
     budget_periods: int = strawberry.field(description="Budget periods whose spend moved with the billed costs.")
     changes: list[LlmCallRepriceChange] = strawberry.field(description=(
         f"The first {call_service.MAX_CHANGES_SHOWN} changes, by call id."))
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
     @strawberry.field(description="The repricings of this run.")
     async def repricings(
@@ -539,10 +541,7 @@ class ExecutionMutation:
         result, errors = await attempt(record())
         if result is None:
             return LlmCallsRecordPayload(calls=[], recorded=0, priced=0, payment=None, budgets=[], user_errors=errors)
-        over = [UserError(field="calls", code="BUDGET_EXCEEDED", message=(
-            f"{s.budget.scope_kind.value} {s.budget.scope_value!r} is past its limit: spent {s.spent} and reserved "
-            f"{s.reserved} of {s.budget.limit_usd} USD until {s.period_end.isoformat()}; the calls were recorded"))
-            for s in result.over_budget()] if input.enforce_budgets else []
+        over = [user_error(exc) for exc in result.over_budget()] if input.enforce_budgets else []
         return LlmCallsRecordPayload(
             calls=[LlmCall.of(row, call.correlation_id) for row, call in zip(result.calls, calls)],
             recorded=result.inserted, priced=sum(row.priced for row in result.calls),

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from models.auth import Role
 from models.budgets import BudgetCharge, BudgetPeriod
 from models.outbox import OutboxEvent
 from tests.conftest import RUNNING, make_key, start_server, stop_server
@@ -18,7 +19,6 @@ from tests.support import GraphQLClient, GraphQLWebSocket
 from tests.test_executions import call, start
 from tests.test_pricing import upsert
 from tests.test_pricing_tiers import DRY
-from models.auth import Role
 
 SET = """mutation B($input: BudgetSetInput!) {
   budgetSet(input: $input) { created backfilledCalls

@@ -16,8 +16,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
-from models.contributors import Contributor
 from models.budgets import Budget, BudgetPeriodKind, BudgetReservation, BudgetScope, ReservationState
+from models.contributors import Contributor
 from models.executions import Execution
 from services.budgets.limits import Scope, status_of
 from services.budgets.periods import check_usd, period_of

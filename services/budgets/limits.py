@@ -15,11 +15,11 @@ from tortoise.transactions import in_transaction
 from models.auth import ApiKey, Principal
 from models.budgets import Budget, BudgetPeriod, BudgetPeriodKind, BudgetScope
 from models.contributors import Contributor
+from models.executions import AGENT_NAME
 from services.budgets import spending
 from services.budgets.periods import check_thresholds, check_usd, period_of
 from services.errors import DomainError, NotFound
 from services.rows import by_id
-from services.executions.runs import AGENT_NAME
 from subscriptions.outbox import record_event
 
 BUDGET_SET = "budget.budget.set.v1"

@@ -19,7 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.auth import Principal, Role
 from models.budgets import BudgetPeriodKind, BudgetScope, ReservationState
 from services.budgets.periods import crossed, period_of
-from services.errors import NotFound
+from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
 THRESHOLD_CROSSED = "budget.threshold.crossed.v1"
@@ -137,6 +137,13 @@ class BudgetSpend:
     reserved: Decimal
     exceeded: bool  # the batch's calls without a reservation left spent + reserved above the limit
     alerts: list[int] = field(default_factory=list)
+
+
+def exceeded_error(spend: BudgetSpend) -> DomainError:
+    b = spend.budget
+    return DomainError("calls", f"{b.scope_kind.value} {b.scope_value!r} is past its limit: spent {spend.spent} and "
+                                f"reserved {spend.reserved} of {b.limit_usd} USD until {spend.period_end.isoformat()}; "
+                                "the calls were recorded", "BUDGET_EXCEEDED")
 
 
 class CallLike(Protocol):

@@ -20,10 +20,10 @@ from models.auth import Principal, Role
 from models.economy.compute import Reservation, ReservationState
 from models.economy.ledger import Transfer, TransferKind
 from services.economy import ledger
+from services.economy.policy import current_policy
 from services.economy.rules import tokens_for_usd
 from services.errors import DomainError, NotFound
 from services.rows import from_row
-from services.economy.policy import current_policy
 from subscriptions.outbox import record_event
 
 log = logging.getLogger(__name__)

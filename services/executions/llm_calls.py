@@ -16,14 +16,13 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
-from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from models.economy.ledger import Account, AccountKind, Transfer
+from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from models.pricing import CostAuthority
 from services.auth import key_prefix_of
 from services.budgets import spending
 from services.budgets.periods import check_usd
-from services.economy import compute
-from services.economy import ledger
+from services.economy import compute, ledger
 from services.errors import DomainError, NotFound
 from services.pricing import cost_sources
 from services.pricing.catalog import PriceBook, Tokens, price_call
@@ -116,10 +115,10 @@ class Recorded:
     payment: Payment | None = None
     budgets: list[spending.BudgetSpend] = field(default_factory=list)  # what the new calls counted in
 
-    def over_budget(self) -> list[spending.BudgetSpend]:
-        """The budgets the batch's calls without a reservation took past their limit (BUDGET_EXCEEDED
-        for callers that asked for enforcement)."""
-        return [spend for spend in self.budgets if spend.exceeded]
+    def over_budget(self) -> list[DomainError]:
+        """BUDGET_EXCEEDED for each budget the batch's calls without a reservation took past its limit,
+        for callers that asked for enforcement (the calls are recorded all the same)."""
+        return [spending.exceeded_error(spend) for spend in self.budgets if spend.exceeded]
 
 
 async def charge_target(by: Principal, reservation_id: int | None, account: str | None) -> ChargeTo | None:

@@ -20,8 +20,16 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal
 from models.pricing import ModelPrice
 from services.errors import DomainError
-from services.pricing.tiers import (COMPONENTS, MAX_THRESHOLD, ServiceTier, TierPrice, canonical, choose, tiers_json,
-                                    tiers_of)
+from services.pricing.tiers import (
+    COMPONENTS,
+    MAX_THRESHOLD,
+    ServiceTier,
+    TierPrice,
+    canonical,
+    choose,
+    tiers_json,
+    tiers_of,
+)
 from subscriptions.outbox import record_events
 
 PRICE_PLACES = 9  # USD per 1M tokens, stored as NUMERIC(18,9)
