@@ -49,11 +49,11 @@ STF = error_codes("Stf", "ALREADY_VERIFIED", "DEPRECATED", "NOT_LATEST", "NO_CHA
 CLARIFICATION = error_codes("Clarification", "DEADLINE_PASSED", "DUPLICATE", "NOT_A_PANEL_MEMBER",
                             "NOT_ENOUGH_AGENTS", "TICKET_CLOSED", includes=(CONTRIBUTORS,))
 CONTEXT_MARKET = error_codes("ContextMarket", "ALREADY_RATED", includes=(CONTRIBUTORS, ECONOMY, SEARCH))
+BUDGETS = error_codes("Budget", "BUDGET_EXCEEDED", "BUDGET_WINDOW_CLOSED", "DUPLICATE", "IDEMPOTENCY_CONFLICT")
 # executions record debug events and debug events look executions up: one set serves both
 DEBUG = error_codes("Debug", "ALREADY_FINISHED", "ALREADY_RESOLVED", "ALREADY_REVIEWED", "CONFLICT", "DEPRECATED",
-                    "DUPLICATE", "NOT_LATEST", "TOO_LARGE", includes=(ECONOMY, PRICING, STF))
-BUDGETS = error_codes("Budget", "BUDGET_EXCEEDED", "BUDGET_WINDOW_CLOSED", "DUPLICATE", "IDEMPOTENCY_CONFLICT")
-EXECUTIONS = error_codes("Execution", includes=(DEBUG, BUDGETS))
+                    "DUPLICATE", "NOT_LATEST", "TOO_LARGE", includes=(ECONOMY, PRICING, STF, BUDGETS))
+EXECUTIONS = error_codes("Execution", includes=(DEBUG,))
 
 BY_DOMAIN: dict[str, type[Enum]] = {
     "auth": AUTH, "pricing": PRICING, "economy": ECONOMY, "contributors": CONTRIBUTORS, "search": SEARCH,
