@@ -348,3 +348,18 @@ async def test_non_admins_reserve_only_on_scopes_of_their_own(client, admin_key)
     refused = await reserve(client, other, cid, "1", kind="CORRELATION")
     assert refused["userErrors"][0]["code"] == "FORBIDDEN"
     assert (await reserve(client, admin_key, cid, "1", kind="CORRELATION"))["reservation"] is not None
+
+
+async def test_a_fixed_window_admits_only_while_it_is_open(client, admin_key, agent_key):
+    name = agent()
+    past = await set_budget(client, admin_key, name, "5", period="FIXED", windowStart="2020-01-01T00:00:00Z",
+                            windowEnd="2020-02-01T00:00:00Z")
+    assert past["budget"]["status"]["open"] is False
+    assert past["budget"]["status"]["periodStart"].startswith("2020-01-01")
+    closed = await reserve(client, agent_key, name, "1")
+    assert closed["userErrors"][0]["code"] == "BUDGET_WINDOW_CLOSED"
+    start = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    end = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    await set_budget(client, admin_key, name, "5", period="FIXED", windowStart=start, windowEnd=end)
+    opened = await reserve(client, agent_key, name, "1")
+    assert opened["reservation"] is not None and Decimal(opened["status"]["remainingUsd"]) == 4
