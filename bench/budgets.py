@@ -8,7 +8,7 @@ raw asyncpg in the same run, with
 as many connections as the server's pool. Every request is admitted (the limits are far above what a
 run can reserve); the admissions are counted in the database afterwards.
 
-    .venv/bin/python bench/budgets.py [--seconds 10] [--connections 50]
+    .venv/bin/python bench/budgets.py [--seconds 10] [--connections 50] [--pool 20]
 
 Uses the PostgreSQL server at BENCH_DATABASE_URL (default the local one): a fresh database is
 created on it and dropped afterwards.
@@ -43,7 +43,7 @@ from bench.common import (  # noqa: E402
     wrk,
 )
 
-POOL = 20  # the server's DB_POOL_MAX default; the raw run gets as many connections
+POOL = 20  # the server's DB_POOL_MAX default; the raw run gets as many connections (--pool)
 BUDGETS = 1000
 LIMIT = Decimal("1000000000")
 ESTIMATE = Decimal("0.001")
@@ -106,7 +106,7 @@ async def _count(dsn: str, prefix: str) -> dict:
         await conn.close()
 
 
-async def _raw(dsn: str, scopes: list[str], seconds: int, clients: int) -> dict:
+async def _raw(dsn: str, scopes: list[str], seconds: int, clients: int, pool: int) -> dict:
     """The statements `services.budgets.admission.reserve` runs, through asyncpg: same SQL, no HTTP/GraphQL/ORM."""
     from services.budgets import admission
 
@@ -121,7 +121,7 @@ async def _raw(dsn: str, scopes: list[str], seconds: int, clients: int) -> dict:
                                        ESTIMATE, now + timedelta(seconds=TTL), None, now)
             assert done["reservation"] and done["period"]
 
-    run = await raw_clients(dsn, pool_size=POOL, clients=clients, seconds=seconds, work=admit)
+    run = await raw_clients(dsn, pool_size=pool, clients=clients, seconds=seconds, work=admit)
     return {"admissions_per_s": run["per_s"], "latency_ms": run["latency_ms"]}
 
 
@@ -129,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--pool", type=int, default=POOL, help="the server's DB_POOL_MAX, and the raw run's pool")
     args = parser.parse_args()
     db_url = with_database(BENCH_SERVER, f"omniclaude_bench_budgets_{uuid.uuid4().hex[:8]}")
     key, names = asyncio.run(_prepare(db_url))
@@ -136,11 +137,11 @@ def main() -> None:
 
     creds = tortoise_config(db_url)["connections"]["default"]["credentials"]
     dsn = f"postgresql://{creds['user']}@/{creds['database']}?host={creds['host']}&port={creds['port']}"
-    server = ModuleServer("bench.http_server", {"DATABASE_URL": db_url})
+    server = ModuleServer("bench.http_server", {"DATABASE_URL": db_url, "DB_POOL_MAX": str(args.pool)})
     result: dict = {"benchmark": "budgets", "machine": machine(),
-                    "setup": {"server": f"1 uvicorn worker, DB pool {POOL}, in-process bus", "load": "wrk -t2",
+                    "setup": {"server": f"1 uvicorn worker, DB pool {args.pool}, in-process bus", "load": "wrk -t2",
                               "connections": args.connections, "seconds": args.seconds, "budgets": BUDGETS,
-                              "raw_asyncpg": f"{args.connections} asyncio clients over a pool of {POOL}"}}
+                              "raw_asyncpg": f"{args.connections} asyncio clients over a pool of {args.pool}"}}
     try:
         wrk(f"{server.url}/graphql", {"query": "{ __typename }"}, connections=10, seconds=2)  # warm-up
         runs = {}
@@ -149,7 +150,7 @@ def main() -> None:
             run = _run(server, key, scopes, args, prefix)
             run |= asyncio.run(_count(dsn, prefix))
             run["admissions_per_s"] = round(run["admitted"] / args.seconds, 1)
-            raw = asyncio.run(_raw(dsn, scopes, args.seconds, args.connections))
+            raw = asyncio.run(_raw(dsn, scopes, args.seconds, args.connections, args.pool))
             runs[scenario] = {"graphql": run, "raw_asyncpg_same_sql": raw,
                               "ratio_graphql_to_raw": round(run["admissions_per_s"] / raw["admissions_per_s"], 3)}
         result["budget_reserve"] = runs
