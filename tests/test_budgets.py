@@ -363,3 +363,15 @@ async def test_a_fixed_window_admits_only_while_it_is_open(client, admin_key, ag
     await set_budget(client, admin_key, name, "5", period="FIXED", windowStart=start, windowEnd=end)
     opened = await reserve(client, agent_key, name, "1")
     assert opened["reservation"] is not None and Decimal(opened["status"]["remainingUsd"]) == 4
+
+
+async def test_control_characters_are_user_errors_not_internal(client, admin_key, agent_key):
+    name = agent()
+    await set_budget(client, admin_key, name, "1")
+    for kind in ("API_KEY", "CONTRIBUTOR", "AGENT"):
+        given = {"scope": scope("a\u0000b", kind), "limitUsd": "1", "period": "DAY"}
+        errors = (await client.execute(SET, {"input": given}, key=admin_key))["budgetSet"]["userErrors"]
+        assert errors[0]["field"] == "scope.value", (kind, errors)
+        assert await status(client, agent_key, "a\u0000b", kind) is None
+    bad_key = await reserve(client, agent_key, name, "0.1", "key\u0000")
+    assert bad_key["userErrors"][0]["field"] == "idempotencyKey"

@@ -104,8 +104,8 @@ async def _may_reserve(by: Principal, budget: Budget) -> None:
 def check_reservation(estimate: Decimal, key: str, ttl_seconds: int) -> str:
     check_usd(estimate, "estimateUsd")
     key = key.strip()
-    if not 1 <= len(key) <= MAX_KEY:
-        raise DomainError("idempotencyKey", f"must be 1-{MAX_KEY} characters")
+    if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
+        raise DomainError("idempotencyKey", f"must be 1-{MAX_KEY} printable characters")
     if not MIN_TTL_SECONDS <= ttl_seconds <= MAX_TTL_SECONDS:
         raise DomainError("ttlSeconds", f"must be between {MIN_TTL_SECONDS} and {MAX_TTL_SECONDS}")
     return key

@@ -53,6 +53,8 @@ def check_scope(kind: BudgetScope, value: str, field: str = "scope.value") -> Sc
     """The scope's value in its one spelling: agent names as executions store them, correlation ids
     as lower-case UUIDs."""
     value = value.strip()
+    if not value.isprintable():
+        raise DomainError(field, "must be printable text (no control characters)")
     if kind is BudgetScope.AGENT and not AGENT_NAME.match(value):
         raise DomainError(field, "an agent name: 1-100 letters, digits, spaces or _ . @ : / -")
     if kind is BudgetScope.CORRELATION:

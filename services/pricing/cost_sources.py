@@ -55,7 +55,7 @@ async def set_cost_source(provider: str, authority: CostAuthority, reason: str, 
     the billed cost of earlier calls in line."""
     name = canonical_provider(check_name(provider, "provider"))
     reason = reason.strip()
-    if not reason or len(reason) > 500:
+    if not reason or len(reason) > 500 or not reason.isprintable():
         raise DomainError("reason", "must be 1-500 characters: why this cost is authoritative")
     async with in_transaction() as conn:
         row, _ = await ProviderCostSource.update_or_create(
