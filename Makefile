@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-budgets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-ledger: $(STAMP)
 
 bench-context: $(STAMP)
 	$(BIN)/python bench/context_market.py
+
+bench-budgets: $(STAMP)
+	$(BIN)/python bench/budgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
