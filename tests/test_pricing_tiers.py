@@ -5,6 +5,7 @@ exactly what the real one then does."""
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import uuid
@@ -36,7 +37,12 @@ COST_SOURCE = """mutation C($input: ProviderCostSourceSetInput!) {
 CALL = """query N($id: ID!) { node(id: $id) { ... on LlmCall {
   cost billedCost costSource priceTier repricings { reason } } } }"""
 
-REAL = json.loads(LITELLM_FILE.read_text())
+
+
+@functools.cache
+def real() -> dict:
+    """LiteLLM's whole file, read once, when a test needs it."""
+    return json.loads(LITELLM_FILE.read_text())
 
 
 def per_mtok_cost(entry: dict, tokens: dict[str, int]) -> Decimal:
@@ -47,7 +53,7 @@ def per_mtok_cost(entry: dict, tokens: dict[str, int]) -> Decimal:
 async def import_real_entries(client, admin_key, keys: list[str]) -> str:
     """The file's entries for `keys`, unchanged but for a provider of this test's own."""
     provider = f"t17-{uuid.uuid4().hex[:8]}"
-    catalog = {key.split("/")[-1]: REAL[key] | {"litellm_provider": provider} for key in keys}
+    catalog = {key.split("/")[-1]: real()[key] | {"litellm_provider": provider} for key in keys}
     report = (await client.execute(IMPORT, {"input": {"catalog": catalog, "source": "litellm 1.109.1 (test)",
                                                       "effectiveFrom": "2020-01-01T00:00:00Z"}},
                                    key=admin_key))["modelPricesImport"]
@@ -62,7 +68,7 @@ async def record_calls(client, key, calls: list[dict], **extra) -> dict:
 
 
 async def test_long_context_and_priority_calls_are_priced_from_the_imported_litellm_file(client, agent_key, admin_key):
-    gemini, gpt5 = REAL["gemini/gemini-2.5-pro"], REAL["gpt-5"]
+    gemini, gpt5 = real()["gemini/gemini-2.5-pro"], real()["gpt-5"]
     provider = await import_real_entries(client, admin_key, ["gemini/gemini-2.5-pro", "gpt-5"])
     cid = (await start(client, agent_key, agentName=f"tiers-{uuid.uuid4().hex[:6]}"))["correlationId"]
     at = utc(2031, 1, 5, 12)
