@@ -218,9 +218,11 @@ async def test_a_recorded_call_settles_its_reservation_with_its_cost(client, adm
     refused = (await client.execute(RECORD, {"input": {"calls": [now_call(cid, model, budgetReservationId=rid)]}},
                                     key=stranger))["llmCallsRecord"]
     assert refused["userErrors"][0]["field"] in {"calls[0].correlationId", "calls[0].budgetReservationId"}
-    bogus = (await client.execute(RECORD, {"input": {"calls": [now_call(cid, model, budgetReservationId="nope")]}},
-                                  key=key))["llmCallsRecord"]
-    assert bogus["userErrors"][0] == {"field": "calls[0].budgetReservationId", "code": "NOT_FOUND",
+    retried = now_call(cid, model, clientCallId="once")
+    await client.execute(RECORD, {"input": {"calls": [retried]}}, key=key)
+    batch = [retried, now_call(cid, model, budgetReservationId="nope")]
+    bogus = (await client.execute(RECORD, {"input": {"calls": batch}}, key=key))["llmCallsRecord"]
+    assert bogus["userErrors"][0] == {"field": "calls[1].budgetReservationId", "code": "NOT_FOUND",
                                       "message": bogus["userErrors"][0]["message"]}
 
 

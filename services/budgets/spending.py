@@ -226,18 +226,19 @@ async def count_calls(conn: BaseDBAsyncClient, calls: Sequence[CallLike], *, sco
             for p in touched if p.add_calls]
 
 
-async def lock_reservations(conn: BaseDBAsyncClient, calls: Sequence[CallLike], by: Principal) -> Reservations:
+async def lock_reservations(conn: BaseDBAsyncClient, calls: Sequence[CallLike], by: Principal, *,
+                            positions: Sequence[int]) -> Reservations:
     """Lock the budget reservations the calls name, before the calls are written (lock order: the
     reservations, then the calls, then the budget periods). One that does not exist or is not the
-    caller's (an ADMIN may name any) is a user error."""
+    caller's (an ADMIN may name any) is a user error naming the call's position in its batch."""
     ids = sorted({c.budget_reservation_id for c in calls if c.budget_reservation_id is not None})
     if not ids:
         return {}
     rows = await conn.execute_query_dict(LOCK_RESERVATIONS, [ids])
     found = {row["id"]: row for row in rows if by.role is Role.ADMIN or row["created_by_id"] == by.id}
-    for i, call in enumerate(calls):
+    for position, call in zip(positions, calls):
         if call.budget_reservation_id is not None and call.budget_reservation_id not in found:
-            raise NotFound(f"calls[{i}].budgetReservationId", "no such budget reservation of yours")
+            raise NotFound(f"calls[{position}].budgetReservationId", "no such budget reservation of yours")
     return {rid: _Reservation(rid, row["budget_id"], row["period_id"], row["estimate"],
                               ReservationState(row["state"])) for rid, row in found.items()}
 

@@ -209,7 +209,7 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
         rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by=by, authority=authority,
                             key_prefix=key_prefix) for i in fresh]
         await _assign_ids(rows, conn)
-        reservations = await spending.lock_reservations(conn, rows, by)
+        reservations = await spending.lock_reservations(conn, rows, by, positions=fresh)
         payment = await _pay(rows, charge, by, conn=conn) if rows else await _paid_before(list(earlier.values()), conn)
         inserted = await _insert(rows, conn)
         if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
