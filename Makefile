@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-budgets clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-dashboard bench-budgets vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ serve: $(STAMP)
 	$(BIN)/omniclaude serve
 
 test: $(STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || \
+	  echo "make test: no Chromium, so the dashboard's browser tests will be skipped; get it with" \
+	       "'apt-get install -y chromium' (Debian/Ubuntu) or set CHROMIUM=/path/to/chromium"
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -39,6 +42,12 @@ bench-context: $(STAMP)
 
 bench-budgets: $(STAMP)
 	$(BIN)/python bench/budgets.py
+
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/dashboard.py
+
+vendor:
+	$(PYTHON) scripts/refresh_vendor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -22,6 +22,7 @@ from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.otlp import Limits, traces_endpoint
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from api.web import web_routes
 from services.auth import key_cache
 from services.clarification import tickets as clarification_tickets
 from services.context_market.market import open_market
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             Route("/readyz", readyz),
             Route("/metrics", metrics_route),
             Route(OTLP_TRACES, traces_endpoint(Limits(settings.otlp_max_body_bytes), metrics), methods=["POST"]),
+            *web_routes(),
         ],
         lifespan=lifespan,
     )

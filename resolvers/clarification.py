@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import clarification as m
+from resolvers import loaders
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
@@ -208,8 +209,8 @@ class ClarificationTicket(Node):
                           vote=ClarificationVote.of(vote, c.handle) if vote else None) for member, c, vote in seats]
 
     @strawberry.field
-    async def progress(self) -> QuorumProgress:
-        return QuorumProgress.of_tally(await service.progress_of(self.row.id))
+    async def progress(self, info: Info) -> QuorumProgress:
+        return QuorumProgress.of_tally(await loaders.ticket_progress(info, self.row.id))
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
@@ -544,18 +545,21 @@ UPDATE_EVENTS = frozenset({
 class ClarificationSubscription:
     @strawberry.subscription(
         permission_classes=[IsAuthenticated],
-        description="Updates of one ticket (`ticketId`) or of every ticket of a task (`correlationId`). Without "
-        "`after`: live from now; with `after` (an update's cursor, or a ticket's `updatesCursor`): first what came "
-        "after it, then live, with no duplicate and no gap.",
+        description="Updates of one ticket (`ticketId`), of every ticket of a task (`correlationId`), or of every "
+        "ticket (neither). Without `after`: live from now; with `after` (an update's cursor, or a ticket's "
+        "`updatesCursor`): first what came after it, then live, with no duplicate and no gap.",
     )
     async def clarification_updates(
         self, info: Info, ticket_id: strawberry.ID | None = None, correlation_id: str | None = None,
         after: str | None = None,
     ) -> AsyncGenerator[ClarificationUpdate, None]:  # type: ignore[valid-type]
-        if (ticket_id is None) == (correlation_id is None):
-            raise GraphQLError("give exactly one of ticketId and correlationId", extensions={"code": "INVALID"})
+        if ticket_id is not None and correlation_id is not None:
+            raise GraphQLError("give ticketId or correlationId, not both", extensions={"code": "INVALID"})
         start = parse_after(after)
-        if ticket_id is not None:
+        if ticket_id is None and correlation_id is None:
+            def matches(e: BusEvent) -> bool:
+                return e.name in UPDATE_EVENTS
+        elif ticket_id is not None:
             try:
                 pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
             except DomainError as exc:

@@ -1,5 +1,5 @@
 """The context market: `contextAnnounce`, `contextWithdraw`, `contextChunks`, `contextRetrieve`,
-`contextRate`, `contextRetrievals` and `marketStats`."""
+`contextRate`, `contextRetrievals`, `marketStats` and `marketTopPeers`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from resolvers.scalars import BigInt
 from services import contributors as contributor_service
 from services import errors
 from services.context_market import market as market
+from services.context_market import peers as market_peers
 from services.context_market.rules import kilobytes, saving_percent
 
 ContextMarketUserError = user_error_type(errors.CONTEXT_MARKET)
@@ -282,6 +283,19 @@ class MarketStats:
 
 
 
+@strawberry.type(description="What one peer served in a window.")
+class PeerServed:
+    peer_pk: strawberry.Private[int]
+    bytes_served: int
+    chunks_served: int
+    retrievals: int = strawberry.field(description="Retrievals that took at least one of its chunks.")
+    tokens_earned: BigInt = strawberry.field(description="Tokens paid to it for those chunks.")
+
+    @strawberry.field
+    async def peer(self, info: Info) -> ContributorRef:
+        return await _contributor(info, self.peer_pk)
+
+
 @strawberry.type
 class ContextMarketQuery:
     @strawberry.field(description="Chunks on offer, newest first; public (the text only for its peer and ADMIN).")
@@ -314,6 +328,14 @@ class ContextMarketQuery:
                            tokens_charged=s.tokens_charged, tokens_paid=s.tokens_paid,
                            average_saving_percent=s.average_saving_percent, latency_p50_ms=s.latency_p50_ms,
                            latency_p99_ms=s.latency_p99_ms)
+
+    @strawberry.field(description="The peers that served the most bytes between `from` and `to` (default now), "
+                      "most first, with the chunks, retrievals and tokens it earned them. Public.")
+    async def market_top_peers(self, from_: Annotated[datetime, strawberry.argument(name="from")],
+                               to: datetime | None = None, first: int = 10) -> list[PeerServed]:
+        rows = await market_peers.top_peers(from_, to, first)
+        return [PeerServed(peer_pk=r.peer.id, bytes_served=r.bytes_served, chunks_served=r.chunks_served,
+                           retrievals=r.retrievals, tokens_earned=r.tokens_earned) for r in rows]
 
 
 @strawberry.type

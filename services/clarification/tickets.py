@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -372,10 +373,18 @@ async def panel_of(ticket_id: int) -> list[tuple[PanelMember, Contributor, Vote 
 
 
 async def progress_of(ticket_id: int) -> Tally:
-    members = await PanelMember.filter(ticket_id=ticket_id)
-    votes = await Vote.filter(ticket_id=ticket_id)
-    return tally({m.contributor_id: m.weight for m in members},
-                 {v.contributor_id: Ballot(v.choice, v.confidence) for v in votes})
+    return (await progress_of_tickets([ticket_id]))[ticket_id]
+
+
+async def progress_of_tickets(ticket_ids: Sequence[int]) -> dict[int, Tally]:
+    """The tally of each ticket, in two queries whatever the number of tickets (a page of them)."""
+    members: dict[int, dict[int, Decimal]] = {t: {} for t in ticket_ids}
+    votes: dict[int, dict[int, Ballot]] = {t: {} for t in ticket_ids}
+    for m in await PanelMember.filter(ticket_id__in=list(ticket_ids)):
+        members[m.ticket_id][m.contributor_id] = m.weight
+    for v in await Vote.filter(ticket_id__in=list(ticket_ids)):
+        votes[v.ticket_id][v.contributor_id] = Ballot(v.choice, v.confidence)
+    return {t: tally(members[t], votes[t]) for t in ticket_ids}
 
 
 async def updates_start_seq(ticket: ClarificationTicket) -> int:

@@ -239,6 +239,14 @@ def history_query(account_id: int, kinds: list[TransferKind] | None):
     return query
 
 
+def transfers_query(kinds: list[TransferKind] | None):
+    """Every transfer, for reviewers' and admins' view of the whole ledger."""
+    query = Transfer.all()
+    if kinds:
+        query = query.filter(kind__in=list(kinds))
+    return query
+
+
 async def transfer_by_id(transfer_id: int) -> Transfer | None:
     return await Transfer.get_or_none(id=transfer_id)
 
