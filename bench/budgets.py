@@ -2,8 +2,8 @@
 
 `budgetReserve` admissions/s through GraphQL (50 wrk connections, every request a new idempotency key)
 on one hot budget (every reservation queues on one period row) and across 1,000 budgets, next to the
-same statements the service runs (look the budget and its current period up in one query, then in one
-transaction insert the reservation and admit it with the conditional UPDATE, one statement) through
+same statements the service runs (in one transaction: look the budget and its current period up in one
+query, then insert the reservation and admit it with the conditional UPDATE, one statement) through
 raw asyncpg in the same run, with
 as many connections as the server's pool. Every request is admitted (the limits are far above what a
 run can reserve); the admissions are counted in the database afterwards.
@@ -114,9 +114,9 @@ async def _raw(dsn: str, scopes: list[str], seconds: int, clients: int, pool: in
 
     async def admit(conn: asyncpg.Connection, number: int, n: int) -> None:
         now = datetime.now(timezone.utc)
-        found = await conn.fetchrow(admission.BUDGET_AND_PERIOD, "AGENT", scopes[n % len(scopes)],
-                                    *admission.calendar_spans(now))
         async with conn.transaction():
+            found = await conn.fetchrow(admission.BUDGET_AND_PERIOD, "AGENT", scopes[n % len(scopes)],
+                                        *admission.calendar_spans(now))
             done = await conn.fetchrow(admission.RESERVE, f"{prefix}-{number}-{n}", found["id"], found["period_id"],
                                        ESTIMATE, now + timedelta(seconds=TTL), None, now)
             assert done["reservation"] and done["period"]

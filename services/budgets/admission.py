@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -136,13 +135,13 @@ async def reserve(by: Principal, *, scope: Scope, estimate: Decimal, key: str, t
     the same key with another scope or estimate is IDEMPOTENCY_CONFLICT."""
     key = check_reservation(estimate, key, ttl_seconds)
     now = datetime.now(timezone.utc)
-    budget, period_id = await _find(connections.get("default"), scope, now)
-    if budget is None:
-        raise NotFound("scope", f"no budget for {scope.kind.value} {scope.value!r}")
-    await _may_reserve(by, budget)
-    window = (budget.window_start, budget.window_end) if budget.window_start and budget.window_end else None
-    span = period_of(budget.period, now, window)
-    async with in_transaction() as conn:
+    async with in_transaction() as conn:  # one connection for the lookup and the admission
+        budget, period_id = await _find(conn, scope, now)
+        if budget is None:
+            raise NotFound("scope", f"no budget for {scope.kind.value} {scope.value!r}")
+        await _may_reserve(by, budget)
+        window = (budget.window_start, budget.window_end) if budget.window_start and budget.window_end else None
+        span = period_of(budget.period, now, window)
         if span is None:
             replay = await _replay(conn, key, budget, estimate)
             if replay is not None:
