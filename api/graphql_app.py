@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -12,12 +14,14 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api import fast_lane
+from api.extensions import Pipeline
 from api.logs import request_id_var
-from api.middleware import send_json
+from api.middleware import replaying, send_json
 from api.web import graphiql_page
-from models.auth import Principal
+from models.auth import ApiKey
 from resolvers.request_context import Context
-from services.auth import authenticate
+from services.auth import authenticate_key
 from subscriptions.bus import Bus
 
 INVALID_KEY = "Invalid API key: unknown, malformed or revoked"
@@ -32,32 +36,52 @@ def bearer_key(value: str | None) -> str | None:
 
 
 class OmniGraphQL(GraphQL):
-    def __init__(self, schema: Any, bus: Bus, max_page_size: int, graphql_ide: str | None = "graphiql") -> None:
+    def __init__(self, schema: Any, bus: Bus, max_page_size: int, pipeline: Pipeline,
+                 graphql_ide: str | None = "graphiql") -> None:
         super().__init__(schema, graphql_ide=graphql_ide, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.bus = bus
         self.max_page_size = max_page_size
+        self.pipeline = pipeline
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """HTTP: a key that is sent must be valid, or the whole request is refused with 401."""
         if scope["type"] == "http":
             key = bearer_key(dict(scope["headers"]).get(b"authorization", b"").decode("latin-1") or None)
-            principal = None
+            api_key = None
             if key is not None:
-                principal = await authenticate(key) if key else None
-                if principal is None:
+                api_key = await authenticate_key(key) if key else None
+                if api_key is None:
                     return await send_json(send, 401, {"errors": [
                         {"message": INVALID_KEY, "extensions": {"code": "UNAUTHENTICATED"}}]})
-            scope.setdefault("state", {})["principal"] = principal
+            scope.setdefault("state", {})["api_key"] = api_key
+            if fast_lane.applies(scope):
+                body = await fast_lane.read_body(receive)
+                receive = replaying(body, receive)
+                if await fast_lane.run(self, self.pipeline, scope, receive, send, body, self.get_context):
+                    return None
         await super().__call__(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson, or the standard parser for what orjson refuses (integers past 64 bits, lone
+        surrogates): those reach the boundary's checks and get their errors naming the field."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return json.loads(data)
+
+    def encode_json(self, data: object) -> str:
+        """orjson; a str, since WebSocket messages must go as text frames."""
+        return orjson.dumps(data).decode()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from the files this server vendors (strawberry's page loads them from a CDN)."""
         return graphiql_page()
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
-        principal: Principal | None = request.scope.get("state", {}).get("principal")
+        api_key: ApiKey | None = request.scope.get("state", {}).get("api_key")
         return Context(request=request, response=response, bus=self.bus, max_page_size=self.max_page_size,
-                       principal=principal, request_id=request_id_var.get())
+                       principal=api_key.principal if api_key else None, api_key=api_key,
+                       request_id=request_id_var.get())
 
     async def on_ws_connect(self, context: Context) -> None:
         """WebSocket: the key comes in the `connection_init` payload; a bad one closes with 4403."""
@@ -66,8 +90,9 @@ class OmniGraphQL(GraphQL):
         key = bearer_key(raw) if isinstance(raw, str) else ("" if raw is not None else None)
         if key is None:
             return None
-        principal = await authenticate(key) if key else None
-        if principal is None:
+        api_key = await authenticate_key(key) if key else None
+        if api_key is None:
             raise ConnectionRejectionError({"message": INVALID_KEY})
-        context.principal = principal
+        context.principal = api_key.principal
+        context.api_key = api_key
         return None

@@ -39,6 +39,7 @@ class ApiKey(Model):
     prefix = fields.CharField(max_length=16)
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
+    rate_limit_points = fields.IntField(null=True)  # its own budget per window (ADMIN); null: the default
 
     class Meta:
         table = "api_keys"

@@ -20,11 +20,13 @@ from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
+from resolvers.search import SearchRanking
 from services import contributors as contributor_service
 from services import errors
 from services.context_market import market as market
 from services.context_market import peers as market_peers
 from services.context_market.rules import kilobytes, saving_percent
+from services.search.vectors import Ranking
 
 ContextMarketUserError = user_error_type(errors.CONTEXT_MARKET)
 
@@ -241,6 +243,8 @@ class ContextRetrieveInput:
     tags: list[str] = strawberry.field(
         default_factory=list, description="Only chunks carrying every one of these tags."
     )
+    ranking: SearchRanking = strawberry.field(default=Ranking.HYBRID, description=(
+        "HYBRID (default): meaning plus exact identifiers; DENSE or SPARSE alone."))
 
 
 @strawberry.type
@@ -365,12 +369,14 @@ class ContextMarketMutation:
                                       user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
-        "Find the chunks most similar to `query` and take them by score until `budgetBytes` is spent; in one "
+        "Find the chunks nearest to `query` (in meaning and in exact words, fused: see `ranking`) and take them in "
+        "ranking order until `budgetBytes` is spent; in one "
         "transaction pay tokensPerKb per KB (1,024 bytes, rounded up per chunk) to each serving peer, through "
         "system:market. Your own chunks are free. Cannot pay: a userError, no chunk and no transfer."))
     async def context_retrieve(self, info: Info, input: ContextRetrieveInput) -> ContextRetrievePayload:
         found, errors = await attempt(market.retrieve(info.context.principal, input.query, input.budget_bytes,
-                                                      min_score=input.min_score, tags=list(input.tags)))
+                                                      min_score=input.min_score, tags=list(input.tags),
+                                                      ranking=input.ranking))
         if found is None:
             return ContextRetrievePayload(retrieval=None, user_errors=errors)
         return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served), user_errors=[])

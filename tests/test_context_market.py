@@ -15,9 +15,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models.auth import Role
-from services.context_market.market import config
-from services.search.embedding import get_embedder
-from services.search.vectors import get_store
+from services.context_market.market import KIND
+from services.search import index as search_index
 from tests.conftest import make_key
 from tests.context_corpus import corpus
 from tests.economy_support import (
@@ -347,8 +346,8 @@ async def test_withdrawn_chunks_are_never_served_even_while_qdrant_holds_them(cl
     [row] = await sql(
         'SELECT "id", "sha256", "text", "peer_id" FROM "context_chunks" WHERE "sha256" = $1', chunk["sha256"]
     )
-    await get_store().upsert(config.collection, [(row["id"], get_embedder().embed(row["text"]),
-                                                  {"peer": row["peer_id"], "sha256": row["sha256"], "tags": [t]})])
+    await search_index.write(KIND, [(row["id"], row["text"],
+                                     {"peer": row["peer_id"], "sha256": row["sha256"], "tags": [t]})])
     r = (await retrieve(client, requester, [t], 4096))["retrieval"]
     assert r["chunks"] == [] and r["candidates"] == 0 and r["tokensCharged"] == 0
     listed = (await client.execute(CHUNKS, {"tags": [t], "w": False}))["contextChunks"]
@@ -480,24 +479,15 @@ async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(
     [gone_row] = await sql('SELECT "id", "peer_id", "sha256", "text" FROM "context_chunks" WHERE "sha256" = $1',
                            gone["sha256"])
     # as if the announcement's upsert and the withdrawal's delete had both been lost
-    await get_store().delete(config.collection, [live_row["id"]])
-    await get_store().upsert(
-        config.collection,
-        [
-            (
-                gone_row["id"],
-                get_embedder().embed(gone_row["text"]),
-                {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]},
-            )
-        ],
-    )
+    await search_index.delete(KIND, [live_row["id"]])
+    await search_index.write(KIND, [(gone_row["id"], gone_row["text"],
+                              {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]})])
     await sql('UPDATE "context_chunks" SET "indexed" = (NOT "indexed") WHERE "id" = ANY($1::bigint[])',
               [live_row["id"], gone_row["id"]])
     assert (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"] == []
 
     assert await reconcile() >= 2
-    hits = await get_store().search(config.collection, get_embedder().embed(gone_row["text"]), 10,
-                                    with_payload=["sha256"])
+    hits = await search_index.search(KIND, gone_row["text"], 10)
     assert gone_row["id"] not in [h.id for h in hits]
     served = (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"]
     assert [c["chunkId"] for c in served] == [live["id"]]

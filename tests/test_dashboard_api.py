@@ -26,8 +26,9 @@ SERIES = """query S($g: CostSeriesBy!, $from: DateTime!, $to: DateTime, $b: Time
 
 
 def _window():
-    """An hour range of its own, far in the past, so other tests' calls never fall in it."""
-    base = utc(1990, 1, 1) + timedelta(hours=random.randrange(0, 24 * 3000))
+    """Three hours of their own, far in the past, so other tests' calls never fall in them; within one
+    UTC day, so a daily series holds one bucket."""
+    base = utc(1990, 1, 1) + timedelta(days=random.randrange(0, 3000), hours=random.randrange(0, 21))
     return base, base + timedelta(hours=3)
 
 

@@ -533,7 +533,7 @@ async def test_the_schedule_refreshes_the_view_one_replica_at_a_time(db_url, cli
 
 
 async def test_an_stf_whose_vector_was_lost_is_embedded_again(client, admin_key):
-    from services.search.vectors import get_store
+    from services.search import index
     from services.stf import similar as stf_index
 
     word = uuid.uuid4().hex[:6]
@@ -545,7 +545,7 @@ async def test_an_stf_whose_vector_was_lost_is_embedded_again(client, admin_key)
     assert (await client.execute(query, {"t": text}))["stfsSimilar"][0]["stf"]["id"] == stf["id"]
     pk = int(__import__("base64").urlsafe_b64decode(stf["id"]).decode().split(":")[1])
     # as if Qdrant had failed after the commit: no point, no record of one
-    await get_store().delete(stf_index.COLLECTION, [pk])
+    await index.delete(stf_index.KIND, [pk])
     await connections.get("default").execute_query('DELETE FROM "stf_embeddings" WHERE "stf_id" = $1', [pk])
     assert stf["id"] not in [h["stf"]["id"] for h in (await client.execute(query, {"t": text}))["stfsSimilar"]]
     while await stf_index.embed_pending(batch=500):

@@ -25,11 +25,11 @@ from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import (
     Connection,
-    Edge,
     Node,
     PageInfo,
     check_first,
     decode_cursor,
+    edge,
     encode_cursor,
     global_pk,
     to_global_id,
@@ -317,10 +317,11 @@ class ExecutionReplay:
             await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
         )
         page = entries[:size]
-        edges = [Edge(cursor=encode_cursor(list(e.key)), node=_entry(e, self.execution.correlation_id)) for e in page]
+        edges = [edge(_entry(e, self.execution.correlation_id), list(e.key)) for e in page]
         return Connection(edges=edges, page_info=PageInfo(
             has_next_page=len(entries) > size, has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None),
+            start_cursor=encode_cursor(page[0].key) if page else None,
+            end_cursor=encode_cursor(page[-1].key) if page else None),
             count=lambda: replay_service.timeline_count(self.execution.pk))
 
 
