@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/http.py
 
 bench-clarify: $(STAMP)
+	$(BIN)/python bench/clarify_accuracy.py
 	$(BIN)/python bench/clarify_detector.py
 	$(BIN)/python bench/clarify_quorum.py
 	$(BIN)/python bench/clarify_latency.py

@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
                                            settings.embedder_model_dir)
         await collections.open_collections(search_bases(settings), period_seconds=settings.reembed_seconds)
         await open_market(settings.context_candidates)
-        clarification_tickets.configure(default_model=settings.clarify_default_model)
+        clarification_tickets.configure(default_model=settings.clarify_default_model,
+                                        estimator_threshold=settings.clarify_estimator_threshold)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()

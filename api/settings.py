@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
     clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+    # None: the threshold trained with the estimator's weights (chosen on the validation split)
+    clarify_estimator_threshold: float | None = Field(default=None, ge=0, le=1)
     clarify_default_model: str = Field(default="claude-haiku-4-5", min_length=1, max_length=200)
     snapshot_retention_days: float = Field(default=30.0, gt=0)
     snapshot_sweep_seconds: float = Field(default=3600.0, gt=0)

@@ -272,10 +272,29 @@ class ClarificationRequestInput:
     panel_size: int = strawberry.field(default=3, description="3 to 5 agents.")
 
 
+@strawberry.type(description="The underspecification estimator's verdict on a task: does it say enough to act on?")
+class UnderspecificationEstimate:
+    score: float = strawberry.field(description="0 to 1: the estimated probability that the task is underspecified.")
+    threshold: float = strawberry.field(description="Scores at or above it flag the task (CLARIFY_ESTIMATOR_THRESHOLD, "
+                                                    "or the one chosen on the validation split).")
+    underspecified: bool
+    reason: str = strawberry.field(description="The verdict in words, with the signals that weighed most.")
+    model: str = strawberry.field(description="The weights used: the configured embedder's, or `lexical` without "
+                                              "the embedding.")
+
+    @classmethod
+    def of(cls, e: ambiguity.Estimate) -> "UnderspecificationEstimate":
+        return cls(score=e.score, threshold=e.threshold, underspecified=e.underspecified, reason=e.reason,
+                   model=e.model)
+
+
 @strawberry.type
 class ClarificationRequestPayload:
-    ambiguous: bool | None = strawberry.field(description="False: nothing to ask, no ticket. Null on error.")
+    ambiguous: bool | None = strawberry.field(
+        description="True when the estimator finds the task underspecified or the rules find a contradiction; "
+                    "then a ticket is open. False: nothing to ask, no ticket. Null on error.")
     reason: str | None = strawberry.field(description="Why there is, or is not, a ticket.")
+    estimate: UnderspecificationEstimate | None = strawberry.field(description="Null on error.")
     ticket: ClarificationTicket | None
     user_errors: list[ClarificationUserError]
 
@@ -385,9 +404,11 @@ class ClarificationMutation:
             )
         )
         if outcome is None:
-            return ClarificationRequestPayload(ambiguous=None, reason=None, ticket=None, user_errors=errors)
+            return ClarificationRequestPayload(ambiguous=None, reason=None, estimate=None, ticket=None,
+                                               user_errors=errors)
         return ClarificationRequestPayload(
             ambiguous=outcome.detection.ambiguous, reason=outcome.detection.reason,
+            estimate=UnderspecificationEstimate.of(outcome.detection.estimate),
             ticket=ClarificationTicket.of(outcome.ticket) if outcome.ticket else None, user_errors=[])
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],

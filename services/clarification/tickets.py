@@ -36,9 +36,11 @@ from models.contributors import Contributor
 from models.outbox import OutboxEvent
 from services.clarification.ambiguity import Defaults, Detection, detect
 from services.clarification.answers import BadAnswer, canonical_value
+from services.clarification.estimator import embedding_text, uses_embedding
 from services.clarification.quorum import Ballot, Decision, Tally, tally
 from services.contributors import check_tags
 from services.errors import DomainError, NotFound
+from services.search.embedding import embed_async, get_embedder
 from subscriptions.outbox import record_event
 from subscriptions.stream import current_seq
 
@@ -58,10 +60,15 @@ OPEN = TicketStatus.OPEN
 _defaults = Defaults(model=FALLBACK_DEFAULT_MODEL, temp_path=os.path.join(tempfile.gettempdir(), "omniclaude"))
 
 
-def configure(*, default_model: str) -> None:
-    """Set the safe default offered for MODEL questions (the app passes CLARIFY_DEFAULT_MODEL)."""
-    global _defaults
+_estimator_threshold: float | None = None
+
+
+def configure(*, default_model: str, estimator_threshold: float | None = None) -> None:
+    """Set the safe default offered for MODEL questions (the app passes CLARIFY_DEFAULT_MODEL) and
+    the estimator's threshold (CLARIFY_ESTIMATOR_THRESHOLD; None keeps the one trained with it)."""
+    global _defaults, _estimator_threshold
     _defaults = Defaults(model=default_model.strip() or FALLBACK_DEFAULT_MODEL, temp_path=_defaults.temp_path)
+    _estimator_threshold = estimator_threshold
 
 
 def detector_defaults() -> Defaults:
@@ -100,13 +107,23 @@ def _check_request(correlation_id: str, prompt: str, known: Any, *, tags: list[s
     return check_tags(tags, "domainTags")
 
 
+async def _embedding(prompt: str) -> dict[str, Any]:
+    """The configured embedder's name and the prompt's vector for the estimator, embedded in a
+    worker thread (a sentence model takes milliseconds of CPU); no vector when its weights do not use it."""
+    embedder = get_embedder()
+    if not uses_embedding(embedder.name):
+        return {"embedder_name": embedder.name}
+    vectors = await embed_async([embedding_text(prompt)], embedder=embedder)
+    return {"embedder_name": embedder.name, "vector": vectors[0]}
+
+
 async def request(principal: Principal, correlation_id: str, prompt: str, *, known: Any, domain_tags: list[str],
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
     tags = _check_request(
         correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size
     )
-    detection = detect(prompt, known, detector_defaults())
+    detection = detect(prompt, known, detector_defaults(), **await _embedding(prompt), threshold=_estimator_threshold)
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
                                              question_count=len(detection.questions), using_db=conn)
@@ -124,7 +141,9 @@ async def request(principal: Principal, correlation_id: str, prompt: str, *, kno
         event_id = await record_event("clarification.ticket.created.v1", {
             **_ids(ticket), "status": ticket.status, "deadlineAt": ticket.deadline_at, "createdAt": ticket.created_at,
             "panelSize": len(panel), "panel": [row["handle"] for row in panel], "domainTags": tags,
-            "questions": ticket.questions, "reason": detection.reason}, conn)
+            "questions": ticket.questions, "reason": detection.reason,
+            "estimate": {"score": detection.estimate.score, "threshold": detection.estimate.threshold,
+                         "model": detection.estimate.model}}, conn)
         ticket.created_event_id = event_id
         await ticket.save(update_fields=["created_event_id"], using_db=conn)
     return RequestOutcome(ticket, detection)
