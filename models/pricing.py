@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from enum import Enum
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -24,6 +26,8 @@ class ModelPrice(Model):
     cache_read_per_mtok = fields.DecimalField(**USD_PER_MTOK, null=True)
     cache_write_per_mtok = fields.DecimalField(**USD_PER_MTOK, null=True)
     reasoning_per_mtok = fields.DecimalField(**USD_PER_MTOK, null=True)
+    # tier levels: [{"serviceTier": "PRIORITY", "aboveTokens": 200000, "input": "4.5", ...}], decimals as strings
+    tiers = fields.JSONField(default=list)
     effective_from = fields.DatetimeField()
     effective_to = fields.DatetimeField(null=True)
     source = CharField(max_length=500)
@@ -35,3 +39,22 @@ class ModelPrice(Model):
     class Meta:
         table = "model_prices"
         indexes = (("provider", "model", "effective_from"),)
+
+
+class CostAuthority(str, Enum):
+    COMPUTED = "COMPUTED"  # the catalog's price x the call's tokens
+    REPORTED = "REPORTED"  # the cost the provider reported with the call
+
+
+class ProviderCostSource(Model):
+    """Which cost of a provider's calls is charged and counted against budgets. A provider not listed
+    here is COMPUTED. Either way a call without the authoritative cost falls back to the other one."""
+
+    provider = CharField(max_length=64, primary_key=True)
+    authority = fields.CharEnumField(CostAuthority, max_length=8)
+    reason = CharField(max_length=500)
+    updated_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "provider_cost_sources"

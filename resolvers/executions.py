@@ -19,20 +19,23 @@ from models import auth as am
 from models import executions as m
 from models import pricing as pm
 from models import stf as sm
+from resolvers.budgets import BudgetSpend
 from resolvers.economy.ledger import Transfer, visible_transfer
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import attempt, user_error_type
+from resolvers.payload import attempt, user_error, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
-from resolvers.pricing import ModelPrice
-from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
+from resolvers.pricing import CostAuthority, ModelPrice, ServiceTier
+from resolvers.relay import Connection, Node, global_pk, int_pk, paginate, parse_global_id, to_global_id
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
 from services import errors
+from services.errors import DomainError
 from services.executions import cost_series as series_service
 from services.executions import llm_calls as call_service
 from services.executions import otlp as otlp_service
 from services.executions import runs as execution_service
+from services.pricing.tiers import ServiceTier as ServiceTierValue
 
 ExecutionUserError = user_error_type(errors.EXECUTIONS)
 
@@ -129,6 +132,14 @@ class LlmCall(Node):
     priced: bool
     unpriced_reason: str | None
     cost: Decimal | None
+    service_tier: ServiceTier
+    price_tier: str | None = strawberry.field(description=(
+        "The price component charged: the tier level of the price row (STANDARD, PRIORITY, BATCH, FLEX, with "
+        "_ABOVE_200K and the like for prompts above a context threshold); null when unpriced."))
+    reported_cost: Decimal | None = strawberry.field(description="The cost the provider reported (USD), if sent.")
+    billed_cost: Decimal | None = strawberry.field(description=(
+        "The cost charged and counted against budgets: `cost` or `reportedCost`, per the provider's cost source."))
+    cost_source: CostAuthority | None = strawberry.field(description="Which of the two `billedCost` is.")
     recorded_at: datetime
     payment_status: PaymentStatus = strawberry.field(description=(
         "PAID or UNPAID when the batch named a reservation or account to charge and the call has a price; "
@@ -144,7 +155,10 @@ class LlmCall(Node):
                    cache_read_tokens=row.cache_read_tokens, cache_write_tokens=row.cache_write_tokens,
                    reasoning_tokens=row.reasoning_tokens, latency_ms=row.latency_ms, started_at=row.started_at,
                    client_call_id=row.client_call_id, priced=row.priced, unpriced_reason=row.unpriced_reason,
-                   cost=row.cost, recorded_at=row.recorded_at, payment_status=row.payment_status, pk=row.id,
+                   cost=row.cost, service_tier=ServiceTierValue(row.service_tier), price_tier=row.price_tier,
+                   reported_cost=row.reported_cost, billed_cost=row.billed_cost,
+                   cost_source=CostAuthority(row.cost_source) if row.cost_source else None,
+                   recorded_at=row.recorded_at, payment_status=row.payment_status, pk=row.id,
                    price_pk=row.price_id, payment_transfer_pk=row.payment_transfer_id)
 
     @strawberry.field(
@@ -256,6 +270,21 @@ class LlmCallInput:
     reasoning_tokens: BigInt = 0
     client_call_id: str | None = strawberry.field(
         default=None, description="Unique per execution: a retried batch returns the calls recorded the first time.")
+    service_tier: ServiceTier = strawberry.field(default=ServiceTierValue.STANDARD, description=(
+        "The tier of service the call ran at; with the prompt's size it chooses the price."))
+    reported_cost_usd: Decimal | None = strawberry.field(default=None, description=(
+        "The cost the provider reported for the call (OpenRouter's usage.cost, ...), kept beside the computed one."))
+    budget_reservation_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "The budgetReserve this call settles: its estimate is released and the call's cost spent."))
+
+
+def _reservation_pk(global_id: str | None) -> int | None:
+    """An id that does not name a BudgetReservation is one that is not found (0: no row has it)."""
+    if global_id is None:
+        return None
+    parsed = parse_global_id(global_id)
+    pk = int_pk(parsed[1]) if parsed and parsed[0] == "BudgetReservation" else None
+    return pk or 0
 
 
 def _call_from_input(cls: type, value: Mapping[str, Any], context: Any) -> call_service.CallInput:
@@ -264,7 +293,8 @@ def _call_from_input(cls: type, value: Mapping[str, Any], context: Any) -> call_
     return call_service.CallInput(
         value["correlationId"], value["provider"], value["model"], value["inputTokens"], value["outputTokens"],
         value["cacheReadTokens"], value["cacheWriteTokens"], value["reasoningTokens"], value["latencyMs"],
-        value["startedAt"], value.get("clientCallId"))
+        value["startedAt"], value.get("clientCallId"), ServiceTierValue(value["serviceTier"]),
+        value.get("reportedCostUsd"), _reservation_pk(value.get("budgetReservationId")))
 
 
 LlmCallInput.__strawberry_definition__.from_input = _call_from_input
@@ -277,6 +307,9 @@ class LlmCallsRecordInput:
         "Pay for the priced calls from this compute reservation of yours (at most what it still holds)."))
     charge_account: str | None = strawberry.field(default=None, description=(
         "Pay for the priced calls from this account: your own (an ADMIN may name any contributor's)."))
+    enforce_budgets: bool = strawberry.field(default=False, description=(
+        "Answer BUDGET_EXCEEDED when the batch's calls without a reservation take a budget past its limit. The "
+        "calls are recorded and counted all the same: they happened."))
 
 
 @strawberry.type(description=(
@@ -314,23 +347,65 @@ class LlmCallsRecordPayload:
     recorded: int = strawberry.field(description="Calls recorded by this request.")
     priced: int = strawberry.field(description="Of the calls returned, how many have a cost.")
     payment: LlmCallsPayment | None
+    budgets: list[BudgetSpend] = strawberry.field(description="The budget periods this request's calls counted in.")
     user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
 class LlmCallsRepriceInput:
-    from_: datetime | None = strawberry.field(default=None, name="from", description="Calls started at or after.")
+    as_of: datetime | None = strawberry.field(default=None, description=(
+        "Re-price history as of this date: the calls started at or after it. Default: all."))
+    from_: datetime | None = strawberry.field(default=None, name="from", deprecation_reason="Use asOf.")
     to: datetime | None = strawberry.field(default=None, description="Calls started before.")
     limit: int = strawberry.field(default=10_000, description="At most this many calls per run (<= 100,000).")
+    dry_run: bool = strawberry.field(default=False, description=(
+        "Report what the run would change (calls, old and new totals, budgets) and change nothing."))
+
+
+@strawberry.type(description="What a re-price does (or, dry, would do) to one call.")
+class LlmCallRepriceChange:
+    call_id: strawberry.ID
+    old_cost: Decimal | None
+    new_cost: Decimal | None
+    old_price_tier: str | None
+    new_price_tier: str | None
+    old_billed_cost: Decimal | None
+    new_billed_cost: Decimal | None
+    reason: str
+    old_price_pk: strawberry.Private[int | None]
+    new_price_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def of(cls, change: call_service.CallChange) -> "LlmCallRepriceChange":
+        return cls(call_id=to_global_id("LlmCall", change.call_id), old_cost=change.old_cost, new_cost=change.new_cost,
+                   old_price_tier=change.old_price_tier, new_price_tier=change.new_price_tier,
+                   old_billed_cost=change.old_billed, new_billed_cost=change.new_billed, reason=change.reason,
+                   old_price_pk=change.old_price_id, new_price_pk=change.new_price_id)
+
+    @strawberry.field
+    def old_price_id(self) -> strawberry.ID | None:
+        return to_global_id("ModelPrice", self.old_price_pk) if self.old_price_pk else None
+
+    @strawberry.field
+    def new_price_id(self) -> strawberry.ID | None:
+        return to_global_id("ModelPrice", self.new_price_pk) if self.new_price_pk else None
 
 
 @strawberry.type
 class LlmCallsRepricePayload:
-    run_id: uuid.UUID | None
+    run_id: uuid.UUID | None = strawberry.field(description="Null for a dry run (nothing was written).")
+    dry_run: bool
     examined: int
     repriced: int = strawberry.field(description="Calls whose cost or price row changed; each is a repricing.")
     still_unpriced: int
     has_more: bool = strawberry.field(description="More calls wait: run again.")
+    old_cost: Decimal = strawberry.field(description="The computed cost of the changed calls before.")
+    new_cost: Decimal = strawberry.field(description="... and after.")
+    old_billed_cost: Decimal = strawberry.field(description="The billed cost of the changed calls before.")
+    new_billed_cost: Decimal = strawberry.field(description="... and after.")
+    budget_periods: int = strawberry.field(description="Budget periods whose spend moved with the billed costs.")
+    changes: list[LlmCallRepriceChange] = strawberry.field(description=(
+        f"The first {call_service.MAX_CHANGES_SHOWN} changes, by call id."))
     user_errors: list[ExecutionUserError]
 
     @strawberry.field(description="The repricings of this run.")
@@ -347,6 +422,14 @@ class LlmCallsRepricePayload:
         )
 
 
+@strawberry.type(description="The calls of a cost group charged at one price component.")
+class CostTierShare:
+    tier: str
+    calls: int
+    cost: Decimal
+    billed_cost: Decimal
+
+
 @strawberry.type
 class CostGroup:
     key: str = strawberry.field(description="The model, agent, day (YYYY-MM-DD) or correlation id; 'total' for all.")
@@ -358,14 +441,27 @@ class CostGroup:
     cache_read_tokens: BigInt
     cache_write_tokens: BigInt
     reasoning_tokens: BigInt
-    cost: Decimal = strawberry.field(description="USD, exact, of the priced calls.")
+    cost: Decimal = strawberry.field(description="USD, exact, of the priced calls (the catalog's prices).")
+    reported_calls: int = strawberry.field(description="Calls that carry a cost reported by their provider.")
+    reported_cost: Decimal = strawberry.field(description="USD, the sum of the reported costs.")
+    compared_calls: int = strawberry.field(description="Calls with both a computed and a reported cost.")
+    cost_difference: Decimal = strawberry.field(description=(
+        "Reported minus computed, over the compared calls: how far the provider's bill is from list prices."))
+    billed_cost: Decimal = strawberry.field(description=(
+        "USD charged and counted against budgets (each call's authoritative cost)."))
+    price_tiers: list[CostTierShare] = strawberry.field(description=(
+        "The group's calls by the price component charged (STANDARD, PRIORITY, STANDARD_ABOVE_200K, ..., UNPRICED)."))
 
     @classmethod
     def of(cls, group: call_service.CostGroup) -> "CostGroup":
         return cls(key=group.key, calls=group.calls, priced_calls=group.priced_calls, priced_share=group.priced_share,
                    input_tokens=group.input_tokens, output_tokens=group.output_tokens,
                    cache_read_tokens=group.cache_read_tokens, cache_write_tokens=group.cache_write_tokens,
-                   reasoning_tokens=group.reasoning_tokens, cost=group.cost)
+                   reasoning_tokens=group.reasoning_tokens, cost=group.cost, reported_calls=group.reported_calls,
+                   reported_cost=group.reported_cost, compared_calls=group.compared_calls,
+                   cost_difference=group.difference, billed_cost=group.billed_cost,
+                   price_tiers=[CostTierShare(tier=t.tier, calls=t.calls, cost=t.cost, billed_cost=t.billed_cost)
+                                for t in group.tiers])
 
 
 @strawberry.type(description="Models of unpriced calls: what to add to the catalog.")
@@ -493,24 +589,36 @@ class ExecutionMutation:
 
         result, errors = await attempt(record())
         if result is None:
-            return LlmCallsRecordPayload(calls=[], recorded=0, priced=0, payment=None, user_errors=errors)
+            return LlmCallsRecordPayload(calls=[], recorded=0, priced=0, payment=None, budgets=[], user_errors=errors)
+        over = [user_error(exc) for exc in result.over_budget()] if input.enforce_budgets else []
         return LlmCallsRecordPayload(
             calls=[LlmCall.of(row, call.correlation_id) for row, call in zip(result.calls, calls)],
             recorded=result.inserted, priced=sum(row.priced for row in result.calls),
-            payment=LlmCallsPayment.of(result.payment) if result.payment else None, user_errors=[])
+            payment=LlmCallsPayment.of(result.payment) if result.payment else None,
+            budgets=[BudgetSpend.of(spend) for spend in result.budgets], user_errors=over)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description=(
         "Price unpriced calls and re-price calls whose price was corrected or whose period was split (ADMIN). "
         "Every change is kept as a repricing: old and new cost and price, who, when."))
     async def llm_calls_reprice(self, info: Info, input: LlmCallsRepriceInput) -> LlmCallsRepricePayload:
-        run, errors = await attempt(
-            call_service.reprice(info.context.principal, input.from_, input.to, limit=input.limit)
-        )
+        async def run_it() -> call_service.RepriceRun:
+            if input.as_of is not None and input.from_ is not None and input.as_of != input.from_:
+                raise DomainError("asOf", "asOf and from name the same bound: give one")
+            return await call_service.reprice(info.context.principal, start=input.as_of or input.from_, end=input.to,
+                                              limit=input.limit, dry_run=input.dry_run)
+
+        run, errors = await attempt(run_it())
         if run is None:
-            return LlmCallsRepricePayload(run_id=None, examined=0, repriced=0, still_unpriced=0, has_more=False,
-                                          user_errors=errors)
-        return LlmCallsRepricePayload(run_id=run.run_id, examined=run.examined, repriced=run.repriced,
-                                      still_unpriced=run.still_unpriced, has_more=run.more, user_errors=[])
+            return LlmCallsRepricePayload(run_id=None, dry_run=input.dry_run, examined=0, repriced=0, still_unpriced=0,
+                                          has_more=False, old_cost=Decimal(0), new_cost=Decimal(0),
+                                          old_billed_cost=Decimal(0), new_billed_cost=Decimal(0), budget_periods=0,
+                                          changes=[], user_errors=errors)
+        return LlmCallsRepricePayload(
+            run_id=run.run_id, dry_run=run.dry_run, examined=run.examined, repriced=run.repriced,
+            still_unpriced=run.still_unpriced, has_more=run.more, old_cost=run.total("old_cost"),
+            new_cost=run.total("new_cost"), old_billed_cost=run.total("old_billed"),
+            new_billed_cost=run.total("new_billed"), budget_periods=run.budget_periods,
+            changes=[LlmCallRepriceChange.of(c) for c in run.changes[:call_service.MAX_CHANGES_SHOWN]], user_errors=[])
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Choose the account that pays for the LLM calls a principal sends over OTLP (/v1/traces): its calls are "

@@ -1,4 +1,5 @@
-"""The model price catalog: `modelPrices`, `modelPriceAt`, `modelPriceUpsert`, `modelPricesImport`."""
+"""The model price catalog: `modelPrices`, `modelPriceAt`, `modelPriceUpsert`, `modelPricesImport`, and
+which cost is authoritative per provider: `providerCostSources`, `providerCostSourceSet`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from services import errors
 from services.pricing import catalog as pricing_service
+from services.pricing import cost_sources as cost_source_service
 from services.pricing import litellm as litellm_catalog
+from services.pricing.tiers import ServiceTier as ServiceTierValue
+from services.pricing.tiers import TierPrice
 
 PricingUserError = user_error_type(errors.PRICING)
 
@@ -27,6 +31,47 @@ PriceComponent = strawberry.enum(
 PriceChange = strawberry.enum(
     pricing_service.Action, name="PriceChange", description="What a price write did to the catalog."
 )
+ServiceTier = strawberry.enum(ServiceTierValue, name="ServiceTier", description=(
+    "The tier of service a call ran at: STANDARD (default), BATCH (batch APIs), PRIORITY, FLEX. It chooses the "
+    "tier prices a model has (falling back to STANDARD prices where a tier has none)."))
+CostAuthority = strawberry.enum(m.CostAuthority, name="CostAuthority", description=(
+    "COMPUTED: the catalog's price x tokens; REPORTED: the cost the provider reported with the call."))
+
+
+@strawberry.type(description=(
+    "Prices of one tier level, USD per 1M tokens: a tier of service, for prompts larger than `aboveTokens` "
+    "(0: any size). A price not given here is taken from (tier, threshold), (STANDARD, threshold), (tier, 0), "
+    "then the row's own prices, in that order."))
+class ModelPriceTier:
+    service_tier: ServiceTier
+    above_tokens: int = strawberry.field(description="Applies when input + cache read + cache write tokens exceed it.")
+    input_usd_per_mtok: Decimal | None
+    output_usd_per_mtok: Decimal | None
+    cache_read_usd_per_mtok: Decimal | None
+    cache_write_usd_per_mtok: Decimal | None
+    reasoning_usd_per_mtok: Decimal | None
+
+    @classmethod
+    def of(cls, tier: TierPrice) -> "ModelPriceTier":
+        return cls(service_tier=tier.service_tier, above_tokens=tier.above_tokens, input_usd_per_mtok=tier.input,
+                   output_usd_per_mtok=tier.output, cache_read_usd_per_mtok=tier.cache_read,
+                   cache_write_usd_per_mtok=tier.cache_write, reasoning_usd_per_mtok=tier.reasoning)
+
+
+@strawberry.input(description="A tier level of a price: its service tier and prompt threshold, and at least one price.")
+class ModelPriceTierInput:
+    service_tier: ServiceTier = ServiceTierValue.STANDARD
+    above_tokens: int = strawberry.field(default=0, description="0 for the tier at any prompt size.")
+    input_usd_per_mtok: Decimal | None = None
+    output_usd_per_mtok: Decimal | None = None
+    cache_read_usd_per_mtok: Decimal | None = None
+    cache_write_usd_per_mtok: Decimal | None = None
+    reasoning_usd_per_mtok: Decimal | None = None
+
+    def to_tier(self) -> TierPrice:
+        return TierPrice(ServiceTierValue(self.service_tier.value), self.above_tokens, self.input_usd_per_mtok,
+                         self.output_usd_per_mtok, self.cache_read_usd_per_mtok, self.cache_write_usd_per_mtok,
+                         self.reasoning_usd_per_mtok)
 
 
 @strawberry.type(description="A price the source did not give, charged at another component's price.")
@@ -47,6 +92,8 @@ class ModelPrice(Node):
     cache_write_usd_per_mtok: Decimal = strawberry.field(description="Falls back to the input price when not given.")
     reasoning_usd_per_mtok: Decimal = strawberry.field(description="Falls back to the output price when not given.")
     fallbacks: list[PriceFallback] = strawberry.field(description="Which of the prices above are fallbacks.")
+    tiers: list[ModelPriceTier] = strawberry.field(description=(
+        "Tier prices: BATCH, PRIORITY and FLEX, and prices for prompts above a context threshold."))
     effective_from: datetime
     effective_to: datetime | None
     source: str = strawberry.field(description="The URL or file the price comes from.")
@@ -66,6 +113,7 @@ class ModelPrice(Node):
                    reasoning_usd_per_mtok=rates.effective(c.REASONING),
                    fallbacks=[PriceFallback(component=f, uses_price_of=pricing_service.FALLBACK[f])
                               for f in rates.fallbacks()],
+                   tiers=[ModelPriceTier.of(t) for t in rates.tiers],
                    effective_from=row.effective_from, effective_to=row.effective_to, source=row.source,
                    superseded_at=row.superseded_at, created_at=row.created_at,
                    superseded_by_pk=row.superseded_by_id)
@@ -94,6 +142,9 @@ class ModelPriceUpsertInput:
     reasoning_usd_per_mtok: Decimal | None = None
     effective_from: datetime | None = strawberry.field(default=None, description="Default: now.")
     source: str = strawberry.field(description="The URL or file the price comes from.")
+    tiers: list[ModelPriceTierInput] = strawberry.field(default_factory=list, description=(
+        "Tier prices (BATCH, PRIORITY, FLEX; above a prompt threshold). Part of the price: the same prices with "
+        "other tiers are a change."))
 
 
 @strawberry.type
@@ -161,7 +212,7 @@ class PricingMutation:
     async def model_price_upsert(self, info: Info, input: ModelPriceUpsertInput) -> ModelPriceUpsertPayload:
         rates = pricing_service.Rates(input.input_usd_per_mtok, input.output_usd_per_mtok,
                                       input.cache_read_usd_per_mtok, input.cache_write_usd_per_mtok,
-                                      input.reasoning_usd_per_mtok)
+                                      input.reasoning_usd_per_mtok, tuple(t.to_tier() for t in input.tiers))
         outcome, errors = await attempt(
             pricing_service.upsert_price(
                 input.provider,
@@ -190,3 +241,49 @@ class PricingMutation:
         return ModelPricesImportPayload(imported=report.imported, updated=report.updated,
                                         skipped=report.skipped_count, skipped_reasons=import_skips(report.skipped),
                                         user_errors=[])
+
+
+@strawberry.type(description="Which cost of a provider's calls is charged and counted against budgets.")
+class ProviderCostSource:
+    provider: str
+    authority: CostAuthority
+    reason: str
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: m.ProviderCostSource) -> "ProviderCostSource":
+        return cls(provider=row.provider, authority=row.authority, reason=row.reason, updated_at=row.updated_at)
+
+
+@strawberry.input
+class ProviderCostSourceSetInput:
+    provider: str = strawberry.field(description="LiteLLM's provider name (aliases accepted: google = gemini, ...).")
+    authority: CostAuthority
+    reason: str
+
+
+@strawberry.type
+class ProviderCostSourceSetPayload:
+    cost_source: ProviderCostSource | None
+    user_errors: list[PricingUserError]
+
+
+@strawberry.type
+class CostSourceQuery:
+    @strawberry.field(description=(
+        "Providers whose cost authority was set; any other provider is COMPUTED (the catalog's price)."))
+    async def provider_cost_sources(self) -> list[ProviderCostSource]:
+        return [ProviderCostSource.of(row) for row in await cost_source_service.cost_sources().order_by("provider")]
+
+
+@strawberry.type
+class CostSourceMutation:
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description=(
+        "Say which cost of a provider's calls is authoritative for charging and budgets (ADMIN): COMPUTED (the "
+        "catalog's) or REPORTED (the provider's, e.g. OpenRouter's). Calls recorded from now on follow it; "
+        "llmCallsReprice re-bills earlier ones."))
+    async def provider_cost_source_set(self, info: Info,
+                                       input: ProviderCostSourceSetInput) -> ProviderCostSourceSetPayload:
+        row, errors = await attempt(cost_source_service.set_cost_source(
+            input.provider, m.CostAuthority(input.authority.value), input.reason, info.context.principal))
+        return ProviderCostSourceSetPayload(cost_source=ProviderCostSource.of(row) if row else None, user_errors=errors)

@@ -134,6 +134,7 @@ async def authenticate_key(key: str) -> ApiKey | None:
     found = await ApiKey.filter(key_hash=digest, revoked_at__isnull=True).select_related("principal").first()
     if found is None:
         return None
+    found.principal.api_key_prefix = found.prefix  # which key: API_KEY budgets count the calls it records
     key_cache.put(digest, found)
     return found
 
@@ -154,6 +155,11 @@ async def set_key_rate_limit(prefix: str, points: int | None, by: Principal) -> 
                            {"keyPrefix": prefix, "points": points, "by": by.id}, conn)
     key_cache.forget(key.key_hash)  # after commit, as for a revocation
     return key
+
+
+def key_prefix_of(principal: Principal) -> str | None:
+    """The prefix of the key a request authenticated with (None for a principal not from a key)."""
+    return getattr(principal, "api_key_prefix", None)
 
 
 async def get_principal(principal_id: int) -> Principal | None:

@@ -49,7 +49,7 @@ def error_codes(domain: str, *own: str, includes: tuple[type[Enum], ...] = ()) -
 
 
 AUTH = error_codes("Auth", "ALREADY_REVOKED", "DUPLICATE")
-PRICING = error_codes("Pricing")
+PRICING = error_codes("Pricing", "DUPLICATE")
 # the ledger and contributors call each other: the economy lists the contributor codes itself
 ECONOMY = error_codes(
     "Economy", "ALREADY_FROZEN", "ALREADY_RESOLVED", "ALREADY_REVERSED", "ALREADY_SETTLED", "BELOW_CHARGED",
@@ -63,13 +63,14 @@ STF = error_codes("Stf", "ALREADY_VERIFIED", "DEPRECATED", "NOT_LATEST", "NO_CHA
 CLARIFICATION = error_codes("Clarification", "DEADLINE_PASSED", "DUPLICATE", "NOT_A_PANEL_MEMBER",
                             "NOT_ENOUGH_AGENTS", "TICKET_CLOSED", includes=(CONTRIBUTORS,))
 CONTEXT_MARKET = error_codes("ContextMarket", "ALREADY_RATED", includes=(CONTRIBUTORS, ECONOMY, SEARCH))
+BUDGETS = error_codes("Budget", "BUDGET_EXCEEDED", "BUDGET_WINDOW_CLOSED", "DUPLICATE", "IDEMPOTENCY_CONFLICT")
 # executions record debug events and debug events look executions up: one set serves both
 DEBUG = error_codes("Debug", "ALREADY_FINISHED", "ALREADY_RESOLVED", "ALREADY_REVIEWED", "CONFLICT", "DEPRECATED",
-                    "DUPLICATE", "NOT_LATEST", "TOO_LARGE", includes=(ECONOMY, PRICING, STF))
+                    "DUPLICATE", "NOT_LATEST", "TOO_LARGE", includes=(ECONOMY, PRICING, STF, BUDGETS))
 EXECUTIONS = error_codes("Execution", includes=(DEBUG,))
 
 BY_DOMAIN: dict[str, type[Enum]] = {
     "auth": AUTH, "pricing": PRICING, "economy": ECONOMY, "contributors": CONTRIBUTORS, "search": SEARCH,
     "stf": STF, "clarification": CLARIFICATION, "context_market": CONTEXT_MARKET, "debug": DEBUG,
-    "executions": EXECUTIONS,
+    "executions": EXECUTIONS, "budgets": BUDGETS,
 }

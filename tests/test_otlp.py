@@ -574,3 +574,28 @@ async def test_concurrent_sends_of_the_same_spans_record_them_once(server, clien
                 assert answer.headers["retry-after"] == "1" and refusal(answer).code == 14
     execution = await calls_of(client, agent_key, correlation_id(first))
     assert execution["llmCalls"]["totalCount"] == 51
+
+
+async def test_the_service_tier_a_span_reports_chooses_the_tier_price(server, client, admin_key, agent_key):
+    model = unique_model()
+    await upsert(client, admin_key, model=model, input_price="2", output_price="8", at="2025-01-01T00:00:00Z",
+                 tiers=[{"serviceTier": "PRIORITY", "inputUsdPerMtok": "4", "outputUsdPerMtok": "16"},
+                        {"serviceTier": "FLEX", "inputUsdPerMtok": "1", "outputUsdPerMtok": "4"}])
+    at = unique_hour()
+    recorder = Recorder.new("tiered-service")
+    usage = genai(model, input_tokens=1_000, output_tokens=500)
+    root = recorder.root("agent", at)
+    priority = recorder.span("chat", at, 100, usage | {"openai.response.service_tier": "priority",
+                                                       "openai.request.service_tier": "auto"}, root)
+    flex = recorder.span("chat", at + timedelta(seconds=1), 100,
+                         usage | {"gen_ai.openai.request.service_tier": "flex"}, root)
+    default = recorder.span("chat", at + timedelta(seconds=2), 100,
+                            usage | {"openai.response.service_tier": "default"}, root)
+    recorder.finish(root, at + timedelta(seconds=3))
+    response = await post(server.url, agent_key, protobuf_body(recorder.spans()), PROTOBUF)
+    assert partial(response) is None
+    calls = nodes(await calls_of(client, agent_key, correlation_id(priority)))
+    # 1,000 input and 500 output tokens at each tier's prices, per 1M tokens
+    assert Decimal(calls[span_hex(priority)]["cost"]) == Decimal("0.012")
+    assert Decimal(calls[span_hex(flex)]["cost"]) == Decimal("0.003")
+    assert Decimal(calls[span_hex(default)]["cost"]) == Decimal("0.006")

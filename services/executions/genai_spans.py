@@ -24,6 +24,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from services.executions.llm_calls import MAX_TOKENS, CallInput
+from services.pricing.tiers import ServiceTier
 
 UNKNOWN_PROVIDER = "unknown"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -83,7 +84,12 @@ OPENINFERENCE = Convention(
 )
 
 CONVENTIONS = (GENAI, OPENINFERENCE)
-ATTRIBUTES = frozenset().union(*(c.names for c in CONVENTIONS))
+# The tier of service a call ran at (OpenAI's attributes of the GenAI conventions): the response's, which
+# says what was used and billed, before the request's. Other values (default, auto, scale) are STANDARD.
+SERVICE_TIER = ("openai.response.service_tier", "gen_ai.openai.response.service_tier",
+                "openai.request.service_tier", "gen_ai.openai.request.service_tier")
+TIER_OF = {"priority": ServiceTier.PRIORITY, "flex": ServiceTier.FLEX, "batch": ServiceTier.BATCH}
+ATTRIBUTES = frozenset().union(*(c.names for c in CONVENTIONS), SERVICE_TIER)
 
 
 class SpanRejected(Exception):
@@ -159,7 +165,8 @@ def span_call(span: Span) -> CallInput | None:
         correlation_id=uuid.UUID(bytes=span.trace_id), provider=provider, model=model, input_tokens=tokens.input,
         output_tokens=tokens.output, cache_read_tokens=tokens.cache_read, cache_write_tokens=tokens.cache_write,
         reasoning_tokens=tokens.reasoning, latency_ms=latency_ms, started_at=started_at,
-        client_call_id=span.span_id.hex())
+        client_call_id=span.span_id.hex(),
+        service_tier=TIER_OF.get((_text(attrs, SERVICE_TIER, 32) or "").lower(), ServiceTier.STANDARD))
 
 
 def _first(attrs: dict[str, AnyValue], names: tuple[str, ...]) -> tuple[str, AnyValue] | None:

@@ -1,14 +1,14 @@
-"""LLM calls: batches priced at ingest from the price in force at `startedAt`, repricing with a
-record of every change, and cost summaries."""
+"""LLM calls: batches priced at ingest from the price in force at `startedAt` (with the tier of
+service and prompt size choosing the tier price), billed at the provider's authoritative cost, counted
+against budgets; repricing with a record of every change (or a dry run of it), and cost summaries."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -19,9 +19,15 @@ from models.auth import Principal, Role
 from models.columns import max_length
 from models.economy.ledger import Account, AccountKind, Transfer
 from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
+from models.pricing import CostAuthority
+from services.auth import key_prefix_of
+from services.budgets import spending
+from services.budgets.periods import check_usd
 from services.economy import compute, ledger
 from services.errors import DomainError, NotFound
-from services.pricing.catalog import PriceBook, Rates, Tokens, cost_of
+from services.pricing import cost_sources
+from services.pricing.catalog import PriceBook, Tokens, price_call
+from services.pricing.tiers import ServiceTier
 from subscriptions.outbox import record_event
 
 MAX_BATCH = 1000
@@ -46,6 +52,10 @@ class CallInput:
     latency_ms: int
     started_at: datetime
     client_call_id: str | None = None
+    # optional fields, each with a default, so every intake (GraphQL, OTLP) builds calls the same way
+    service_tier: ServiceTier = ServiceTier.STANDARD
+    reported_cost_usd: Decimal | None = None  # the cost the provider reported
+    budget_reservation_id: int | None = None  # the budgetReserve this call settles
 
     def tokens(self) -> Tokens:
         return Tokens(self.input_tokens, self.output_tokens, self.cache_read_tokens, self.cache_write_tokens,
@@ -74,8 +84,9 @@ def check_call(i: int, call: CallInput) -> CallInput:
         raise DomainError(at + "startedAt", "must carry a time zone offset (UTC is Z)")
     if call.client_call_id is not None and not 1 <= len(call.client_call_id) <= CLIENT_CALL_ID_LENGTH:
         raise DomainError(at + "clientCallId", f"must be 1-{CLIENT_CALL_ID_LENGTH} characters")
-    return CallInput(call.correlation_id, provider, model, *(getattr(call, n) for n in TOKEN_FIELDS),
-                     call.latency_ms, call.started_at.astimezone(timezone.utc), call.client_call_id)
+    if call.reported_cost_usd is not None:
+        check_usd(call.reported_cost_usd, at + "reportedCostUsd", positive=False)
+    return replace(call, provider=provider, model=model, started_at=call.started_at.astimezone(timezone.utc))
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,12 @@ class Recorded:
     calls: list[LlmCall | CallRow]  # in input order; retried ones are the rows recorded before
     inserted: int
     payment: Payment | None = None
+    budgets: list[spending.BudgetSpend] = field(default_factory=list)  # what the new calls counted in
+
+    def over_budget(self) -> list[DomainError]:
+        """BUDGET_EXCEEDED for each budget the batch's calls without a reservation took past its limit,
+        for callers that asked for enforcement (the calls are recorded all the same)."""
+        return [spending.exceeded_error(spend) for spend in self.budgets if spend.exceeded]
 
 
 async def charge_target(by: Principal, reservation_id: int | None, account: str | None) -> ChargeTo | None:
@@ -133,27 +150,31 @@ INSERT_CALLS = (
     'WITH inserted AS (INSERT INTO "llm_calls" ("id", "execution_id", "provider", "model", "input_tokens", '
     '"output_tokens", '
     '"cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "started_at", "client_call_id", '
-    '"priced", "unpriced_reason", "price_id", "cost", "payment_status", "payment_transfer_id", "recorded_by_id", '
-    '"recorded_at") '
-    'SELECT *, $19::bigint, $20::timestamptz FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
+    '"priced", "unpriced_reason", "price_id", "cost", "payment_status", "payment_transfer_id", "service_tier", '
+    '"price_tier", "reported_cost", "billed_cost", "cost_source", "budget_reservation_id", "recorded_by_id", '
+    '"recorded_at", "api_key_prefix") '
+    'SELECT *, $25::bigint, $26::timestamptz, $27::text '
+    'FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], '
     '$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::timestamptz[], '
-    '$12::text[], $13::bool[], $14::text[], $15::bigint[], $16::numeric[], $17::text[], $18::bigint[]) '
+    '$12::text[], $13::bool[], $14::text[], $15::bigint[], $16::numeric[], $17::text[], $18::bigint[], $19::text[], '
+    '$20::text[], $21::numeric[], $22::numeric[], $23::text[], $24::bigint[]) '
     'ON CONFLICT ("execution_id", "client_call_id") DO NOTHING RETURNING 1) SELECT count(*) AS n FROM inserted'
 )
 
 
 def _same_call(row: LlmCall, call: CallInput) -> bool:
-    return (row.provider, row.model, row.latency_ms, row.started_at) == (
-        call.provider, call.model, call.latency_ms, call.started_at) and all(
-        getattr(row, n) == getattr(call, n) for n in TOKEN_FIELDS)
+    return (row.provider, row.model, row.latency_ms, row.started_at, row.service_tier, row.reported_cost) == (
+        call.provider, call.model, call.latency_ms, call.started_at, call.service_tier.value,
+        call.reported_cost_usd) and all(getattr(row, n) == getattr(call, n) for n in TOKEN_FIELDS)
 
 
 async def record(by: Principal, calls: list[CallInput], reservation_id: int | None = None,
                  *, charge_account: str | None = None) -> Recorded:
     """All or nothing. A call with a client call id already recorded for its execution is returned,
     not recorded (nor charged) twice (the same id with other values is a user error). With `charge`,
-    the priced calls recorded now are paid for in this transaction: their USD cost as tokens, all or
-    nothing; what cannot be paid is still recorded, as UNPAID."""
+    the billed calls recorded now are paid for in this transaction: their USD cost as tokens, all or
+    nothing; what cannot be paid is still recorded, as UNPAID. The new calls count against the budgets
+    of their scopes, and settle the budget reservations they name."""
     charge = await charge_target(by, reservation_id, charge_account)
     if not calls:
         raise DomainError("calls", "give at least one call")
@@ -186,35 +207,47 @@ async def record(by: Principal, calls: list[CallInput], reservation_id: int | No
                                                               "values", "DUPLICATE")
         fresh = [i for i in range(len(calls)) if i not in earlier]
         book = await PriceBook.load([(calls[i].provider, calls[i].model) for i in fresh], conn)
-        rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by=by) for i in fresh]
+        reported = [calls[i].provider for i in fresh if calls[i].reported_cost_usd is not None]
+        authority = await cost_sources.authorities(reported, conn) if reported else {}
+        key_prefix = key_prefix_of(by)
+        rows = [_priced_row(calls[i], executions[calls[i].correlation_id], book, by=by, authority=authority,
+                            key_prefix=key_prefix) for i in fresh]
         await _assign_ids(rows, conn)
+        reservations = await spending.lock_reservations(conn, rows, by, positions=fresh)
         payment = await _pay(rows, charge, by, conn=conn) if rows else await _paid_before(list(earlier.values()), conn)
         inserted = await _insert(rows, conn)
         if inserted < len(rows):  # a concurrent retry of the same batch recorded some first
             raise DomainError("calls", "a retry of this batch is being recorded at the same time; retry again",
                               "CONFLICT")
+        spends: list[spending.BudgetSpend] = []
         if rows:
+            scopes = {e.id: (e.agent_name, str(e.correlation_id)) for e in executions.values()}
+            spends = await spending.count_calls(conn, rows, scopes=scopes, by=by, key_prefix=key_prefix,
+                                                reservations=reservations)
             await record_event("execution.llm_calls.recorded.v1", {
                 "calls": len(rows), "priced": sum(r.priced for r in rows),
                 "cost": sum((r.cost for r in rows if r.cost is not None), Decimal(0)),
+                "billedCost": sum((r.billed_cost for r in rows if r.billed_cost is not None), Decimal(0)),
                 "payment": payment.status, "tokens": payment.tokens,
                 "transferId": payment.transfer.id if payment.transfer else None,
                 "correlationIds": sorted({str(c.correlation_id) for c in calls})[:100]}, conn)
     by_index = dict(zip(fresh, rows)) | earlier
-    return Recorded(calls=[by_index[i] for i in range(len(calls))], inserted=len(rows), payment=payment)
+    return Recorded(calls=[by_index[i] for i in range(len(calls))], inserted=len(rows), payment=payment,
+                    budgets=spends)
 
 
 async def _pay(rows: list[CallRow], charge: ChargeTo | None, by: Principal, *, conn: BaseDBAsyncClient) -> Payment:
-    """Charge the priced rows (ids assigned, not yet inserted) and mark every row with the outcome.
+    """Charge the billed rows (ids assigned, not yet inserted) and mark every row with the outcome.
     The ledger key names the first call id: unique, and a retried batch has no new rows to charge."""
-    priced = [r for r in rows if r.priced]
+    priced = [r for r in rows if r.billed_cost is not None]
     unpriced = len(rows) - len(priced)
     if charge is None:
         return Payment(PaymentStatus.NOT_CHARGED, reason="no reservationId or chargeAccount given",
                        unpriced_calls=unpriced)
     if not priced:
-        return Payment(PaymentStatus.NOT_CHARGED, reason="no call of the batch has a price", unpriced_calls=unpriced)
-    usd = sum((r.cost for r in priced if r.cost is not None), Decimal(0))
+        return Payment(PaymentStatus.NOT_CHARGED, reason="no call of the batch has a price or a reported cost",
+                       unpriced_calls=unpriced)
+    usd = sum((r.billed_cost for r in priced if r.billed_cost is not None), Decimal(0))
     result = await compute.charge_usd(
         charge.account_id, usd, f"llm-calls:{priced[0].id}:{len(priced)}", reservation_id=charge.reservation_id,
         memo=f"{len(priced)} LLM calls from call {priced[0].id}", created_by=by.id, conn=conn)
@@ -234,9 +267,9 @@ async def _paid_before(rows: list[LlmCall], conn: BaseDBAsyncClient) -> Payment:
     transfers = await Transfer.filter(id__in=transfer_ids).using_db(conn) if transfer_ids else []
     charged = [r for r in rows if r.payment_status is not PaymentStatus.NOT_CHARGED]
     return Payment(status, tokens=sum(t.amount for t in transfers),
-                   usd=sum((r.cost for r in charged if r.cost is not None), Decimal(0)),
+                   usd=sum((r.billed_cost for r in charged if r.billed_cost is not None), Decimal(0)),
                    transfer=transfers[0] if len(transfers) == 1 else None, charged_calls=len(charged),
-                   unpriced_calls=sum(not r.priced for r in rows), replayed=True)
+                   unpriced_calls=sum(r.billed_cost is None for r in rows), replayed=True)
 
 
 async def _recorded_before(calls: list[CallInput], executions: dict[uuid.UUID, Execution],
@@ -273,15 +306,29 @@ class CallRow:
     recorded_at: datetime | None = None
     payment_status: PaymentStatus = PaymentStatus.NOT_CHARGED
     payment_transfer_id: int | None = None
+    service_tier: str = ServiceTier.STANDARD.value
+    price_tier: str | None = None
+    reported_cost: Decimal | None = None
+    billed_cost: Decimal | None = None
+    cost_source: str | None = None
+    budget_reservation_id: int | None = None
+    api_key_prefix: str | None = None
 
 
-def _priced_row(call: CallInput, execution: Execution, book: PriceBook, *, by: Principal) -> CallRow:
+def _priced_row(call: CallInput, execution: Execution, book: PriceBook, *, by: Principal,
+                authority: dict[str, CostAuthority], key_prefix: str | None) -> CallRow:
     match = book.match(call.provider, call.model, call.started_at)
     price = match.price
+    cost, tier = price_call(price, call.tokens(), call.service_tier) if price else (None, None)
+    billed, source = cost_sources.billed(cost, call.reported_cost_usd,
+                                         authority.get(call.provider, CostAuthority.COMPUTED))
     return CallRow(execution.id, call.provider, call.model, call.input_tokens, call.output_tokens,
                    call.cache_read_tokens, call.cache_write_tokens, call.reasoning_tokens, call.latency_ms,
                    call.started_at, call.client_call_id, by.id, price is not None, match.reason,
-                   price.id if price else None, cost_of(Rates.of(price), call.tokens()) if price else None)
+                   price.id if price else None, cost, service_tier=call.service_tier.value, price_tier=tier,
+                   reported_cost=call.reported_cost_usd, billed_cost=billed,
+                   cost_source=source.value if source else None,
+                   budget_reservation_id=call.budget_reservation_id, api_key_prefix=key_prefix)
 
 
 async def _assign_ids(rows: list[CallRow], conn: BaseDBAsyncClient) -> None:
@@ -304,78 +351,162 @@ async def _insert(rows: list[CallRow], conn: BaseDBAsyncClient) -> int:
                [r.latency_ms for r in rows], [r.started_at for r in rows], [r.client_call_id for r in rows],
                [r.priced for r in rows], [r.unpriced_reason for r in rows], [r.price_id for r in rows],
                [r.cost for r in rows], [r.payment_status.value for r in rows],
-               [r.payment_transfer_id for r in rows]]
-    _, result = await conn.execute_query(INSERT_CALLS, [*columns, rows[0].recorded_by_id, now])
+               [r.payment_transfer_id for r in rows], [r.service_tier for r in rows], [r.price_tier for r in rows],
+               [r.reported_cost for r in rows], [r.billed_cost for r in rows], [r.cost_source for r in rows],
+               [r.budget_reservation_id for r in rows]]
+    _, result = await conn.execute_query(INSERT_CALLS, [*columns, rows[0].recorded_by_id, now,
+                                                        rows[0].api_key_prefix])
     return result[0]["n"]
 
 
 # ---- repricing ----------------------------------------------------------------------------------
 
+# Calls whose price may have changed: unpriced, priced from a row since corrected (superseded), priced
+# from a period that no longer covers their start (a period was split), or billed from the other cost
+# than their provider's cost source says now.
 STALE_CALLS = """
 SELECT c."id", p."superseded_by_id" IS NOT NULL AS superseded FROM "llm_calls" c LEFT JOIN "model_prices" p ON p."id"
   = c."price_id"
 WHERE c."started_at" >= $1 AND c."started_at" < $2
   AND (NOT c."priced" OR p."superseded_by_id" IS NOT NULL OR c."started_at" < p."effective_from"
-       OR (p."effective_to" IS NOT NULL AND c."started_at" >= p."effective_to"))
+       OR (p."effective_to" IS NOT NULL AND c."started_at" >= p."effective_to")
+       OR (c."reported_cost" IS NOT NULL AND c."priced"
+           AND c."cost_source" IS DISTINCT FROM
+               CASE WHEN lower(btrim(c."provider")) = ANY($4::text[]) THEN 'REPORTED' ELSE 'COMPUTED' END))
 ORDER BY c."id" LIMIT $3 FOR UPDATE OF c
 """
+REPRICE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('omniclaude.llm_calls.reprice'))"
+UPDATE_REPRICED = (
+    'UPDATE "llm_calls" c SET "priced" = v.priced, "price_id" = v.price, "cost" = v.cost, '
+    '"unpriced_reason" = v.reason, '
+    '"price_tier" = v.tier, "billed_cost" = v.billed, "cost_source" = v.source '
+    'FROM unnest($1::bigint[], $2::bool[], $3::bigint[], $4::numeric[], $5::text[], $6::text[], $7::numeric[], '
+    '$8::text[]) AS v(id, priced, price, cost, reason, tier, billed, source) WHERE c."id" = v.id'
+)
 
 FAR_PAST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)
+MAX_CHANGES_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class CallChange:
+    """What a re-price does (or, dry, would do) to one call."""
+
+    call_id: int
+    old_price_id: int | None
+    new_price_id: int | None
+    old_cost: Decimal | None
+    new_cost: Decimal | None
+    old_price_tier: str | None
+    new_price_tier: str | None
+    old_billed: Decimal | None
+    new_billed: Decimal | None
+    new_source: str | None
+    unpriced_reason: str | None
+    reason: str
 
 
 @dataclass
 class RepriceRun:
-    run_id: uuid.UUID
+    run_id: uuid.UUID | None  # None for a dry run: nothing was written
     examined: int
     repriced: int
     still_unpriced: int
     more: bool  # more calls wait: run again
+    dry_run: bool = False
+    changes: list[CallChange] = field(default_factory=list)
+    budget_periods: int = 0  # budget periods whose spend moved with the billed costs
+
+    def total(self, name: str) -> Decimal:
+        """The sum over the changes of one of their amounts: old_cost, new_cost, old_billed, new_billed."""
+        return sum((v for c in self.changes if (v := getattr(c, name)) is not None), Decimal(0))
 
 
-async def reprice(by: Principal, start: datetime | None, end: datetime | None, *, limit: int) -> RepriceRun:
-    """Price unpriced calls, and re-price calls whose price row was superseded (a correction) or
-    whose period no longer covers their start (a period was split). Each change is a repricing row."""
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction so that everything it did is rolled back."""
+
+    def __init__(self, run: RepriceRun) -> None:
+        super().__init__("dry run")
+        self.run = run
+
+
+async def reprice(by: Principal, *, start: datetime | None, end: datetime | None, limit: int,
+                  dry_run: bool = False) -> RepriceRun:
+    """Price unpriced calls, re-price calls whose price row was superseded (a correction) or whose
+    period no longer covers their start (a period was split), and re-bill calls whose provider's cost
+    source changed; budgets follow the billed costs. Each change is a repricing row. A dry run does all
+    of it in a transaction that is then rolled back: it reports exactly what the real run would do."""
     if not 1 <= limit <= MAX_REPRICE:
         raise DomainError("limit", f"must be between 1 and {MAX_REPRICE}")
+    for value, name in ((start, "asOf"), (end, "to")):
+        if value is not None and value.tzinfo is None:
+            raise DomainError(name, "must carry a time zone offset (UTC is Z)")
     start, end = start or FAR_PAST, end or FAR_FUTURE
     if start >= end:
-        raise DomainError("to", "must be after from")
-    run_id = uuid.uuid4()
-    async with in_transaction() as conn:
-        _, rows = await conn.execute_query(STALE_CALLS, [start, end, limit + 1])
-        more = len(rows) > limit
-        superseded = {row["id"] for row in rows[:limit] if row["superseded"]}
-        stale = await LlmCall.filter(id__in=[row["id"] for row in rows[:limit]]).using_db(conn).order_by("id")
-        book = await PriceBook.load([(c.provider, c.model) for c in stale], conn)
-        changes: list[tuple[LlmCall, Any, Decimal | None, str | None, str]] = []
-        still_unpriced = 0
-        for call in stale:
-            match = book.match(call.provider, call.model, call.started_at)
-            if match.price is None and not call.priced:
-                still_unpriced += 1
-                continue
-            cost = cost_of(Rates.of(match.price), _tokens(call)) if match.price else None
-            why = ("was unpriced" if not call.priced else
-                   f"price {call.price_id} was corrected" if call.id in superseded else
-                   f"price {call.price_id} no longer covers the call's start")
-            changes.append((call, match.price, cost, match.reason, why))
-        if changes:
-            await conn.execute_query(
-                'UPDATE "llm_calls" c SET "priced" = v.priced, "price_id" = v.price, "cost" = v.cost, '
-                '"unpriced_reason" = v.reason FROM unnest($1::bigint[], $2::bool[], $3::bigint[], $4::numeric[], '
-                '$5::text[]) AS v(id, priced, price, cost, reason) WHERE c."id" = v.id',
-                [[c.id for c, *_ in changes], [p is not None for _, p, *_ in changes],
-                 [p.id if p else None for _, p, *_ in changes], [cost for _, _, cost, *_ in changes],
-                 [reason for *_, reason, _ in changes]])
-            await LlmCallRepricing.bulk_create([
-                LlmCallRepricing(run_id=run_id, call_id=c.id, old_cost=c.cost, new_cost=cost, old_price_id=c.price_id,
-                                 new_price_id=p.id if p else None, reason=why, repriced_by_id=by.id)
-                for c, p, cost, _, why in changes], using_db=conn)
-            await record_event("pricing.llm_calls.repriced.v1", {
-                "runId": run_id, "repriced": len(changes), "stillUnpriced": still_unpriced,
-                "by": by.id}, conn)
-    return RepriceRun(run_id, len(stale), len(changes), still_unpriced, more)
+        raise DomainError("to", "must be after asOf")
+    try:
+        async with in_transaction() as conn:
+            await conn.execute_query(REPRICE_LOCK)  # one re-price at a time: a dry run sees what the next real one will
+            run = await _reprice(conn, by, start=start, end=end, limit=limit, dry_run=dry_run)
+            if dry_run:
+                raise _DryRun(run)
+    except _DryRun as done:
+        return done.run
+    return run
+
+
+async def _reprice(conn: BaseDBAsyncClient, by: Principal, *, start: datetime, end: datetime, limit: int,
+                   dry_run: bool) -> RepriceRun:
+    _, rows = await conn.execute_query(STALE_CALLS, [start, end, limit + 1, await cost_sources.reported_names(conn)])
+    more = len(rows) > limit
+    superseded = {row["id"] for row in rows[:limit] if row["superseded"]}
+    stale = await LlmCall.filter(id__in=[row["id"] for row in rows[:limit]]).using_db(conn).order_by("id")
+    book = await PriceBook.load([(c.provider, c.model) for c in stale], conn)
+    reported = [c.provider for c in stale if c.reported_cost is not None]
+    authority = await cost_sources.authorities(reported, conn) if reported else {}
+    changes: list[CallChange] = []
+    still_unpriced = 0
+    for call in stale:
+        match = book.match(call.provider, call.model, call.started_at)
+        if match.price is None and not call.priced and call.reported_cost is None:
+            still_unpriced += 1
+            continue
+        cost, tier = (price_call(match.price, _tokens(call), ServiceTier(call.service_tier)) if match.price
+                      else (None, None))
+        billed, source = cost_sources.billed(cost, call.reported_cost,
+                                             authority.get(call.provider, CostAuthority.COMPUTED))
+        still_unpriced += match.price is None
+        if (match.price.id if match.price else None, cost, billed) == (call.price_id, call.cost, call.billed_cost) \
+                and (source.value if source else None) == call.cost_source:
+            continue  # an unpriced call billed its reported cost, still without a price
+        why = ("was unpriced" if not call.priced else
+               f"price {call.price_id} was corrected" if call.id in superseded else
+               f"price {call.price_id} no longer covers the call's start" if match.price is None
+               or match.price.id != call.price_id else
+               f"the provider's cost source is now {source.value if source else 'none'}")
+        changes.append(CallChange(call.id, call.price_id, match.price.id if match.price else None, call.cost, cost,
+                                  call.price_tier, tier, call.billed_cost, billed,
+                                  source.value if source else None, match.reason, why))
+    run = RepriceRun(None if dry_run else uuid.uuid4(), len(stale), len(changes), still_unpriced, more,
+                     dry_run=dry_run, changes=changes)
+    if changes:
+        await conn.execute_query(UPDATE_REPRICED, [
+            [c.call_id for c in changes], [c.new_price_id is not None for c in changes],
+            [c.new_price_id for c in changes], [c.new_cost for c in changes], [c.unpriced_reason for c in changes],
+            [c.new_price_tier for c in changes], [c.new_billed for c in changes], [c.new_source for c in changes]])
+        await LlmCallRepricing.bulk_create([
+            LlmCallRepricing(run_id=run.run_id or uuid.uuid4(), call_id=c.call_id, old_cost=c.old_cost,
+                             new_cost=c.new_cost, old_price_id=c.old_price_id, new_price_id=c.new_price_id,
+                             old_price_tier=c.old_price_tier, new_price_tier=c.new_price_tier,
+                             old_billed_cost=c.old_billed, new_billed_cost=c.new_billed, reason=c.reason,
+                             repriced_by_id=by.id) for c in changes], using_db=conn)
+        run.budget_periods = await spending.rebill(conn, {c.call_id: (c.old_billed, c.new_billed) for c in changes})
+        await record_event("pricing.llm_calls.repriced.v1", {
+            "runId": run.run_id, "repriced": len(changes), "stillUnpriced": still_unpriced, "by": by.id,
+            "oldCost": run.total("old_cost"), "newCost": run.total("new_cost"),
+            "oldBilledCost": run.total("old_billed"), "newBilledCost": run.total("new_billed")}, conn)
+    return run
 
 
 def _tokens(call: LlmCall) -> Tokens:
@@ -411,6 +542,8 @@ class GroupBy(str, Enum):
     AGENT = "AGENT"
     DAY = "DAY"
     CORRELATION = "CORRELATION"
+    PRICE_TIER = "PRICE_TIER"
+    SERVICE_TIER = "SERVICE_TIER"
 
 
 GROUP_KEY = {
@@ -418,6 +551,8 @@ GROUP_KEY = {
     GroupBy.AGENT: 'e."agent_name"',
     GroupBy.DAY: """to_char(c."started_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD')""",
     GroupBy.CORRELATION: 'e."correlation_id"::text',
+    GroupBy.PRICE_TIER: """coalesce(c."price_tier", 'UNPRICED')""",
+    GroupBy.SERVICE_TIER: 'c."service_tier"',
 }
 
 SUMMARY = """
@@ -425,10 +560,24 @@ SELECT {key} AS key, count(*) AS calls, count(*) FILTER (WHERE c."priced") AS pr
        coalesce(sum(c."input_tokens"), 0) AS input_tokens, coalesce(sum(c."output_tokens"), 0) AS output_tokens,
        coalesce(sum(c."cache_read_tokens"), 0) AS cache_read_tokens,
        coalesce(sum(c."cache_write_tokens"), 0) AS cache_write_tokens,
-       coalesce(sum(c."reasoning_tokens"), 0) AS reasoning_tokens, coalesce(sum(c."cost"), 0) AS cost
+       coalesce(sum(c."reasoning_tokens"), 0) AS reasoning_tokens, coalesce(sum(c."cost"), 0) AS cost,
+       count(*) FILTER (WHERE c."reported_cost" IS NOT NULL) AS reported_calls,
+       coalesce(sum(c."reported_cost"), 0) AS reported_cost,
+       count(*) FILTER (WHERE c."reported_cost" IS NOT NULL AND c."priced") AS compared_calls,
+       coalesce(sum(c."reported_cost" - c."cost") FILTER (WHERE c."reported_cost" IS NOT NULL AND c."priced"), 0)
+         AS difference,
+       coalesce(sum(c."billed_cost"), 0) AS billed_cost
 FROM "llm_calls" c JOIN "executions" e ON e."id" = c."execution_id"
 WHERE c."started_at" >= $1 AND c."started_at" < $2
 {group}
+"""
+
+TIERS_OF_GROUPS = """
+SELECT {key} AS key, coalesce(c."price_tier", 'UNPRICED') AS tier, count(*) AS calls,
+       coalesce(sum(c."cost"), 0) AS cost, coalesce(sum(c."billed_cost"), 0) AS billed_cost
+FROM "llm_calls" c JOIN "executions" e ON e."id" = c."execution_id"
+WHERE c."started_at" >= $1 AND c."started_at" < $2 AND {key} = ANY($3::text[])
+GROUP BY 1, 2 ORDER BY 1, cost DESC, tier
 """
 
 UNPRICED = """
@@ -436,6 +585,16 @@ SELECT c."provider", c."model", count(*) AS calls, min(c."unpriced_reason") AS r
 FROM "llm_calls" c WHERE NOT c."priced" AND c."started_at" >= $1 AND c."started_at" < $2
 GROUP BY c."provider", c."model" ORDER BY calls DESC, c."provider", c."model" LIMIT $3
 """
+
+
+@dataclass
+class TierShare:
+    """The calls of a group charged at one price component (tier level)."""
+
+    tier: str
+    calls: int
+    cost: Decimal
+    billed_cost: Decimal
 
 
 @dataclass
@@ -449,6 +608,12 @@ class CostGroup:
     cache_write_tokens: int
     reasoning_tokens: int
     cost: Decimal
+    reported_calls: int = 0
+    reported_cost: Decimal = Decimal(0)
+    compared_calls: int = 0  # calls with both a computed and a reported cost
+    difference: Decimal = Decimal(0)  # reported - computed, over the compared calls
+    billed_cost: Decimal = Decimal(0)
+    tiers: list[TierShare] = field(default_factory=list)
 
     @property
     def priced_share(self) -> float:
@@ -483,5 +648,15 @@ async def cost_summary(group_by: GroupBy, start: datetime | None, end: datetime 
         SUMMARY.format(key=GROUP_KEY[group_by], group="GROUP BY 1 ORDER BY cost DESC, key LIMIT $3"),
         [start, end, limit])
     _, unpriced = await conn.execute_query(UNPRICED, [start, end, 20])
-    return CostSummary(total=CostGroup(**total[0]), groups=[CostGroup(**g) for g in groups],
-                       unpriced=[UnpricedModel(**u) for u in unpriced])
+    summary = CostSummary(total=CostGroup(**total[0]), groups=[CostGroup(**g) for g in groups],
+                          unpriced=[UnpricedModel(**u) for u in unpriced])
+    by_key = {g.key: g for g in summary.groups}
+    if by_key:
+        _, shares = await conn.execute_query(TIERS_OF_GROUPS.format(key=GROUP_KEY[group_by]),
+                                             [start, end, list(by_key)])
+        for share in shares:
+            by_key[share["key"]].tiers.append(TierShare(share["tier"], share["calls"], share["cost"],
+                                                        share["billed_cost"]))
+    _, totals = await conn.execute_query(TIERS_OF_GROUPS.format(key="'total'"), [start, end, ["total"]])
+    summary.total.tiers = [TierShare(t["tier"], t["calls"], t["cost"], t["billed_cost"]) for t in totals]
+    return summary

@@ -19,13 +19,12 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
-from models.executions import Execution, ExecutionStatus
+from models.executions import AGENT_NAME, Execution, ExecutionStatus
 from services.debug import attempts
 from services.errors import DomainError, NotFound
 from services.stf import registry as stf_service
 from subscriptions.outbox import record_event
 
-AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@:/-]{0,99}$")
 MAX_PROMPT = 200_000
 MAX_PARAMETERS_BYTES = 64 * 1024
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")

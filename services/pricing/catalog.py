@@ -4,9 +4,10 @@ price, and what a call costs. Writes (one upsert, a whole LiteLLM import) share 
 from __future__ import annotations
 
 import decimal
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
@@ -20,6 +21,16 @@ from models.auth import Principal
 from models.columns import max_length
 from models.pricing import ModelPrice
 from services.errors import DomainError
+from services.pricing.tiers import (
+    COMPONENTS,
+    MAX_THRESHOLD,
+    ServiceTier,
+    TierPrice,
+    canonical,
+    choose,
+    tiers_json,
+    tiers_of,
+)
 from subscriptions.outbox import record_events
 
 PRICE_PLACES = 9  # USD per 1M tokens, stored as NUMERIC(18,9)
@@ -73,11 +84,12 @@ class Rates:
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
     reasoning: Decimal | None = None
+    tiers: tuple[TierPrice, ...] = ()  # service-tier and above-threshold levels (services/pricing/tiers.py)
 
     @classmethod
     def of(cls, row: ModelPrice) -> "Rates":
         return cls(row.input_per_mtok, row.output_per_mtok, row.cache_read_per_mtok, row.cache_write_per_mtok,
-                   row.reasoning_per_mtok)
+                   row.reasoning_per_mtok, tiers_of(row.tiers))
 
     def given(self, component: Component) -> Decimal | None:
         return {Component.INPUT: self.input, Component.OUTPUT: self.output, Component.CACHE_READ: self.cache_read,
@@ -91,7 +103,15 @@ class Rates:
         return [c for c in FALLBACK if self.given(c) is None]
 
     def same(self, other: "Rates") -> bool:
-        return all(_eq(self.given(c), other.given(c)) for c in Component)
+        return all(_eq(self.given(c), other.given(c)) for c in Component) and self.tiers == other.tiers
+
+    def for_call(self, service_tier: ServiceTier, prompt_tokens: int) -> tuple["Rates", str]:
+        """The plain rates a call is charged at, and the label of the tier level they come from."""
+        if not self.tiers:
+            return self, service_tier.STANDARD.value
+        chosen = choose(dict(zip(COMPONENTS, (self.input, self.output, self.cache_read, self.cache_write,
+                                              self.reasoning))), self.tiers, service_tier, prompt_tokens)
+        return Rates(chosen.input, chosen.output, chosen.cache_read, chosen.cache_write, chosen.reasoning), chosen.tier
 
 
 def _eq(a: Decimal | None, b: Decimal | None) -> bool:
@@ -107,6 +127,11 @@ class Tokens:
     cache_read: int = 0
     cache_write: int = 0
     reasoning: int = 0
+
+    @property
+    def prompt(self) -> int:
+        """The prompt's size, as context thresholds count it: input with cache reads and writes."""
+        return self.input + self.cache_read + self.cache_write
 
 
 _EXACT = decimal.Context(prec=80, traps=[decimal.Inexact, decimal.InvalidOperation])
@@ -124,6 +149,12 @@ def cost_of(rates: Rates, tokens: Tokens) -> Decimal:
     return _EXACT.scaleb(_EXACT.plus(total), -6)
 
 
+def price_call(row: ModelPrice, tokens: Tokens, service_tier: ServiceTier) -> tuple[Decimal, str]:
+    """A call's exact cost from a price row, and the price component (tier level) it was charged at."""
+    rates, tier = Rates.of(row).for_call(service_tier, tokens.prompt)
+    return cost_of(rates, tokens), tier
+
+
 def check_price(value: Decimal | None, field_name: str) -> Decimal | None:
     if value is None:
         return None
@@ -132,6 +163,30 @@ def check_price(value: Decimal | None, field_name: str) -> Decimal | None:
     if value != value.quantize(Decimal(1).scaleb(-PRICE_PLACES), rounding=decimal.ROUND_DOWN):
         raise DomainError(field_name, f"at most {PRICE_PLACES} decimal places")
     return value
+
+
+TIER_FIELDS = {"input": "inputUsdPerMtok", "output": "outputUsdPerMtok", "cache_read": "cacheReadUsdPerMtok",
+               "cache_write": "cacheWriteUsdPerMtok", "reasoning": "reasoningUsdPerMtok"}
+
+
+def check_tiers(tiers: Sequence[TierPrice], field_name: str = "tiers") -> tuple[TierPrice, ...]:
+    """Tier levels as given by an admin: each a distinct (service tier, threshold) with at least one price."""
+    seen: set[tuple[ServiceTier, int]] = set()
+    for i, tier in enumerate(tiers):
+        at = f"{field_name}[{i}]."
+        if not 0 <= tier.above_tokens <= MAX_THRESHOLD:
+            raise DomainError(at + "aboveTokens", f"must be between 0 and {MAX_THRESHOLD}")
+        if tier.service_tier is ServiceTier.STANDARD and tier.above_tokens == 0:
+            raise DomainError(at + "aboveTokens", "the STANDARD prices for any prompt size are the price's own "
+                                                  "inputUsdPerMtok, outputUsdPerMtok, ...: give a threshold")
+        if (tier.service_tier, tier.above_tokens) in seen:
+            raise DomainError(at + "serviceTier", "the same service tier and threshold are given twice", "DUPLICATE")
+        seen.add((tier.service_tier, tier.above_tokens))
+        if all(tier.given(c) is None for c in COMPONENTS):
+            raise DomainError(at + "inputUsdPerMtok", "give at least one price for this tier level")
+        for component in COMPONENTS:
+            check_price(tier.given(component), at + TIER_FIELDS[component])
+    return canonical(tiers)
 
 
 def canonical_provider(provider: str) -> str:
@@ -239,8 +294,9 @@ def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime,
         new = ModelPrice(provider=spec.provider, model=spec.model, input_per_mtok=spec.rates.input,
                          output_per_mtok=spec.rates.output, cache_read_per_mtok=spec.rates.cache_read,
                          cache_write_per_mtok=spec.rates.cache_write, reasoning_per_mtok=spec.rates.reasoning,
-                         effective_from=effective_from, source=spec.source, created_by_id=by.id if by else None)
-        if only_missing and periods:
+                         tiers=tiers_json(spec.rates.tiers), effective_from=effective_from, source=spec.source,
+                         created_by_id=by.id if by else None)
+        if only_missing and periods and not _seeded_without_tiers(periods, spec, effective_from):
             plan.outcomes.append(Outcome(spec, Action.EXISTS, periods[-1]))
             continue
         covering = next((p for p in periods if p.effective_from <= effective_from
@@ -263,6 +319,19 @@ def _plan(specs: Sequence[PriceSpec], book: PriceBook, effective_from: datetime,
             plan.outcomes.append(Outcome(spec, Action.CREATED, new))
         plan.inserts.append(new)
     return plan
+
+
+def _seeded_without_tiers(periods: list[ModelPrice], spec: PriceSpec, effective_from: datetime) -> bool:
+    """A period the seed itself wrote before tier prices were imported, with the same plain prices: the
+    seed corrects it (the old row stays, superseded) so that the default catalog gains its tier prices.
+    Anything an admin wrote is never touched."""
+    if len(periods) != 1:
+        return False
+    row = periods[0]
+    return (row.created_by_id is None and row.source == spec.source and row.effective_from == effective_from
+            and not row.tiers and bool(spec.rates.tiers)
+            and Rates.of(row).same(Rates(spec.rates.input, spec.rates.output, spec.rates.cache_read,
+                                         spec.rates.cache_write, spec.rates.reasoning)))
 
 
 async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
@@ -291,26 +360,17 @@ async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
     await conn.execute_query(
         'INSERT INTO "model_prices" ("id", "provider", "model", "input_per_mtok", "output_per_mtok", '
         '"cache_read_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok", "effective_from", "effective_to", '
-        '"source", "created_by_id", "created_at") '
-        'SELECT *, $13::timestamptz FROM unnest($1::bigint[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], '
-        '$6::numeric[], $7::numeric[], $8::numeric[], $9::timestamptz[], $10::timestamptz[], $11::text[], '
-        '$12::bigint[])',
-        [
-            [r.id for r in rows],
-            [r.provider for r in rows],
-            [r.model for r in rows],
-            [r.input_per_mtok for r in rows],
-            [r.output_per_mtok for r in rows],
-            [r.cache_read_per_mtok for r in rows],
-            [r.cache_write_per_mtok for r in rows],
-            [r.reasoning_per_mtok for r in rows],
-            [r.effective_from for r in rows],
-            [r.effective_to for r in rows],
-            [r.source for r in rows],
-            [r.created_by_id for r in rows],
-            now,
-        ],
-    )
+        '"source", "created_by_id", "tiers", "created_at") '
+        'SELECT v.id, v.provider, v.model, v.i, v.o, v.cr, v.cw, v.r, v.f, v.t, v.s, v.b, v.tiers::jsonb, '
+        '$14::timestamptz '
+        'FROM unnest($1::bigint[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], '
+        '$7::numeric[], $8::numeric[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::bigint[], $13::text[]) '
+        'AS v(id, provider, model, i, o, cr, cw, r, f, t, s, b, tiers)',
+        [[r.id for r in rows], [r.provider for r in rows], [r.model for r in rows],
+         [r.input_per_mtok for r in rows], [r.output_per_mtok for r in rows], [r.cache_read_per_mtok for r in rows],
+         [r.cache_write_per_mtok for r in rows], [r.reasoning_per_mtok for r in rows],
+         [r.effective_from for r in rows], [r.effective_to for r in rows], [r.source for r in rows],
+         [r.created_by_id for r in rows], [json.dumps(r.tiers) for r in rows], now])
     await record_events(
         PRICE_CHANGED, [_event(o) for o in plan.outcomes if o.action not in (Action.UNCHANGED, Action.EXISTS)], conn
     )
@@ -321,7 +381,7 @@ def _event(outcome: Outcome) -> dict[str, Any]:
     return {"priceId": row.id, "provider": row.provider, "model": row.model, "action": outcome.action,
             "inputPerMtok": row.input_per_mtok, "outputPerMtok": row.output_per_mtok,
             "cacheReadPerMtok": row.cache_read_per_mtok, "cacheWritePerMtok": row.cache_write_per_mtok,
-            "reasoningPerMtok": row.reasoning_per_mtok, "effectiveFrom": row.effective_from,
+            "reasoningPerMtok": row.reasoning_per_mtok, "tiers": row.tiers, "effectiveFrom": row.effective_from,
             "effectiveTo": row.effective_to, "source": row.source,
             "closedPriceId": outcome.closed.id if outcome.closed else None,
             "supersededPriceId": outcome.superseded.id if outcome.superseded else None}
@@ -362,6 +422,7 @@ async def upsert_price(provider: str, model: str, rates: Rates, *, effective_fro
                             (Component.CACHE_WRITE, "cacheWriteUsdPerMtok"),
                             (Component.REASONING, "reasoningUsdPerMtok")):
         check_price(rates.given(component), name)
+    rates = replace(rates, tiers=check_tiers(rates.tiers))
     at = effective_from or datetime.now(timezone.utc)
     if at.tzinfo is None:
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")

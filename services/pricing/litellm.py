@@ -1,10 +1,17 @@
 """Reading LiteLLM's `model_prices_and_context_window.json`: per-token USD prices become USD per
-1M tokens (Decimal, from the float's shortest repr, so 2.5e-06 is exactly 2.5)."""
+1M tokens (Decimal, from the float's shortest repr, so 2.5e-06 is exactly 2.5).
+
+Besides the plain prices, an entry's tier prices are read: keys with `_above_<N>[k]_tokens` (prices
+for prompts larger than N tokens), `_batches`, `_priority` and `_flex` (tiers of service), and both
+together (`input_cost_per_token_above_200k_tokens_priority`), and `tiered_pricing` range tables (a range
+starting at N is the level above N). Other variants (`_above_1hr` cache writes, audio, image, `_ultrafast`,
+...) are not prices per text token of a tier this server knows, and are left out."""
 
 from __future__ import annotations
 
 import decimal
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -15,11 +22,60 @@ from typing import Any
 from models.auth import Principal
 from services.errors import DomainError
 from services.pricing.catalog import NAME_LIMITS, PRICE_PLACES, Action, PriceSpec, Rates, write_prices
+from services.pricing.tiers import MAX_THRESHOLD, ServiceTier, TierPrice, canonical
 
 NO_OUTPUT_MODES = {"embedding", "rerank", "moderation"}
 PER_TOKEN = {"input": "input_cost_per_token", "output": "output_cost_per_token",
              "cache_read": "cache_read_input_token_cost", "cache_write": "cache_creation_input_token_cost",
              "reasoning": "output_cost_per_reasoning_token"}
+
+
+COMPONENT_OF = {column: name for name, column in PER_TOKEN.items()}
+TIER_KEY = re.compile(r"^(?P<column>" + "|".join(map(re.escape, PER_TOKEN.values())) + r")"
+                      r"(?:_above_(?P<n>\d+)(?P<k>k)?_tokens)?(?:_(?P<tier>batches|priority|flex))?$")
+SUFFIX_TIER = {"batches": ServiceTier.BATCH, "priority": ServiceTier.PRIORITY, "flex": ServiceTier.FLEX}
+
+
+def tier_levels(entry: dict[str, Any]) -> tuple[TierPrice, ...]:
+    """The entry's tier prices (not its plain ones), USD per 1M tokens. Raises BadPrice."""
+    levels: dict[tuple[ServiceTier, int], dict[str, Decimal]] = defaultdict(dict)
+    for key, value in entry.items():
+        match = TIER_KEY.match(key)
+        if match is None or value is None or not (match["n"] or match["tier"]):
+            continue
+        above = int(match["n"]) * (1000 if match["k"] else 1) if match["n"] else 0
+        tier = SUFFIX_TIER[match["tier"]] if match["tier"] else ServiceTier.STANDARD
+        levels[(tier, above)][COMPONENT_OF[match["column"]]] = per_million(value)
+    for start, prices in _ranges(entry.get("tiered_pricing")):
+        if start > 0:
+            levels[(ServiceTier.STANDARD, start)] |= prices
+    if any(above > MAX_THRESHOLD for _, above in levels):
+        raise BadPrice(f"a context threshold above {MAX_THRESHOLD} tokens")
+    return canonical(TierPrice(tier, above, **prices) for (tier, above), prices in levels.items())
+
+
+def _ranges(table: Any) -> list[tuple[int, dict[str, Decimal]]]:
+    """`tiered_pricing`: [{"range": [start, end], "input_cost_per_token": ...}, ...] as (start, prices)."""
+    if not isinstance(table, list):
+        return []
+    found = []
+    for item in table:
+        bounds = item.get("range") if isinstance(item, dict) else None
+        if not isinstance(bounds, list) or len(bounds) != 2 or not isinstance(bounds[0], (int, float)):
+            raise BadPrice(f"a tiered_pricing range that is not [start, end]: {bounds!r}")
+        prices = {name: per_million(item[column]) for name, column in PER_TOKEN.items() if item.get(column) is not None}
+        found.append((int(bounds[0]), prices))
+    return found
+
+
+def _base_prices(entry: dict[str, Any]) -> dict[str, Any]:
+    """The plain per-token prices; a `tiered_pricing` table's first range (from 0) gives those it names."""
+    base = dict(entry)
+    first = [item for item in entry.get("tiered_pricing") or [] if isinstance(item, dict)
+             and isinstance(item.get("range"), list) and item["range"] and item["range"][0] == 0]
+    if first:
+        base |= {column: first[0][column] for column in PER_TOKEN.values() if first[0].get(column) is not None}
+    return base
 
 
 @dataclass
@@ -65,6 +121,7 @@ def parse(catalog: Any, source: str) -> Parsed:
             continue
         provider = provider.strip().lower()
         mode = entry.get("mode")
+        entry = _base_prices(entry)
         if entry.get(PER_TOKEN["input"]) is None:
             parsed.skipped[f"no per-token input price (mode {mode or 'not given'})"].append(key)
             continue
@@ -74,12 +131,13 @@ def parse(catalog: Any, source: str) -> Parsed:
         try:
             prices = {name: per_million(entry[column]) if entry.get(column) is not None else None
                       for name, column in PER_TOKEN.items()}
+            tiers = tier_levels(entry)
         except BadPrice as exc:
             parsed.skipped[f"invalid price ({exc})"].append(key)
             continue
         rates = Rates(input=prices["input"], output=prices["output"] if prices["output"] is not None else Decimal(0),
                       cache_read=prices["cache_read"], cache_write=prices["cache_write"],
-                      reasoning=prices["reasoning"])
+                      reasoning=prices["reasoning"], tiers=tiers)
         model = key.strip()
         if model.lower().startswith(provider + "/"):
             model = model[len(provider) + 1:]

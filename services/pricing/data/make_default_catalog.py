@@ -2,13 +2,18 @@
 
     python services/pricing/data/make_default_catalog.py /path/to/model_prices_and_context_window.json
 
-Keeps text and embedding models of the providers below, and only the fields the importer reads."""
+Keeps text and embedding models of the providers below, and only the fields the importer reads: the
+plain per-token prices and the tier prices (above a context threshold, batch, priority, flex)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from services.pricing.litellm import TIER_KEY  # noqa: E402
 
 PROVIDERS = {"openai", "anthropic", "gemini", "vertex_ai-language-models", "azure", "mistral", "deepseek", "xai",
              "groq", "bedrock_converse", "cohere_chat", "together_ai", "openrouter", "perplexity"}
@@ -17,8 +22,12 @@ FIELDS = ("litellm_provider", "mode", "input_cost_per_token", "output_cost_per_t
           "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token")
 
 
+def kept(field: str) -> bool:
+    return field in FIELDS or field == "tiered_pricing" or TIER_KEY.match(field) is not None
+
+
 def subset(catalog: dict) -> dict:
-    return {key: {f: entry[f] for f in FIELDS if f in entry}
+    return {key: {f: value for f, value in entry.items() if kept(f)}
             for key, entry in catalog.items()
             if isinstance(entry, dict) and entry.get("litellm_provider") in PROVIDERS and entry.get("mode") in MODES
             and entry.get("input_cost_per_token") is not None}
