@@ -367,13 +367,21 @@ async def test_a_fixed_window_admits_only_while_it_is_open(client, admin_key, ag
     assert opened["reservation"] is not None and Decimal(opened["status"]["remainingUsd"]) == 4
 
 
-async def test_control_characters_are_user_errors_not_internal(client, admin_key, agent_key):
+async def test_nul_in_a_scope_or_key_is_refused_at_the_boundary_naming_the_field(client, admin_key, agent_key):
     name = agent()
     await set_budget(client, admin_key, name, "1")
+
+    async def refusal(query: str, variables: dict, key: str) -> dict:
+        body = (await client.post(query, variables, key=key)).json()
+        [error] = body["errors"]
+        return error
+
     for kind in ("API_KEY", "CONTRIBUTOR", "AGENT"):
         given = {"scope": scope("a\u0000b", kind), "limitUsd": "1", "period": "DAY"}
-        errors = (await client.execute(SET, {"input": given}, key=admin_key))["budgetSet"]["userErrors"]
-        assert errors[0]["field"] == "scope.value", (kind, errors)
-        assert await status(client, agent_key, "a\u0000b", kind) is None
-    bad_key = await reserve(client, agent_key, name, "0.1", "key\u0000")
-    assert bad_key["userErrors"][0]["field"] == "idempotencyKey"
+        error = await refusal(SET, {"input": given}, admin_key)
+        assert error["extensions"] == {"code": "INVALID", "field": "input.scope.value"}, error
+        error = await refusal(STATUS, {"scope": scope("a\u0000b", kind)}, agent_key)
+        assert error["extensions"]["field"] == "scope.value", error
+    error = await refusal(RESERVE, {"input": {"scope": scope(name, "AGENT"), "estimateUsd": "0.1",
+                                              "idempotencyKey": "key\u0000", "ttlSeconds": FAR_TTL}}, agent_key)
+    assert error["extensions"]["field"] == "input.idempotencyKey", error
