@@ -25,7 +25,7 @@ from resolvers.economy.disputes import DisputeMutation, DisputeQuery
 from resolvers.economy.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.economy.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.economy.stats import EconomyQuery
-from resolvers.events import EventsSubscription
+from resolvers.events import EventsQuery, EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
 from resolvers.node import NodeQuery
 from resolvers.pricing import CostSourceMutation, CostSourceQuery, PricingMutation, PricingQuery
@@ -39,6 +39,7 @@ from resolvers.stf.verification import StfVerificationMutation
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
                               GoldenStateQuery, StfUsageQuery, ContextMarketQuery, SearchQuery, RateLimitQuery,
+                              EventsQuery,
                               CostSourceQuery, BudgetQuery))
 Mutation = merge_types(
     "Mutation",

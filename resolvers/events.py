@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from subscriptions.event import Event as BusEvent
-from subscriptions.stream import BadCursor, decode_cursor, encode_cursor, stream_events
+from subscriptions.stream import BadCursor, current_seq, decode_cursor, encode_cursor, stream_events
 
 
 @strawberry.type(description="A committed change, as recorded in the outbox.")
@@ -34,6 +34,15 @@ def parse_after(after: str | None) -> int | None:
         return decode_cursor(after)
     except BadCursor as exc:
         raise GraphQLError(str(exc), extensions={"code": "INVALID"}) from None
+
+
+@strawberry.type
+class EventsQuery:
+    @strawberry.field(permission_classes=[IsAuthenticated], description=(
+        "The cursor of the latest published event. Read it before you load what a page shows, then "
+        "subscribe with `after` set to it: nothing committed in between is missed."))
+    async def events_cursor(self) -> str:
+        return encode_cursor(await current_seq())
 
 
 @strawberry.type

@@ -74,6 +74,11 @@ class GraphQLClient:
         assert response.status_code == 200 and not body.get("errors"), body
         return body["data"]
 
+    async def events_cursor(self, key: str | None = None) -> str:
+        """Where a subscription should start so that nothing committed from now on is missed (a
+        subscription without `after` starts whenever the server gets to it)."""
+        return (await self.execute("{ eventsCursor }", key=key))["eventsCursor"]
+
     def as_(self, key: str | None) -> "GraphQLClient":
         return GraphQLClient(self.base_url, key)
 

@@ -38,7 +38,7 @@ RECORD = """mutation C($input: LlmCallsRecordInput!) {
     userErrors { field message code } } }"""
 RESERVATION = """query N($id: ID!) { node(id: $id) { ... on BudgetReservation { state settledCostUsd estimateUsd
   budget { scope { value } } } } }"""
-ALERTS = """subscription A($scope: BudgetScopeInput) { budgetAlerts(scope: $scope) {
+ALERTS = """subscription A($scope: BudgetScopeInput, $after: String) { budgetAlerts(scope: $scope, after: $after) {
   cursor threshold limitUsd spentUsd scope { kind value } periodStart periodEnd } }"""
 
 FAR_TTL = 3600  # reservations of tests other than the sweep test never expire during the suite
@@ -264,8 +264,7 @@ async def test_a_threshold_alert_arrives_once_when_concurrent_calls_cross_it(ser
     await set_budget(client, admin_key, name, "1", thresholds=[50, 80, 100])
     executions = [(await start(client, key, agentName=name))["correlationId"] for _ in range(4)]
     async with GraphQLWebSocket.connect(server.url, key) as ws:
-        await ws.subscribe(ALERTS, {"scope": scope(name)})
-        await asyncio.sleep(0.3)  # the subscription is live before the calls
+        await ws.subscribe(ALERTS, {"scope": scope(name), "after": await client.events_cursor(key)})
         clients = [GraphQLClient(client.base_url) for _ in range(4)]
         try:
             results = await asyncio.gather(*(clients[i % 4].execute(RECORD, {"input": {"calls": [

@@ -570,8 +570,7 @@ async def test_updates_by_correlation_id_cover_every_kind(server, client, agent_
     agents = await make_agents(3, [t])
     correlation_id = corr()
     async with GraphQLWebSocket.connect(server.url, agent_key) as ws:
-        await ws.subscribe(UPDATES, {"correlationId": correlation_id})
-        await asyncio.sleep(0.2)
+        await ws.subscribe(UPDATES, {"correlationId": correlation_id, "after": await client.events_cursor(agent_key)})
         ticket = await open_ticket(client, agent_key, [t], correlation_id=correlation_id)
         q1 = ticket["questions"][0]["id"]
         await client.execute(ANSWER, {"input": {"ticketId": ticket["id"], "answers": [

@@ -96,8 +96,8 @@ async def test_transfers_and_every_account_events_are_for_reviewers(client, serv
     sender = await register_funded(client, admin_key, 50)
     receiver = await register(client, admin_key)
     async with GraphQLWebSocket.connect(server.url, reviewer) as ws:
-        await ws.subscribe("subscription { ledgerEvents { name payload } }")
-        await asyncio.sleep(0.2)
+        await ws.subscribe("subscription L($after: String) { ledgerEvents(after: $after) { name payload } }",
+                           {"after": await client.events_cursor(reviewer)})
         posted = await transfer(client, sender, receiver.handle, 7, memo="dashboard")
         assert posted["userErrors"] == []
         while True:
@@ -124,10 +124,10 @@ async def test_clarification_updates_without_a_filter_follow_every_ticket(client
     topic = tag()
     agents = await make_agents(3, [topic])
     async with GraphQLWebSocket.connect(server.url, agent_key) as ws:
-        await ws.subscribe("""subscription { clarificationUpdates { __typename
+        await ws.subscribe("""subscription U($after: String) { clarificationUpdates(after: $after) { __typename
             ... on ClarificationUpdateFields { ticketId correlationId }
-            ... on VoteCast { progress { votesCast decision } } } }""")
-        await asyncio.sleep(0.2)
+            ... on VoteCast { progress { votesCast decision } } } }""",
+                           {"after": await client.events_cursor(agent_key)})
         correlation = f"task-{uuid.uuid4().hex[:10]}"
         ticket = (await client.execute(REQUEST, {"input": {
             "correlationId": correlation, "prompt": "Connect to Postgres and copy the orders table.",

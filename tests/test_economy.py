@@ -69,8 +69,7 @@ async def test_economy_stats_add_up_over_a_window(client, admin_key):
 async def test_ledger_events_stream_an_accounts_postings_and_resume(server, client, admin_key):
     alice, bob = await register_funded(client, admin_key, 500), await register(client, admin_key)
     async with GraphQLWebSocket.connect(server.url, alice.key) as ws:
-        await ws.subscribe(LEDGER_EVENTS, {"a": alice.handle})
-        await asyncio.sleep(0.1)
+        await ws.subscribe(LEDGER_EVENTS, {"a": alice.handle, "after": await client.events_cursor(alice.key)})
         await transfer(client, alice, bob.handle, 10)
         first = (await ws.next_data())["ledgerEvents"]
     assert first["name"] == "ledger.transfer.posted.v1"
@@ -92,8 +91,7 @@ async def test_reward_events_carry_the_policy_version_and_factors(server, client
     member = await register(client, admin_key)
     contributor = await Contributor.get(handle=member.handle)
     async with GraphQLWebSocket.connect(server.url, member.key) as ws:
-        await ws.subscribe(REWARD_EVENTS, {"c": member.handle})
-        await asyncio.sleep(0.1)
+        await ws.subscribe(REWARD_EVENTS, {"c": member.handle, "after": await client.events_cursor(member.key)})
         await reward_service.issue_reward(
             contributor.id,
             TransferKind.VERIFICATION_REWARD,
@@ -116,9 +114,9 @@ async def test_ledger_and_reward_events_reach_another_replica_through_redis(db_u
     via_a = GraphQLClient(a.url)
     try:
         async with GraphQLWebSocket.connect(b.url, bob.key) as ws:
-            await ws.subscribe(LEDGER_EVENTS, {"a": bob.handle})
-            await ws.subscribe(REWARD_EVENTS, {"c": bob.handle})
-            await asyncio.sleep(0.2)
+            after = await client.events_cursor(bob.key)
+            await ws.subscribe(LEDGER_EVENTS, {"a": bob.handle, "after": after})
+            await ws.subscribe(REWARD_EVENTS, {"c": bob.handle, "after": after})
             payload = (await via_a.execute(TRANSFER, {"input": {"to": bob.handle, "amount": 7,
                                                                 "idempotencyKey": uuid.uuid4().hex}},
                                            key=alice.key))["tokenTransfer"]

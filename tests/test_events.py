@@ -42,8 +42,7 @@ async def _names(ws: GraphQLWebSocket, count: int, prefix: str) -> list[dict]:
 async def test_subscriber_receives_a_committed_change(server, client, admin_key):
     prefix = f"live-{uuid.uuid4().hex[:6]}"
     async with GraphQLWebSocket.connect(server.url, admin_key) as ws:
-        await ws.subscribe(EVENTS, {"names": CREATED})
-        await asyncio.sleep(0.1)
+        await ws.subscribe(EVENTS, {"names": CREATED, "after": await client.events_cursor(admin_key)})
         await _create(client, admin_key, f"{prefix}-a")
         [event] = await _names(ws, 1, prefix)
     assert event["name"] == "auth.api_key.created.v1"
@@ -53,8 +52,7 @@ async def test_subscriber_receives_a_committed_change(server, client, admin_key)
 async def test_reconnect_with_after_receives_exactly_what_was_missed(server, client, admin_key):
     prefix = f"resume-{uuid.uuid4().hex[:6]}"
     async with GraphQLWebSocket.connect(server.url, admin_key) as ws:
-        await ws.subscribe(EVENTS, {"names": CREATED})
-        await asyncio.sleep(0.1)
+        await ws.subscribe(EVENTS, {"names": CREATED, "after": await client.events_cursor(admin_key)})
         await _create(client, admin_key, f"{prefix}-1")
         [first] = await _names(ws, 1, prefix)
     for n in (2, 3, 4):
@@ -74,8 +72,7 @@ async def test_reconnect_with_after_receives_exactly_what_was_missed(server, cli
 async def test_rolled_back_work_publishes_nothing(server, client, admin_key):
     prefix = f"rollback-{uuid.uuid4().hex[:6]}"
     async with GraphQLWebSocket.connect(server.url, admin_key) as ws:
-        await ws.subscribe(EVENTS)
-        await asyncio.sleep(0.1)
+        await ws.subscribe(EVENTS, {"after": await client.events_cursor(admin_key)})
         with pytest.raises(RuntimeError):
             async with in_transaction() as conn:
                 await record_event("auth.api_key.created.v1", {"name": f"{prefix}-ghost"}, conn)
