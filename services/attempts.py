@@ -9,12 +9,12 @@ upserted row by row in (signature, STF) order, so concurrent executions never lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.debug import AttemptOutcome
-from services import adoption
+from services import adoption, clock
 from services.confidence import wilson_lower_bound
 from subscriptions.outbox import record_events
 
@@ -102,7 +102,7 @@ async def _announce(conn: BaseDBAsyncClient, decided: list[Decided]) -> None:
 
 
 async def after_success(conn: BaseDBAsyncClient, execution_id: int, step: int, success_event_id: int) -> list[Decided]:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     decided = [await attempt_succeeded(conn, a, success_event_id, now)
                for a in _ordered(await _pending(conn, execution_id, step))]
     # Rewards lock `system:mint` and the authors' accounts; they come after every counter row is
@@ -114,7 +114,7 @@ async def after_success(conn: BaseDBAsyncClient, execution_id: int, step: int, s
 
 
 async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, error_event_id: int) -> list[Decided]:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     decided = [await attempt_failed(conn, a, error_event_id, now)
                for a in _ordered(await _pending(conn, execution_id, step))]
     await _announce(conn, decided)
@@ -122,7 +122,7 @@ async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, err
 
 
 async def after_failed_finish(conn: BaseDBAsyncClient, execution_id: int) -> list[Decided]:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     decided = [await attempt_failed(conn, a, None, now)
                for a in _ordered(await _pending(conn, execution_id, 2**31 - 1))]
     await _announce(conn, decided)

@@ -6,12 +6,12 @@ import hashlib
 import re
 import secrets
 import time
-from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
+from services import clock
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
@@ -66,7 +66,7 @@ async def revoke_key(prefix: str, by: Principal) -> ApiKey:
             raise NotFound("keyPrefix", f"no API key starts with {prefix!r}")
         if key.revoked_at is not None:
             raise DomainError("keyPrefix", "this key is already revoked", "ALREADY_REVOKED")
-        key.revoked_at = datetime.now(timezone.utc)
+        key.revoked_at = clock.now()
         await key.save(using_db=conn, update_fields=["revoked_at"])
         await record_event(
             "auth.api_key.revoked.v1", {"keyPrefix": prefix, "principalId": key.principal_id, "by": by.id}, conn

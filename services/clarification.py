@@ -32,6 +32,7 @@ from models.clarification import (
 )
 from models.contributors import Contributor
 from models.outbox import OutboxEvent
+from services import clock
 from services.ambiguity import Defaults, Detection, detect
 from services.answers import BadAnswer, canonical_value
 from services.contributors import check_tags
@@ -65,7 +66,7 @@ def detector_defaults() -> Defaults:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 # -- requests -----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ of the contributor who had received the tokens."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from enum import Enum
 
 from tortoise.transactions import in_transaction
@@ -12,7 +11,7 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal
 from models.contributors import Contributor
 from models.ledger import Account, Dispute, DisputeState, Transfer, TransferKind
-from services import ledger
+from services import clock, ledger
 from services.errors import DomainError, NotFound
 from services.policy import current_policy
 from services.rewards import adjust_reputation
@@ -95,7 +94,7 @@ async def resolve_dispute(principal: Principal, dispute_id: int, resolution: Res
         dispute.resolved_by_id = principal.id
         dispute.note = note
         dispute.reversal_id = reversal.id if reversal else None
-        dispute.resolved_at = datetime.now(timezone.utc)
+        dispute.resolved_at = clock.now()
         await dispute.save(using_db=conn, update_fields=["state", "resolved_by_id", "note", "reversal_id", "resolved_at"])
         await record_event("ledger.dispute.resolved.v1", {
             "disputeId": dispute.id, "transferId": transfer.id, "resolution": resolution, "state": dispute.state,

@@ -9,7 +9,6 @@ import math
 import re
 import unicodedata
 import uuid
-from datetime import datetime, timezone
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -18,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.executions import Execution, ExecutionStatus
-from services import attempts
+from services import attempts, clock
 from services import stf as stf_service
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
@@ -120,7 +119,7 @@ async def finish(by: Principal, correlation_id: uuid.UUID, status: ExecutionStat
             raise DomainError("status", f"already finished as {execution.status.value}", "ALREADY_FINISHED")
         execution.status = status
         execution.summary = summary
-        execution.finished_at = datetime.now(timezone.utc)
+        execution.finished_at = clock.now()
         await execution.save(using_db=conn, update_fields=["status", "summary", "finished_at"])
         if status is ExecutionStatus.FAILED:
             await attempts.after_failed_finish(conn, execution.id)  # its pending STF attempts failed

@@ -9,13 +9,13 @@ accounts with SKIP LOCKED: replicas sweeping at once share the work without wait
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from models.ledger import TransferKind
 from models.rewards import ExpiryMode
-from services import ledger
+from services import clock, ledger
 from services.economy_rules import activity_expiry, months_before, rolling_expiry
 from services.policy import current_policy
 
@@ -34,7 +34,7 @@ LAST_ENTRY_SQL = 'SELECT max("id") AS last_entry FROM "ledger_entries" WHERE "ac
 
 async def sweep_expired_tokens(now: datetime | None = None) -> int:
     """One pass over every account; returns how many EXPIRY transfers were posted."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     policy = await current_policy()
     if policy.expiry_mode is ExpiryMode.NONE or not policy.expiry_months:
         return 0

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal, Role
 from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from models.ledger import Account, AccountKind, Transfer
-from services import compute, ledger
+from services import clock, compute, ledger
 from services.errors import DomainError, NotFound
 from services.pricing import PriceBook, Rates, Tokens, cost_of
 from subscriptions.outbox import record_event
@@ -283,7 +283,7 @@ async def _assign_ids(rows: list[CallRow], conn: BaseDBAsyncClient) -> None:
         return
     _, ids = await conn.execute_query(
         "SELECT nextval(pg_get_serial_sequence('llm_calls', 'id')) AS id FROM generate_series(1, $1)", [len(rows)])
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     for row, new in zip(rows, ids):
         row.id, row.recorded_at = new["id"], now
 

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal
 from models.rewards import ExpiryMode, RewardPolicy
+from services import clock
 from services.errors import DomainError
 from subscriptions.outbox import record_event
 
@@ -41,7 +42,8 @@ async def current_policy(conn: BaseDBAsyncClient | None = None) -> RewardPolicy:
     if found is not None:
         return found
     # concurrent first uses race to create version 1: ON CONFLICT DO NOTHING lets one win quietly
-    await RewardPolicy.bulk_create([RewardPolicy(version=1, reason=INITIAL_REASON)], ignore_conflicts=True,
+    await RewardPolicy.bulk_create([RewardPolicy(version=1, reason=INITIAL_REASON, created_at=clock.now())],
+                                   ignore_conflicts=True,
                                    using_db=conn)
     return await current_policy(conn)
 
@@ -104,7 +106,7 @@ async def update_policy(changes: dict[str, Any], reason: str, by: Principal) -> 
         if all(values[name] == getattr(previous, name) for name in COEFFICIENTS):
             raise DomainError(None, "nothing changes: every value equals the current version", "UNCHANGED")
         policy = await RewardPolicy.create(version=previous.version + 1, reason=reason, created_by=by,
-                                           using_db=conn, **values)
+                                           created_at=clock.now(), using_db=conn, **values)
         await record_event("reward.policy.updated.v1",
                            {"version": policy.version, "previousVersion": previous.version, "reason": reason,
                             "by": by.id, "changes": {COEFFICIENTS[n]: values[n] for n in COEFFICIENTS

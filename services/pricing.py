@@ -7,7 +7,7 @@ import decimal
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal
 from models.pricing import ModelPrice
+from services import clock
 from services.errors import DomainError
 from subscriptions.outbox import record_events
 
@@ -262,7 +263,7 @@ async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
     _, ids = await conn.execute_query(
         "SELECT nextval(pg_get_serial_sequence('model_prices', 'id')) AS id FROM generate_series(1, $1)",
         [len(plan.inserts)])
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     for row, new_id in zip(plan.inserts, ids):
         row.id = new_id["id"]
         row.created_at = now
@@ -337,7 +338,7 @@ async def upsert_price(provider: str, model: str, rates: Rates, effective_from: 
                             (Component.CACHE_WRITE, "cacheWriteUsdPerMtok"),
                             (Component.REASONING, "reasoningUsdPerMtok")):
         check_price(rates.given(component), name)
-    at = effective_from or datetime.now(timezone.utc)
+    at = effective_from or clock.now()
     if at.tzinfo is None:
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")
     [outcome] = await write_prices([PriceSpec(provider, model, rates, source)], at, by)

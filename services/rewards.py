@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from models.contributors import Contributor
 from models.ledger import EARNING_KINDS, Transfer, TransferKind
 from models.rewards import RewardPolicy, RewardRefusal
-from services import ledger
+from services import clock, ledger
 from services.economy_rules import (
     RewardQuote,
     StfRewardInputs,
@@ -49,14 +49,14 @@ class RewardOutcome:
 
 
 def reputation_now(contributor: Contributor, policy: RewardPolicy, now: datetime | None = None) -> Decimal:
-    return decayed_reputation(contributor.reputation, contributor.reputation_at, now or datetime.now(timezone.utc),
+    return decayed_reputation(contributor.reputation, contributor.reputation_at, now or clock.now(),
                               policy.reputation_half_life_days)
 
 
 async def adjust_reputation(conn: BaseDBAsyncClient, contributor_id: int, delta: Decimal, policy: RewardPolicy) -> Decimal:
     """Decay the stored reputation to now, add `delta`, store it as of now."""
     contributor = await Contributor.filter(id=contributor_id).using_db(conn).select_for_update().get()
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     value = adjusted_reputation(contributor.reputation, contributor.reputation_at, now,
                                 policy.reputation_half_life_days, delta)
     await Contributor.filter(id=contributor_id).using_db(conn).update(reputation=value, reputation_at=now)
@@ -81,7 +81,7 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
 
 def _refusal(account: ledger.LockedAccount, amount: int, policy: RewardPolicy) -> tuple[str, str] | None:
     """(reason, message) when the account may not earn `amount` now: frozen, or past the daily cap."""
-    today = datetime.now(timezone.utc).date()
+    today = clock.today()
     earned_today = account.earned_today if account.earned_day == today else 0
     if account.frozen:
         return "FROZEN", f"account {account.name} is frozen"
@@ -191,7 +191,8 @@ async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKi
                   reason: str, message: str) -> RewardRefusal:
     refusal = await RewardRefusal.create(contributor_id=contributor_id, kind=kind.value, amount=quote.amount,
                                          reason=reason, message=message, policy_version=quote.policy_version,
-                                         factors=quote.factors, idempotency_key=key, using_db=conn)
+                                         factors=quote.factors, idempotency_key=key, created_at=clock.now(),
+                                         using_db=conn)
     log.warning("reward refused", extra={"contributorId": contributor_id, "kind": kind.value, "amount": quote.amount,
                                          "reason": reason, "detail": message})
     await record_event("reward.token.refused.v1", {
