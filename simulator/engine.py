@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time as day_time, timedelta, timezone
 from typing import Any
@@ -38,6 +39,7 @@ class Result:
     report: dict[str, Any]
     seconds: float
     actions: int
+    timings: dict[str, list[float]]  # not in the report: wall-clock figures differ from run to run
 
 
 class Simulation:
@@ -56,6 +58,7 @@ class Simulation:
         self.admin: Principal | None = None
         self.observer = Observer(self.start, scenario.window_days)
         self.performed = 0
+        self.timings: dict[str, list[float]] = {}  # action or phase -> [count, seconds]: where the time goes
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -122,18 +125,30 @@ class Simulation:
             if agent.left:
                 continue
             self.clock.set(day_start + timedelta(seconds=moment))
-            await ACTIONS_BY_NAME[name](self.actions, agent)
+            with self._timed(name):
+                await ACTIONS_BY_NAME[name](self.actions, agent)
             self.performed += 1
         self.clock.set(day_start + timedelta(days=1))
-        while await compute.sweep_expired_reservations(limit=compute.SWEEP_BATCH) == compute.SWEEP_BATCH:
-            pass
-        await expiry.sweep_expired_tokens()
-        record = await self.observer.day(day, self.clock.current, self.agents, current)
+        with self._timed("sweep reservations"):
+            while await compute.sweep_expired_reservations(limit=compute.SWEEP_BATCH) == compute.SWEEP_BATCH:
+                pass
+        with self._timed("sweep expiry"):
+            await expiry.sweep_expired_tokens()
+        with self._timed("observe"):
+            record = await self.observer.day(day, self.clock.current, self.agents, current)
         record["actions"] = dict(sorted(self.actions.tally.counts.items()))
         record["unmetComputeTokens"] = self.actions.tally.unmet_tokens
         if record["ledgerSum"] != 0:
             raise RuntimeError(f"day {day}: the balances of the ledger add up to {record['ledgerSum']}, not 0")
         return record
+
+    @contextmanager
+    def _timed(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        entry = self.timings.setdefault(name, [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
 
     # --- the run --------------------------------------------------------------------------------
 
@@ -199,10 +214,10 @@ def start_moment(scenario: Scenario) -> datetime:
 
 async def simulate(scenario: Scenario, server: Server, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
-    async with run_world(server, start_moment(scenario)) as simulated:
+    async with run_world(server, start_moment(scenario), scenario.market.candidates) as simulated:
         simulation = Simulation(scenario, simulated)
         report = await simulation.run(progress)
-    return Result(report, time.perf_counter() - started, simulation.performed)
+    return Result(report, time.perf_counter() - started, simulation.performed, simulation.timings)
 
 
 def print_progress(label: str) -> Progress:

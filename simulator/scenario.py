@@ -99,9 +99,10 @@ class Targets:
 @dataclass(frozen=True)
 class Market:
     topics: int = 12
-    words_per_chunk: tuple[int, int] = (60, 400)
+    words_per_chunk: tuple[int, int] = (30, 200)
     words_per_query: int = 6
     min_score: float = 0.15
+    candidates: int = 20  # vector-search hits a retrieval draws from (the server's CONTEXT_CANDIDATES)
 
 
 @dataclass(frozen=True)
@@ -308,14 +309,15 @@ def _targets(data: Any) -> Targets:
 
 def _market(data: Any) -> Market:
     data = _mapping(data, "market")
-    _known(data, {"topics", "words_per_chunk", "words_per_query", "min_score"}, "market")
-    words = data.get("words_per_chunk", [60, 400])
+    _known(data, {"topics", "words_per_chunk", "words_per_query", "min_score", "candidates"}, "market")
+    words = data.get("words_per_chunk", [30, 200])
     if not isinstance(words, list) or len(words) != 2 or not all(isinstance(w, int) for w in words) \
             or not 1 <= words[0] <= words[1] <= 5000:
         raise ScenarioError("market.words_per_chunk", "a pair of whole numbers, 1 <= fewest <= most <= 5000")
     return Market(topics=_int(data, "topics", 1, 1000, default=12, where="market"), words_per_chunk=tuple(words),
                   words_per_query=_int(data, "words_per_query", 1, 100, default=6, where="market"),
-                  min_score=_float(data, "min_score", 0, 1, default=0.15, where="market"))
+                  min_score=_float(data, "min_score", 0, 1, default=0.15, where="market"),
+                  candidates=_int(data, "candidates", 1, 10_000, default=20, where="market"))
 
 
 # --- small readers ------------------------------------------------------------------------------

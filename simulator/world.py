@@ -119,24 +119,22 @@ class Server:
 
 
 @asynccontextmanager
-async def run_world(server: Server, start: datetime) -> AsyncIterator[SimulatedClock]:
+async def run_world(server: Server, start: datetime, candidates: int) -> AsyncIterator[SimulatedClock]:
     """A fresh database with the ORM on it, an empty local vector store, and the simulated clock as
     the services' clock; everything is undone on the way out."""
     url = await server.new_database()
-    folder = Path(tempfile.mkdtemp(prefix="omniclaude-sim-vectors-"))
     simulated = SimulatedClock(start)
     clock.use(simulated)
     await server.database.init_orm(url, pool_max=4)
     try:
-        await open_store(None, folder)
+        await open_store(None, None)  # in memory
         try:
             await stf_index.ensure_collection()
-            await context_market.open_market("context_chunks", 100)
+            await context_market.open_market("context_chunks", candidates)
             yield simulated
         finally:
             await close_store()
     finally:
         await server.database.close_orm()
         clock.reset()
-        shutil.rmtree(folder, ignore_errors=True)
         await server.drop(url)
