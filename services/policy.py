@@ -56,7 +56,8 @@ def policies_query():
     return RewardPolicy.all()
 
 
-def _check(values: dict[str, Any]) -> None:
+def check_coefficients(values: dict[str, Any]) -> None:
+    """Every coefficient of a would-be version in range (a user error naming the first that is not)."""
     for name, value in values.items():
         field = COEFFICIENTS[name]
         if name in ("expiry_mode", "expiry_months"):
@@ -102,7 +103,7 @@ async def update_policy(changes: dict[str, Any], reason: str, by: Principal) -> 
         values = {name: getattr(previous, name) for name in COEFFICIENTS} | changes
         if values.get("expiry_mode") is ExpiryMode.NONE and "expiry_months" not in changes:
             values["expiry_months"] = None
-        _check(values)
+        check_coefficients(values)
         if all(values[name] == getattr(previous, name) for name in COEFFICIENTS):
             raise DomainError(None, "nothing changes: every value equals the current version", "UNCHANGED")
         policy = await RewardPolicy.create(version=previous.version + 1, reason=reason, created_by=by,

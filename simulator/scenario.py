@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from models.rewards import ExpiryMode
-from services.policy import COEFFICIENTS
+from models.rewards import ExpiryMode, RewardPolicy
+from services.errors import DomainError
+from services.policy import COEFFICIENTS, check_coefficients
 
 CAMEL_TO_SNAKE = {camel: snake for snake, camel in COEFFICIENTS.items()}
 INT_COEFFICIENTS = {"stf_base_min_tokens", "stf_base_max_tokens", "tokens_per_kb", "tokens_per_verification",
@@ -56,20 +57,20 @@ class Behaviour:
 
 
 BEHAVIOURS: dict[str, Behaviour] = {
-    "heavy_contributor": Behaviour(stfs_per_week=1.5, stf_quality=(0.75, 0.12), adoptions_per_day=0.2,
-                                   verifications_per_day=0.4, llm_sessions_per_day=0.4, queries_per_day=0.2,
-                                   chunks=8, chunks_per_week=1.0),
-    "heavy_consumer": Behaviour(stfs_per_week=0.05, stf_quality=(0.5, 0.15), adoptions_per_day=1.0,
-                                verifications_per_day=0.05, llm_sessions_per_day=1.5,
-                                llm_usd_per_session=(0.08, 0.8), queries_per_day=1.2, chunks=1),
-    "balanced": Behaviour(stfs_per_week=0.3, stf_quality=(0.6, 0.15), adoptions_per_day=0.4,
-                          verifications_per_day=0.15, llm_sessions_per_day=0.6, queries_per_day=0.4, chunks=3,
-                          chunks_per_week=0.2),
-    "newcomer": Behaviour(stfs_per_week=0.15, stf_quality=(0.5, 0.2), adoptions_per_day=0.3,
-                          verifications_per_day=0.1, llm_sessions_per_day=0.5, queries_per_day=0.3, chunks=1),
+    "heavy_contributor": Behaviour(stfs_per_week=1.0, stf_quality=(0.75, 0.12), adoptions_per_day=0.15,
+                                   verifications_per_day=0.3, llm_sessions_per_day=0.3, queries_per_day=0.1,
+                                   chunks=6, chunks_per_week=0.5),
+    "heavy_consumer": Behaviour(stfs_per_week=0.05, stf_quality=(0.5, 0.15), adoptions_per_day=0.6,
+                                verifications_per_day=0.03, llm_sessions_per_day=1.2,
+                                llm_usd_per_session=(0.08, 0.8), queries_per_day=0.5, chunks=1),
+    "balanced": Behaviour(stfs_per_week=0.2, stf_quality=(0.6, 0.15), adoptions_per_day=0.25,
+                          verifications_per_day=0.08, llm_sessions_per_day=0.4, queries_per_day=0.15, chunks=2,
+                          chunks_per_week=0.1),
+    "newcomer": Behaviour(stfs_per_week=0.1, stf_quality=(0.5, 0.2), adoptions_per_day=0.2,
+                          verifications_per_day=0.05, llm_sessions_per_day=0.4, queries_per_day=0.2, chunks=1),
     "gaming": Behaviour(stfs_per_week=0.5, stf_quality=(0.3, 0.1), adoptions_per_day=1.0,
-                        verifications_per_day=1.0, llm_sessions_per_day=0.1, queries_per_day=1.0, chunks=6,
-                        duplicates_per_day=0.5, self_deal=True),
+                        verifications_per_day=1.0, llm_sessions_per_day=0.1, queries_per_day=0.5, chunks=4,
+                        duplicates_per_day=0.3, self_deal=True),
 }
 
 
@@ -99,7 +100,7 @@ class Targets:
 @dataclass(frozen=True)
 class Market:
     topics: int = 12
-    words_per_chunk: tuple[int, int] = (30, 200)
+    words_per_chunk: tuple[int, int] = (20, 120)
     words_per_query: int = 6
     min_score: float = 0.15
     candidates: int = 20  # vector-search hits a retrieval draws from (the server's CONTEXT_CANDIDATES)
@@ -193,13 +194,30 @@ def parse(data: Any, default_name: str = "scenario") -> Scenario:
         raise ScenarioError("start", "must be a date like 2027-01-04")
     changes = sorted((_change(c, f"changes[{i}]", days) for i, c in enumerate(_list(data, "changes"))),
                      key=lambda c: c.day)
+    policy = coefficients(_mapping(data.get("policy", {}), "policy"), "policy")
+    _check_policies(policy, [(f"changes[{i}].set", c) for i, c in enumerate(_list(data, "changes"))])
     return Scenario(
         name=_text(data, "name", default_name), description=_text(data, "description", ""),
         seed=_int(data, "seed", 0, 2**63 - 1, required=True), days=days, populations=populations,
-        policy=coefficients(_mapping(data.get("policy", {}), "policy"), "policy"),
-        changes=changes, targets=_targets(data.get("targets", {})), market=_market(data.get("market", {})),
+        policy=policy, changes=changes, targets=_targets(data.get("targets", {})),
+        market=_market(data.get("market", {})),
         start=start, warmup_days=_int(data, "warmup_days", 0, days, default=14),
         window_days=_int(data, "window_days", 1, 90, default=7))
+
+
+def _check_policies(start: dict[str, Any], changes: list[tuple[str, Any]]) -> None:
+    """The policy service's own range checks on every version the run will make, before it starts."""
+    fields_map = RewardPolicy._meta.fields_map
+    values = {name: fields_map[name].default for name in COEFFICIENTS} | start
+    steps = [("policy", start)] + [(where, coefficients(change["set"], where)) for where, change in changes]
+    for where, step in steps:
+        values = values | step
+        if step.get("expiry_mode") is ExpiryMode.NONE and "expiry_months" not in step:
+            values["expiry_months"] = None
+        try:
+            check_coefficients(values)
+        except DomainError as exc:  # the field as the policy service names it (camelCase)
+            raise ScenarioError(f"{where}.{exc.field}" if exc.field else where, exc.message) from None
 
 
 def coefficients(values: dict[str, Any], where: str) -> dict[str, Any]:
@@ -291,8 +309,11 @@ def _change(data: Any, where: str, days: int) -> PolicyChange:
     _known(data, {"day", "week", "reason", "set"}, where)
     if ("day" in data) == ("week" in data):
         raise ScenarioError(where, "give the day or the week of the change (one of them)")
-    day = _int(data, "day", 1, days - 1, where=where) if "day" in data else \
-        _int(data, "week", 1, max(1, (days - 1) // 7), where=where) * 7
+    day = _int(data, "day", 1, 10 * MAX_DAYS, where=where) if "day" in data else \
+        _int(data, "week", 1, MAX_DAYS, where=where) * 7
+    if day >= days:
+        raise ScenarioError(f"{where}.{'day' if 'day' in data else 'week'}",
+                            f"the change would take effect after the run's last day (day {days})")
     changes = coefficients(_mapping(data.get("set"), f"{where}.set"), f"{where}.set")
     if not changes:
         raise ScenarioError(f"{where}.set", "at least one coefficient to change")
@@ -310,7 +331,7 @@ def _targets(data: Any) -> Targets:
 def _market(data: Any) -> Market:
     data = _mapping(data, "market")
     _known(data, {"topics", "words_per_chunk", "words_per_query", "min_score", "candidates"}, "market")
-    words = data.get("words_per_chunk", [30, 200])
+    words = data.get("words_per_chunk", [20, 120])
     if not isinstance(words, list) or len(words) != 2 or not all(isinstance(w, int) for w in words) \
             or not 1 <= words[0] <= words[1] <= 5000:
         raise ScenarioError("market.words_per_chunk", "a pair of whole numbers, 1 <= fewest <= most <= 5000")
