@@ -159,6 +159,8 @@ class Actions:
         never settle: the reservation times out and the sweeper voids it)."""
         median, sigma = agent.params.llm_usd_per_session
         usd = Decimal(str(round(median * self.rng.lognormvariate(0, sigma), 6)))
+        if tokens_for_usd(usd, self.tokens_per_usd) < agent.session_floor:  # spending what it holds
+            usd = Decimal(agent.session_floor) / self.tokens_per_usd
         estimate = tokens_for_usd(usd * Decimal("1.5"), self.tokens_per_usd)
         if estimate < 1:
             return

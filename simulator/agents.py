@@ -32,6 +32,7 @@ class Agent:
     quality: float = 0.5  # how good its STFs and chunks are (drawn from the behaviour's stf_quality)
     left: bool = False  # a newcomer who ran out of tokens before earning anything stops taking part
     written: int = 0  # STFs and chunks made, for unique names
+    session_floor: int = 0  # today's sessions spend at least this many tokens each (spend_share)
 
     @property
     def params(self) -> Behaviour:

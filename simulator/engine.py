@@ -92,6 +92,22 @@ class Simulation:
 
     # --- one day --------------------------------------------------------------------------------
 
+    async def _set_session_floors(self, present: list[Agent]) -> None:
+        """Agents that spend a share of what they hold: each of today's sessions spends at least
+        share x available / the sessions expected today."""
+        spenders = [a for a in present if a.params.spend_share > 0]
+        if not spenders:
+            return
+        rows = await _db().execute_query_dict(
+            'SELECT "id", "balance" - "reserved" AS "available" FROM "ledger_accounts" WHERE "id" = ANY($1::bigint[])',
+            [[a.account_id for a in spenders]])
+        available = {r["id"]: r["available"] for r in rows}
+        for agent in spenders:
+            expected = max(agent.params.llm_sessions_per_day * agent.activity, 0.1)
+            held = available[agent.account_id]
+            # never more than a reservation of 1.5 x the floor can hold
+            agent.session_floor = min(int(agent.params.spend_share * held / expected), held * 2 // 3)
+
     def _plan(self, day: int) -> list[tuple[float, int, Agent, str]]:
         """Today's (moment, order, agent, action), sorted: arrivals in the first hour, then actions."""
         plan: list[tuple[float, int, Agent, str]] = []
@@ -121,7 +137,9 @@ class Simulation:
         self.actions.tokens_per_usd = current.tokens_per_usd
         self.pool.refresh()
         self.actions.tally = type(self.actions.tally)()
-        for moment, _, agent, name in self._plan(day):
+        plan = self._plan(day)
+        await self._set_session_floors([a for a in self.agents if not a.left and a.arrived_day < day])
+        for moment, _, agent, name in plan:
             if agent.left:
                 continue
             self.clock.set(day_start + timedelta(seconds=moment))

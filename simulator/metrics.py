@@ -93,7 +93,9 @@ def passes(key: str, value: Any, day: dict[str, Any], targets: Any) -> bool | No
             return None if day["windowMinted"] == 0 else False
         return abs(value) <= targets.imbalance_percent
     if key == "dropoffPercent":
-        return None if value is None else value < targets.dropoff_percent
+        if value is None or day["newcomers"] < targets.min_newcomers:
+            return None
+        return value < targets.dropoff_percent
     raise ValueError(key)
 
 
@@ -102,7 +104,8 @@ TARGETS = [
     Target("imbalancePercent", "supply-demand imbalance",
            "|minted - burned| / burned over the window <= {imbalance_percent}%"),
     Target("dropoffPercent", "newcomer drop-off",
-           "newcomers who ran out of tokens before their first earning < {dropoff_percent}%"),
+           "newcomers who ran out of tokens before their first earning < {dropoff_percent}% "
+           "(judged from {min_newcomers} newcomers on)"),
 ]
 
 

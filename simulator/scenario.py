@@ -47,6 +47,7 @@ class Behaviour:
     llm_sessions_per_day: float = 0.0  # compute sessions: reserve, charge the LLM calls, settle
     llm_usd_per_session: tuple[float, float] = (0.05, 0.8)  # median USD, lognormal sigma
     abandon_share: float = 0.05  # sessions never settled: the sweeper voids them at their timeout
+    spend_share: float = 0.0  # a day's sessions spend at least this share of what the agent held at dawn
     queries_per_day: float = 0.0  # context retrievals
     budget_bytes: int = 4096
     rate_share: float = 0.2  # retrievals the requester rates (useful or not)
@@ -59,13 +60,13 @@ class Behaviour:
 BEHAVIOURS: dict[str, Behaviour] = {
     "heavy_contributor": Behaviour(stfs_per_week=1.0, stf_quality=(0.75, 0.12), adoptions_per_day=0.15,
                                    verifications_per_day=0.3, llm_sessions_per_day=0.3, queries_per_day=0.1,
-                                   chunks=6, chunks_per_week=0.5),
+                                   chunks=6, chunks_per_week=0.5, spend_share=0.2),
     "heavy_consumer": Behaviour(stfs_per_week=0.05, stf_quality=(0.5, 0.15), adoptions_per_day=0.6,
                                 verifications_per_day=0.03, llm_sessions_per_day=1.2,
                                 llm_usd_per_session=(0.08, 0.8), queries_per_day=0.5, chunks=1),
     "balanced": Behaviour(stfs_per_week=0.2, stf_quality=(0.6, 0.15), adoptions_per_day=0.25,
                           verifications_per_day=0.08, llm_sessions_per_day=0.4, queries_per_day=0.15, chunks=2,
-                          chunks_per_week=0.1),
+                          chunks_per_week=0.1, spend_share=0.25),
     "newcomer": Behaviour(stfs_per_week=0.1, stf_quality=(0.5, 0.2), adoptions_per_day=0.2,
                           verifications_per_day=0.05, llm_sessions_per_day=0.4, queries_per_day=0.2, chunks=1),
     "gaming": Behaviour(stfs_per_week=0.5, stf_quality=(0.3, 0.1), adoptions_per_day=1.0,
@@ -95,6 +96,7 @@ class Targets:
     velocity_per_week: float = 1.0  # at least
     imbalance_percent: float = 20.0  # |minted - burned| / burned at most
     dropoff_percent: float = 30.0  # below
+    min_newcomers: int = 10  # drop-off is judged once this many newcomers have arrived
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ class Scenario:
                         for c in self.changes],
             "targets": {"velocityPerWeek": self.targets.velocity_per_week,
                         "imbalancePercent": self.targets.imbalance_percent,
-                        "dropoffPercent": self.targets.dropoff_percent},
+                        "dropoffPercent": self.targets.dropoff_percent,
+                        "minNewcomers": self.targets.min_newcomers},
             "populations": [{"name": p.name, "behaviour": p.behaviour, "initial": p.initial,
                              "arrivalsPerDay": p.arrivals_per_day,
                              "params": {f.name: _plain(getattr(p.params, f.name)) for f in fields(Behaviour)}}
@@ -297,7 +300,7 @@ def _param(name: str, value: Any, where: str) -> Any:
         raise ScenarioError(where, f"a whole number, got {value!r}")
     if value < 0 or not math.isfinite(value):
         raise ScenarioError(where, f"must be a finite number >= 0, got {value!r}")
-    if name in ("abandon_share", "rate_share", "verification_accuracy") and value > 1:
+    if name in ("abandon_share", "rate_share", "verification_accuracy", "spend_share") and value > 1:
         raise ScenarioError(where, f"a share, in [0, 1], got {value!r}")
     if name == "budget_bytes" and not 1024 <= value <= 1024 * 1024:
         raise ScenarioError(where, "1024-1048576 bytes (the context market's limits)")
@@ -322,10 +325,11 @@ def _change(data: Any, where: str, days: int) -> PolicyChange:
 
 def _targets(data: Any) -> Targets:
     data = _mapping(data, "targets")
-    _known(data, {"velocity_per_week", "imbalance_percent", "dropoff_percent"}, "targets")
+    _known(data, {"velocity_per_week", "imbalance_percent", "dropoff_percent", "min_newcomers"}, "targets")
     return Targets(velocity_per_week=_float(data, "velocity_per_week", 0, 1000, default=1.0, where="targets"),
                    imbalance_percent=_float(data, "imbalance_percent", 0, 10_000, default=20.0, where="targets"),
-                   dropoff_percent=_float(data, "dropoff_percent", 0, 100, default=30.0, where="targets"))
+                   dropoff_percent=_float(data, "dropoff_percent", 0, 100, default=30.0, where="targets"),
+                   min_newcomers=_int(data, "min_newcomers", 1, MAX_AGENTS, default=10, where="targets"))
 
 
 def _market(data: Any) -> Market:
