@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-simulator clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-ledger: $(STAMP)
 
 bench-context: $(STAMP)
 	$(BIN)/python bench/context_market.py
+
+bench-simulator: $(STAMP)
+	$(BIN)/python bench/simulator.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# run as a script, bench/ would come first on the path and its http.py would shadow the standard library's
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.common import emit, machine, own_cpu  # noqa: E402
 
@@ -41,7 +42,7 @@ async def round_trip_us(url: str, n: int = 2000) -> float:
 async def main(args: argparse.Namespace) -> dict:
     from api import database
     from simulator import report
-    from simulator.engine import simulate
+    from simulator.engine import print_progress, simulate
     from simulator.scenario import load
     from simulator.world import Server
 
@@ -53,7 +54,7 @@ async def main(args: argparse.Namespace) -> dict:
     async with Server(args.database_url, database) as server:
         floor_before = await round_trip_us(server.url)
         cpu_before = own_cpu()
-        result = await simulate(scenario, server, None)
+        result = await simulate(scenario, server, print_progress(scenario.name))  # progress on stderr
         cpu = own_cpu() - cpu_before
         floor_after = await round_trip_us(server.url)
     if args.out:
