@@ -17,6 +17,7 @@ serve: $(STAMP)
 	$(BIN)/omniclaude serve
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 schema: $(STAMP)

@@ -21,10 +21,11 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
-from services import stf_index
+from services.stf import similar as stf_index
 from services.auth import key_cache
-from services.context_market import open_market
-from services.vectors import close_store, get_store, open_store
+from services.clarification import tickets as clarification_tickets
+from services.context_market.market import open_market
+from services.search.vectors import close_store, get_store, open_store
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             await init_orm(url, settings.db_pool_max)
         await open_store(settings.qdrant_url, settings.data_dir)
         await open_market(settings.context_collection, settings.context_candidates)
+        clarification_tickets.configure(default_model=settings.clarify_default_model)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()

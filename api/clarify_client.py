@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from services.answers import BadAnswer, canonical_value
+from services.clarification.answers import BadAnswer, canonical_value
 
 TICKET_QUERY = """query T($id: ID!) { clarificationTicket(id: $id) {
   id correlationId status prompt deadlineAt updatesCursor
@@ -31,7 +31,8 @@ ANSWER_MUTATION = """mutation A($input: ClarificationAnswerInput!) {
 UPDATES = """subscription U($id: ID!, $after: String) { clarificationUpdates(ticketId: $id, after: $after) {
   __typename
   ... on AnswerRecorded { answers { questionId value answeredBy } }
-  ... on VoteCast { voter choice confidence progress { votesCast panelSize agreeWeight disagreeWeight agreement quorumReached decision } }
+  ... on VoteCast { voter choice confidence progress { votesCast panelSize agreeWeight disagreeWeight agreement
+    quorumReached decision } }
   ... on TicketDecided { status progress { votesCast panelSize agreement } assumptions { questionId value } }
   ... on TicketTimedOut { status blockingUnanswered assumptions { questionId value } }
 } }"""

@@ -95,7 +95,7 @@ async def _with_orm(db_url: str, work):  # noqa: ANN001, ANN202
 
 async def _seed_prices() -> int:
     """The default catalog, for provider+model pairs the catalog does not have yet (idempotent)."""
-    from services.litellm_catalog import seed_default_catalog
+    from services.pricing.litellm import seed_default_catalog
 
     return (await seed_default_catalog()).imported
 
@@ -106,7 +106,7 @@ def import_prices(settings: Settings, path: str, source: str | None, effective_f
 
     from api.database import migrate, resolve_database_url
     from services.errors import DomainError
-    from services.litellm_catalog import import_catalog
+    from services.pricing.litellm import import_catalog
 
     try:
         catalog = json.loads(Path(path).read_text())
@@ -116,7 +116,7 @@ def import_prices(settings: Settings, path: str, source: str | None, effective_f
     db_url = resolve_database_url(settings)
     asyncio.run(migrate(db_url))
     try:
-        report = asyncio.run(_with_orm(db_url, lambda: import_catalog(catalog, source or Path(path).name, at, None)))
+        report = asyncio.run(_with_orm(db_url, lambda: import_catalog(catalog, source or Path(path).name, at, by=None)))
     except DomainError as exc:
         return _fail(f"prices import: {exc.field}: {exc.message}")
     print(f"imported {report.imported}, updated {report.updated}, skipped {report.skipped_count}")

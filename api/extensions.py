@@ -20,6 +20,8 @@ from strawberry.extensions import (
 
 from api.logs import request_id_var
 from api.metrics import Metrics
+from resolvers.payload import graphql_error
+from services.errors import DomainError
 
 log = logging.getLogger("api.errors")
 
@@ -42,6 +44,9 @@ class MaskUnexpectedErrors(SchemaExtension):
             return
         request_id = request_id_var.get()
         for i, error in enumerate(result.errors):
+            if isinstance(error.original_error, DomainError):
+                result.errors[i] = _located(graphql_error(error.original_error), error)
+                continue
             if is_expected(error):
                 continue
             log.error("unexpected error in %s", ".".join(map(str, error.path or [])) or "operation",
@@ -50,6 +55,10 @@ class MaskUnexpectedErrors(SchemaExtension):
                 f"Internal server error (request id {request_id}); it has been logged",
                 nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL", "requestId": request_id},
             )
+
+
+def _located(converted: GraphQLError, original: GraphQLError) -> GraphQLError:
+    return GraphQLError(converted.message, nodes=original.nodes, path=original.path, extensions=converted.extensions)
 
 
 OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

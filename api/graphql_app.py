@@ -14,7 +14,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from api.logs import request_id_var
 from api.middleware import send_json
 from models.auth import Principal
-from resolvers.context import Context
+from resolvers.request_context import Context
 from services.auth import authenticate
 from subscriptions.bus import Bus
 

@@ -11,7 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from api.settings import Settings
-from services import clarification, compute, expiry, retention, stf_index, stf_usage
+from services.clarification import tickets as clarification
+from services.economy import compute
+from services.economy import expiry
+from services.debug import retention
+from services.stf import similar as stf_index
+from services.stf import usage as stf_usage
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +57,27 @@ async def _refresh_usage(every: float) -> int:
 def replica_jobs(settings: Settings) -> list[Job]:
     s = settings
     return [
-        Job("clarification deadlines", s.clarify_sweep_seconds,
-            lambda: drain(_clarification_batch, clarification.SWEEP_BATCH)),
-        Job("compute reservations", s.reservation_sweep_seconds,
-            lambda: drain(_reservation_batch, compute.SWEEP_BATCH)),
+        Job(
+            "clarification deadlines",
+            s.clarify_sweep_seconds,
+            lambda: drain(_clarification_batch, clarification.SWEEP_BATCH),
+        ),
+        Job(
+            "compute reservations", s.reservation_sweep_seconds, lambda: drain(_reservation_batch, compute.SWEEP_BATCH)
+        ),
         Job("token expiry", s.expiry_sweep_seconds, expiry.sweep_expired_tokens),
-        Job("stf usage refresh", s.stf_usage_refresh_seconds, lambda: _refresh_usage(s.stf_usage_refresh_seconds),
-            first_after_one_period=True),
-        Job("snapshot retention", s.snapshot_sweep_seconds, lambda: retention.sweep_snapshots(s.snapshot_retention_days),
-            first_after_one_period=True),
+        Job(
+            "stf usage refresh",
+            s.stf_usage_refresh_seconds,
+            lambda: _refresh_usage(s.stf_usage_refresh_seconds),
+            first_after_one_period=True,
+        ),
+        Job(
+            "snapshot retention",
+            s.snapshot_sweep_seconds,
+            lambda: retention.sweep_snapshots(s.snapshot_retention_days),
+            first_after_one_period=True,
+        ),
         Job("stf embedding", s.stf_embed_retry_seconds, stf_index.embed_pending, first_after_one_period=True),
     ]
 

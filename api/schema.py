@@ -16,28 +16,45 @@ from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
-from resolvers.debug import DebugMutation, DebugQuery
-from resolvers.disputes import DisputeMutation, DisputeQuery
-from resolvers.economy import EconomyQuery
+from resolvers.debug.records import DebugMutation, DebugQuery
+from resolvers.economy.disputes import DisputeMutation, DisputeQuery
+from resolvers.economy.stats import EconomyQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
-from resolvers.golden_states import GoldenStateMutation, GoldenStateQuery
-from resolvers.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
+from resolvers.debug.golden_states import GoldenStateMutation, GoldenStateQuery
+from resolvers.economy.compute import ComputeMutation
+from resolvers.economy.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
-from resolvers.rewards import RewardMutation, RewardQuery, RewardSubscription
+from resolvers.economy.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
-from resolvers.stf import StfMutation, StfQuery
-from resolvers.stf_usage import StfUsageMutation, StfUsageQuery
-from resolvers.stf_verification import StfVerificationMutation
+from resolvers.stf.registry import StfMutation, StfQuery
+from resolvers.stf.usage import StfUsageMutation, StfUsageQuery
+from resolvers.stf.verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
                               GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
-Mutation = merge_types("Mutation", (AuthMutation, ContributorMutation, StfMutation, PricingMutation,
-                                    ExecutionMutation, ClarificationMutation, LedgerMutation, RewardMutation,
-                                    DisputeMutation, DebugMutation, GoldenStateMutation, StfUsageMutation,
-                                    StfVerificationMutation, ContextMarketMutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AuthMutation,
+        ContributorMutation,
+        StfMutation,
+        PricingMutation,
+        ExecutionMutation,
+        ClarificationMutation,
+        LedgerMutation,
+        ComputeMutation,
+        RewardMutation,
+        DisputeMutation,
+        DebugMutation,
+        GoldenStateMutation,
+        StfUsageMutation,
+        StfVerificationMutation,
+        ContextMarketMutation,
+    ),
+)
 Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSubscription, LedgerSubscription,
                                             RewardSubscription))
 

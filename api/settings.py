@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
     clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+    clarify_default_model: str = Field(default="claude-haiku-4-5", min_length=1, max_length=200)
     snapshot_retention_days: float = Field(default=30.0, gt=0)
     snapshot_sweep_seconds: float = Field(default=3600.0, gt=0)
     stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)

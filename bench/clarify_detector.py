@@ -16,8 +16,8 @@ import time
 
 from bench.support import emit, percentile
 
-from services.ambiguity import detect
-from services.clarification import detector_defaults
+from services.clarification.ambiguity import detect
+from services.clarification.tickets import detector_defaults
 
 PARAGRAPHS = [
     "We need a nightly job that connects to our Postgres database and copies the orders and invoices tables "

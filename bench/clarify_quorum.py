@@ -45,8 +45,13 @@ async def main(tickets: int, connections: int, agents_count: int) -> None:
             ticket = payload["ticket"]
             decisions = []
             for choice, seat in zip(CHOICES, ticket["panel"]):
-                result = (await pool.post(VOTE, {"input": {"ticketId": ticket["id"], "vote": choice, "confidence": "1"}},
-                                          agents[seat["contributor"]["handle"]]))["data"]["clarificationVoteCast"]
+                result = (
+                    await pool.post(
+                        VOTE,
+                        {"input": {"ticketId": ticket["id"], "vote": choice, "confidence": "1"}},
+                        agents[seat["contributor"]["handle"]],
+                    )
+                )["data"]["clarificationVoteCast"]
                 assert not result["userErrors"], result
                 decisions.append(result["progress"]["decision"])
             assert decisions == ["PENDING", "PENDING", "APPROVED"], decisions

@@ -38,7 +38,7 @@ def machine() -> dict:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    mem_kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
+    mem_kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
     return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gib": round(mem_kb / 1024 / 1024, 1),
             "python": platform.python_version(), "platform": platform.platform(),
             "load_average_at_start": os.getloadavg(),
@@ -93,7 +93,7 @@ async def funded_economy(db_url: str, funds: int) -> AsyncIterator[None]:
     cap raised to `funds` by a new ADMIN, so every contributor registered inside can pay."""
     from api.database import close_orm, init_orm, migrate
     from models.auth import Role
-    from services import policy
+    from services.economy import policy
     from services.auth import create_principal_with_key
 
     await migrate(db_url)

@@ -48,14 +48,16 @@ from bench.common import (  # noqa: E402
     machine,
     with_database,
 )
-from services.context_market import DISTANCE, unit  # noqa: E402
+from services.context_market.market import DISTANCE, unit  # noqa: E402
 from tests.context_corpus import corpus, filler  # noqa: E402
 
 PEERS = 100
 FUNDS = 10**12
 COLLECTION = "context_chunks"
-RETRIEVE = ("mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
-            "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }")
+RETRIEVE = (
+    "mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
+    "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }"
+)
 STATS = ("query S($from: DateTime!) { marketStats(from: $from) { retrievals latencyP50Ms latencyP99Ms "
          "averageSavingPercent bytesServed tokensPaid peers chunks } }")
 
@@ -73,9 +75,9 @@ async def _prepare(db_url: str) -> dict:
     from services import contributors
 
     async with funded_economy(db_url, FUNDS):
-        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], False))[0].id
+        peers = [(await contributors.register(f"peer-{i:03d}", ContributorKind.AGENT, [], issue_key=False))[0].id
                  for i in range(PEERS)]
-        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], True)
+        requester, key = await contributors.register("requester", ContributorKind.AGENT, [], issue_key=True)
         return {"peers": peers, "requester_key": key}
 
 
@@ -105,7 +107,7 @@ async def _copy_chunks(dsn: str, docs: list, peers: list[int]) -> float:
 
 
 def _embed(docs: list) -> tuple[np.ndarray, float]:
-    from services.embedding import get_embedder
+    from services.search.embedding import get_embedder
 
     embedder = get_embedder()
     started = time.monotonic()
@@ -134,7 +136,7 @@ async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[
 
 def _exact_hit_rate_1k() -> float:
     """Among the 1,000 corpus chunks alone: is the best cosine the labelled chunk?"""
-    from services.embedding import get_embedder
+    from services.search.embedding import get_embedder
 
     embedder = get_embedder()
     docs = corpus()
@@ -149,7 +151,9 @@ def _retrieve_all(url: str, key: str, docs: list, queries: int, budget: int) -> 
     latencies, server_ms, top_hits, any_hits, candidates, saving = [], [], 0, 0, [], []
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
         for doc in picked[:20]:  # warm-up
-            client.post("/graphql", json={"query": RETRIEVE, "variables": {"i": {"query": doc.query, "budgetBytes": budget}}})
+            client.post(
+                "/graphql", json={"query": RETRIEVE, "variables": {"i": {"query": doc.query, "budgetBytes": budget}}}
+            )
         started_at = datetime.now(timezone.utc)
         for doc in picked:
             started = time.perf_counter()

@@ -61,9 +61,11 @@ function request()
   local n = counter * %(threads)d + tid
   local s = senders[n %% #senders + 1]
   local r = recipients[n %% #recipients + 1]
-  local body = '{"query":"mutation T($i: TokenTransferInput!) { tokenTransfer(input: $i) { transfer { id } userErrors { code } } }",' ..
+  local body = '{"query":"mutation T($i: TokenTransferInput!) ' ..
+    '{ tokenTransfer(input: $i) { transfer { id } userErrors { code } } }",' ..
     '"variables":{"i":{"to":"' .. r .. '","amount":1,"idempotencyKey":"%(prefix)s-' .. tid .. '-' .. counter .. '"}}}'
-  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. s}, body)
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. s}
+  return wrk.format("POST", "/graphql", headers, body)
 end
 """
 PAGE = ("query H($a: String!) { tokenTransactions(account: $a, first: 20) { edges { cursor node { amount balanceAfter "
@@ -80,7 +82,7 @@ async def _prepare(db_url: str) -> dict:
     async with funded_economy(db_url, FUNDS):
         members = {}
         for name in ["hot", *(f"s{i}" for i in range(PAIRS)), *(f"r{i}" for i in range(PAIRS))]:
-            contributor, key = await contributors.register(f"bench-{name}", ContributorKind.AGENT, [], True)
+            contributor, key = await contributors.register(f"bench-{name}", ContributorKind.AGENT, [], issue_key=True)
             members[name] = {"handle": contributor.handle, "key": key, "principal": contributor.principal_id}
         return members
 
@@ -115,9 +117,9 @@ class _Raw:
 
 
 async def _raw_transfers(dsn: str, members: dict, hot: bool, seconds: int, clients: int) -> dict:
-    """The statements `services.ledger.transfer` runs, through asyncpg: same SQL, no HTTP/GraphQL/ORM."""
-    from models.ledger import TransferKind
-    from services import ledger
+    """The statements `services.economy.ledger.transfer` runs, through asyncpg: same SQL, no HTTP/GraphQL/ORM."""
+    from models.economy.ledger import TransferKind
+    from services.economy import ledger
 
     pool = await asyncpg.create_pool(dsn, min_size=POOL, max_size=POOL)
     done = 0
@@ -179,19 +181,23 @@ async def _seed_history(dsn: str, members: dict, transfers: int) -> dict:
                 SELECT 'seed-' || g, 'TRANSFER', $1, ($2::bigint[])[1 + g % array_length($2::bigint[], 1)],
                        1 + g % 50, '', now()
                 FROM generate_series(1, $3) AS g""", hot, recipients, transfers)
-            await conn.execute("""
+            await conn.execute(
+                """
                 INSERT INTO "ledger_entries" ("account_id", "transfer_id", "counterparty_id", "amount",
                                               "balance_after", "kind", "created_at")
                 SELECT s.account_id, s.transfer_id, s.counterparty_id, s.amount,
                        a."balance" + sum(s.amount) OVER (PARTITION BY s.account_id ORDER BY s.transfer_id),
                        'TRANSFER', s.created_at
-                FROM (SELECT "debit_account_id" AS account_id, "id" AS transfer_id, "credit_account_id" AS counterparty_id,
+                FROM (SELECT "debit_account_id" AS account_id, "id" AS transfer_id, "credit_account_id" AS
+                  counterparty_id,
                              -"amount" AS amount, "created_at" FROM "ledger_transfers" WHERE "id" > $1
                       UNION ALL
                       SELECT "credit_account_id", "id", "debit_account_id", "amount", "created_at"
                       FROM "ledger_transfers" WHERE "id" > $1) AS s
                 JOIN "ledger_accounts" a ON a."id" = s.account_id
-                ORDER BY s.transfer_id, s.amount""", first)
+                ORDER BY s.transfer_id, s.amount""",
+                first,
+            )
             await conn.execute("""
                 UPDATE "ledger_accounts" AS a SET "balance" = a."balance" + n.net
                 FROM (SELECT "account_id", sum("amount") AS net FROM "ledger_entries"

@@ -12,7 +12,6 @@ import asyncio
 import json
 import random
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import asyncpg
@@ -48,7 +47,9 @@ async def graphql_run(url: str, key: str, batches: list[list[dict]], clients: in
         async with httpx.AsyncClient(base_url=url, timeout=120, headers={"Authorization": f"Bearer {key}"}) as http:
             while not queue.empty():
                 batch = queue.get_nowait()
-                body = (await http.post("/graphql", json={"query": RECORD, "variables": {"input": {"calls": batch}}})).json()
+                body = (
+                    await http.post("/graphql", json={"query": RECORD, "variables": {"input": {"calls": batch}}})
+                ).json()
                 result = body["data"]["llmCallsRecord"]
                 assert not result["userErrors"] and result["recorded"] == len(batch), body
 
@@ -95,7 +96,7 @@ async def main(total: int, clients: int, workers: int) -> dict:
     from api.database import close_orm, init_orm
     from models.auth import Role
     from services.auth import create_principal_with_key
-    from services.litellm_catalog import seed_default_catalog
+    from services.pricing.litellm import seed_default_catalog
 
     db_url = await fresh_database("omniclaude_bench_calls")
     await init_orm(db_url, 2)

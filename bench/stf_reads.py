@@ -77,8 +77,11 @@ def run_wrk(url: str, bodies: list[str], connections: int, seconds: int, headers
     given = {"Content-Type": "application/json"} | (headers or {})
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % (lua_bodies(bodies), ", ".join(f'["{k}"] = "{v}"' for k, v in given.items())))
-    process = subprocess.Popen(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
-                                url], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     out = process.stdout.read()
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -111,8 +114,10 @@ async def main(count: int, connections: int, seconds: int, workers: int) -> dict
         try:
             by_id = [json.dumps({"query": STF, "variables": {"id": global_id(rng.randrange(1, count + 1))}})
                      for _ in range(2000)]
-            filtered = [json.dumps({"query": STFS, "variables": {"f": {"status": "ACTIVE", "tags": [rng.choice(TAGS)]}}})
-                        for _ in range(200)]
+            filtered = [
+                json.dumps({"query": STFS, "variables": {"f": {"status": "ACTIVE", "tags": [rng.choice(TAGS)]}}})
+                for _ in range(200)
+            ]
             searched = [json.dumps({"query": STFS, "variables": {"f": {"search": " ".join(rng.sample(WORDS, 2))}}})
                         for _ in range(200)]
             results = {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import time
 import uuid
@@ -106,7 +105,7 @@ async def make_agents(n: int, tags: list[str]) -> list[tuple[str, str]]:
 
     agents = []
     for i in range(n):
-        contributor, key = await register(f"bench-{uuid.uuid4().hex[:10]}", ContributorKind.AGENT, tags, True)
+        contributor, key = await register(f"bench-{uuid.uuid4().hex[:10]}", ContributorKind.AGENT, tags, issue_key=True)
         agents.append((contributor.handle, key))
     return agents
 

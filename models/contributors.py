@@ -20,7 +20,7 @@ class Contributor(Model):
     kind = fields.CharEnumField(ContributorKind, max_length=8)
     expertise = fields.JSONField(default=list)
     reputation = fields.DecimalField(max_digits=12, decimal_places=6, default=Decimal("1.000000"))
-    # `reputation` as of this moment; it decays from here with the policy's half-life (services/reputation.py)
+    # `reputation` as of this moment; it decays from here with the policy's half-life (services/economy/rules.py)
     reputation_at = fields.DatetimeField(auto_now_add=True)
     principal = fields.OneToOneField("models.Principal", related_name="contributor", null=True,
                                      on_delete=fields.SET_NULL)

@@ -151,16 +151,3 @@ class GoldenState(Model):
 
     class Meta:
         table = "golden_states"
-
-
-class StfEmbedding(Model):
-    """An STF version whose vector is in Qdrant, with the digest of the text embedded. A latest STF
-    without a row waits for the embedder (after a Qdrant failure, or when its fixed signatures changed)."""
-
-    stf = fields.OneToOneField("models.Stf", related_name=False, primary_key=True, on_delete=fields.CASCADE)
-    text_sha256 = fields.CharField(max_length=64)
-    embedder = fields.CharField(max_length=64)
-    embedded_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "stf_embeddings"

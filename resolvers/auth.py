@@ -42,11 +42,11 @@ class Principal(Node):
         return Contributor.of(row) if row else None
 
 
-async def _load_principal(pk: str, info: Info) -> Principal | None:
+async def _load_principal(pk: int, info: Info) -> Principal | None:
     viewer = info.context.principal
-    if viewer is None or not pk.isdigit() or (viewer.role != m.Role.ADMIN and str(viewer.id) != pk):
+    if viewer is None or (viewer.role != m.Role.ADMIN and viewer.id != pk):
         return None
-    row = await auth_service.get_principal(int(pk))
+    row = await auth_service.get_principal(pk)
     return Principal.of(row) if row else None
 
 
@@ -89,9 +89,14 @@ class AuthQuery:
     async def principals(
         self, info: Info, first: int | None = None, after: str | None = None, role: Role | None = None
     ) -> Connection[Principal]:
-        query = m.Principal.all() if role is None else m.Principal.filter(role=role)
-        return await paginate(query, first=first, after=after, order=["id"], to_node=Principal.of,
-                              max_page_size=info.context.max_page_size)
+        return await paginate(
+            auth_service.principals_query(role),
+            first=first,
+            after=after,
+            order=["id"],
+            to_node=Principal.of,
+            max_page_size=info.context.max_page_size,
+        )
 
 
 @strawberry.type

@@ -18,11 +18,13 @@ from models import clarification as m
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import UserError, attempt, graphql_error
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
-from services import ambiguity, quorum
-from services import clarification as service
+from services.clarification import ambiguity
+from services.clarification import quorum
+from services.clarification import tickets as service
+from services.errors import DomainError
 from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
 
@@ -48,7 +50,9 @@ class PromptSpan:
 @strawberry.type
 class ClarificationAnswer:
     question_id: str
-    value: str = strawberry.field(description="Canonical text: a port as digits, a boolean as true/false, a choice as listed.")
+    value: str = strawberry.field(
+        description="Canonical text: a port as digits, a boolean as true/false, a choice as listed."
+    )
     answered_by: str = strawberry.field(description="The name of the principal that answered.")
     answered_at: datetime
 
@@ -175,11 +179,20 @@ class ClarificationTicket(Node):
 
     @classmethod
     def of(cls, row: m.ClarificationTicket) -> "ClarificationTicket":
-        return cls(id=to_global_id("ClarificationTicket", row.id), correlation_id=row.correlation_id, prompt=row.prompt,
-                   known_parameters=row.known_parameters, domain_tags=list(row.domain_tags), status=row.status,
-                   panel_size=row.panel_size, deadline_at=row.deadline_at, created_at=row.created_at,
-                   decided_at=row.decided_at, questions=[ClarificationQuestion.of(q, row.answers) for q in row.questions],
-                   row=row)
+        return cls(
+            id=to_global_id("ClarificationTicket", row.id),
+            correlation_id=row.correlation_id,
+            prompt=row.prompt,
+            known_parameters=row.known_parameters,
+            domain_tags=list(row.domain_tags),
+            status=row.status,
+            panel_size=row.panel_size,
+            deadline_at=row.deadline_at,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+            questions=[ClarificationQuestion.of(q, row.answers) for q in row.questions],
+            row=row,
+        )
 
     @strawberry.field(description="Answers so far, in question order.")
     def answers(self) -> list[ClarificationAnswer]:
@@ -198,24 +211,24 @@ class ClarificationTicket(Node):
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
-        return [Assumption.of(a) for a in await m.Assumption.filter(ticket_id=self.row.id).order_by("id")]
+        return [Assumption.of(a) for a in await service.assumptions_of_ticket(self.row.id)]
 
     @strawberry.field(description="Pass as `after` to `clarificationUpdates` to receive this ticket's whole history.")
     async def updates_cursor(self) -> str:
         return encode_cursor(await service.updates_start_seq(self.row))
 
 
-async def _load_ticket(pk: str, info: Info) -> ClarificationTicket | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_ticket(pk: int, info: Info) -> ClarificationTicket | None:
+    if info.context.principal is None:
         return None
-    row = await service.get_ticket(int(pk))
+    row = await service.get_ticket(pk)
     return ClarificationTicket.of(row) if row else None
 
 
-async def _load_assumption(pk: str, info: Info) -> Assumption | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_assumption(pk: int, info: Info) -> Assumption | None:
+    if info.context.principal is None:
         return None
-    row = await service.get_assumption(int(pk))
+    row = await service.get_assumption(pk)
     return Assumption.of(row) if row else None
 
 
@@ -248,7 +261,9 @@ class ClarificationStats:
 class ClarificationRequestInput:
     correlation_id: str = strawberry.field(description="Your id for the task; tickets and assumptions carry it.")
     prompt: str = strawberry.field(description="The task, up to 20,000 characters.")
-    known_parameters: JSON = strawberry.field(default_factory=dict, description="What is already decided, e.g. {\"port\": 5432}.")
+    known_parameters: JSON = strawberry.field(
+        default_factory=dict, description="What is already decided, e.g. {\"port\": 5432}."
+    )
     domain_tags: list[str] = strawberry.field(default_factory=list, description="Chooses the panel by expertise.")
     deadline_seconds: int = strawberry.field(default=service.DEFAULT_DEADLINE, description="10 to 86,400.")
     panel_size: int = strawberry.field(default=3, description="3 to 5 agents.")
@@ -309,13 +324,6 @@ class AssumptionOverridePayload:
     user_errors: list[UserError]
 
 
-def _input_pk(global_id: str, type_name: str, field: str) -> int | UserError:
-    try:
-        return global_pk(global_id, type_name, field)
-    except GraphQLError as exc:
-        return UserError(field=field, message=exc.message, code="INVALID")
-
-
 # -- queries and mutations ----------------------------------------------------------------------
 
 @strawberry.type
@@ -330,11 +338,8 @@ class ClarificationQuery:
         self, info: Info, first: int | None = None, after: str | None = None,
         correlation_id: str | None = None, status: ClarificationStatus | None = None,
     ) -> Connection[ClarificationTicket]:
-        query = m.ClarificationTicket.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.TicketStatus(status.value))
+        query = service.tickets_query(correlation_id=correlation_id,
+                                      status=m.TicketStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ClarificationTicket.of,
                               max_page_size=info.context.max_page_size)
 
@@ -343,11 +348,8 @@ class ClarificationQuery:
         self, info: Info, correlation_id: str | None = None, status: AssumptionStatus | None = None,
         first: int | None = None, after: str | None = None,
     ) -> Connection[Assumption]:
-        query = m.Assumption.all()
-        if correlation_id is not None:
-            query = query.filter(correlation_id=correlation_id)
-        if status is not None:
-            query = query.filter(status=m.AssumptionStatus(status.value))
+        query = service.assumptions_query(correlation_id=correlation_id,
+                                          status=m.AssumptionStatus(status.value) if status else None)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=Assumption.of,
                               max_page_size=info.context.max_page_size)
 
@@ -363,12 +365,22 @@ class ClarificationQuery:
 
 @strawberry.type
 class ClarificationMutation:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Find what is ambiguous in a task; when something is, open a ticket with questions and a panel.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Find what is ambiguous in a task; when something is, open a ticket with questions and a panel.",
+    )
     async def clarification_request(self, info: Info, input: ClarificationRequestInput) -> ClarificationRequestPayload:
-        outcome, errors = await attempt(service.request(
-            info.context.principal, input.correlation_id, input.prompt, input.known_parameters, input.domain_tags,
-            input.deadline_seconds, input.panel_size))
+        outcome, errors = await attempt(
+            service.request(
+                info.context.principal,
+                input.correlation_id,
+                input.prompt,
+                known=input.known_parameters,
+                domain_tags=input.domain_tags,
+                deadline_seconds=input.deadline_seconds,
+                panel_size=input.panel_size,
+            )
+        )
         if outcome is None:
             return ClarificationRequestPayload(ambiguous=None, reason=None, ticket=None, user_errors=errors)
         return ClarificationRequestPayload(
@@ -378,34 +390,34 @@ class ClarificationMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Answer some or all questions (the requester or an ADMIN).")
     async def clarification_answer(self, info: Info, input: ClarificationAnswerInput) -> ClarificationAnswerPayload:
-        pk = _input_pk(input.ticket_id, "ClarificationTicket", "ticketId")
-        if isinstance(pk, UserError):
-            return ClarificationAnswerPayload(ticket=None, user_errors=[pk])
-        ticket, errors = await attempt(service.answer(
-            info.context.principal, pk, [(a.question_id, a.value) for a in input.answers]))
+        ticket, errors = await attempt(lambda: service.answer(
+            info.context.principal, global_pk(input.ticket_id, "ClarificationTicket", "ticketId"),
+            [(a.question_id, a.value) for a in input.answers]))
         return ClarificationAnswerPayload(ticket=ClarificationTicket.of(ticket) if ticket else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Vote on a ticket (panel members, once each).")
-    async def clarification_vote_cast(self, info: Info, input: ClarificationVoteCastInput) -> ClarificationVoteCastPayload:
-        pk = _input_pk(input.ticket_id, "ClarificationTicket", "ticketId")
-        if isinstance(pk, UserError):
-            return ClarificationVoteCastPayload(vote=None, progress=None, ticket=None, user_errors=[pk])
-        outcome, errors = await attempt(service.cast_vote(
-            info.context.principal, pk, m.VoteChoice(input.vote.value), input.confidence, input.comment))
+    async def clarification_vote_cast(
+        self, info: Info, input: ClarificationVoteCastInput
+    ) -> ClarificationVoteCastPayload:
+        outcome, errors = await attempt(lambda: service.cast_vote(
+            info.context.principal, global_pk(input.ticket_id, "ClarificationTicket", "ticketId"),
+            m.VoteChoice(input.vote.value), confidence=input.confidence, comment=input.comment))
         if outcome is None:
             return ClarificationVoteCastPayload(vote=None, progress=None, ticket=None, user_errors=errors)
         return ClarificationVoteCastPayload(
-            vote=ClarificationVote.of(outcome.vote, outcome.voter.handle), progress=QuorumProgress.of_tally(outcome.tally),
-            ticket=ClarificationTicket.of(outcome.ticket), user_errors=[])
+            vote=ClarificationVote.of(outcome.vote, outcome.voter.handle),
+            progress=QuorumProgress.of_tally(outcome.tally),
+            ticket=ClarificationTicket.of(outcome.ticket),
+            user_errors=[],
+        )
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],
                          description="Replace an assumption's value, with a reason (requester, REVIEWER or ADMIN).")
     async def assumption_override(self, info: Info, input: AssumptionOverrideInput) -> AssumptionOverridePayload:
-        pk = _input_pk(input.assumption_id, "Assumption", "assumptionId")
-        if isinstance(pk, UserError):
-            return AssumptionOverridePayload(assumption=None, user_errors=[pk])
-        row, errors = await attempt(service.override_assumption(info.context.principal, pk, input.value, input.reason))
+        row, errors = await attempt(lambda: service.override_assumption(
+            info.context.principal, global_pk(input.assumption_id, "Assumption", "assumptionId"), input.value,
+            reason=input.reason))
         return AssumptionOverridePayload(assumption=Assumption.of(row) if row else None, user_errors=errors)
 
 
@@ -496,8 +508,13 @@ def to_update(event: BusEvent) -> Any:
     p, base = event.payload, _update_fields(event)
     name = event.name
     if name == "clarification.ticket.created.v1":
-        return TicketCreated(**base, status=m.TicketStatus(p["status"]), deadline_at=datetime.fromisoformat(p["deadlineAt"]),
-                             panel=p["panel"], questions=[ClarificationQuestion.of(q) for q in p["questions"]])
+        return TicketCreated(
+            **base,
+            status=m.TicketStatus(p["status"]),
+            deadline_at=datetime.fromisoformat(p["deadlineAt"]),
+            panel=p["panel"],
+            questions=[ClarificationQuestion.of(q) for q in p["questions"]],
+        )
     if name == "clarification.answer.recorded.v1":
         return AnswerRecorded(**base, answers=[ClarificationAnswer.of(a["questionId"], a) for a in p["answers"]],
                               answered_count=p["answeredCount"], question_count=p["questionCount"])
@@ -537,7 +554,10 @@ class ClarificationSubscription:
             raise GraphQLError("give exactly one of ticketId and correlationId", extensions={"code": "INVALID"})
         start = parse_after(after)
         if ticket_id is not None:
-            pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
+            try:
+                pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
+            except DomainError as exc:
+                raise graphql_error(exc) from None
 
             def matches(e: BusEvent) -> bool:
                 return e.name in UPDATE_EVENTS and e.payload.get("ticketId") == pk

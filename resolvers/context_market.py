@@ -11,26 +11,25 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from models import context as m
+from models import context_market as m
 from models.auth import Role
 from models.contributors import Contributor as ContributorRow
 from resolvers import loaders
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Connection, Node, paginate, to_global_id
+from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
-from services import context_market as market
+from services.context_market import market as market
 from services import contributors as contributor_service
-from services.context_rules import kilobytes, saving_percent
-from services.errors import DomainError
+from services.context_market.rules import kilobytes, saving_percent
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
-    from resolvers.ledger import Transfer
+    from resolvers.economy.ledger import Transfer
 
 ContributorRef = Annotated["Contributor", strawberry.lazy("resolvers.contributors")]
-TransferRef = Annotated["Transfer", strawberry.lazy("resolvers.ledger")]
+TransferRef = Annotated["Transfer", strawberry.lazy("resolvers.economy.ledger")]
 
 
 async def _contributor(info: Info, pk: int) -> ContributorRef:
@@ -102,8 +101,10 @@ class ContextPayment:
     peer: str = strawberry.field(description="The peer's handle.")
     kb: int
     tokens: BigInt
-    paid: bool = strawberry.field(description="False when the reward was refused (the peer's account frozen, or the "
-                                  "daily earning cap reached): the market kept the tokens and a reward refusal was recorded.")
+    paid: bool = strawberry.field(
+        description="False when the reward was refused (the peer's account frozen, or the "
+        "daily earning cap reached): the market kept the tokens and a reward refusal was recorded."
+    )
     transfer_pk: strawberry.Private[int | None]
 
     @strawberry.field(description="The CONTEXT_REWARD transfer from `system:market` to the peer.")
@@ -123,11 +124,17 @@ class ContextRetrieval(Node):
     candidate_bytes: int
     bytes_served: int
     bytes_saved: int = strawberry.field(description="candidateBytes - bytesServed.")
-    saving_percent: Decimal | None = strawberry.field(description="bytesSaved / candidateBytes x 100; null without candidates.")
-    tokens_charged: BigInt = strawberry.field(description="What the requester paid (CONTEXT_PURCHASE to system:market).")
+    saving_percent: Decimal | None = strawberry.field(
+        description="bytesSaved / candidateBytes x 100; null without candidates."
+    )
+    tokens_charged: BigInt = strawberry.field(
+        description="What the requester paid (CONTEXT_PURCHASE to system:market)."
+    )
     tokens_paid: BigInt = strawberry.field(description="What the market paid on to peers (CONTEXT_REWARD transfers).")
     policy_version: int
-    duration_ms: float = strawberry.field(description="The server's own measurement: embedding, search, selection and payment.")
+    duration_ms: float = strawberry.field(
+        description="The server's own measurement: embedding, search, selection and payment."
+    )
     useful: bool | None = strawberry.field(description="The requester's rating; null until rated.")
     rated_at: datetime | None
     created_at: datetime
@@ -161,7 +168,7 @@ class ContextRetrieval(Node):
 
     @strawberry.field(description="The CONTEXT_PURCHASE transfer; null when nothing was charged.")
     async def purchase(self, info: Info) -> TransferRef | None:
-        from resolvers.ledger import Transfer
+        from resolvers.economy.ledger import Transfer
 
         row = await loaders.transfer(info, self.row.purchase_id) if self.row.purchase_id else None
         return Transfer.of(row) if row else None
@@ -171,13 +178,13 @@ class ContextRetrieval(Node):
         return await _contributor(info, self.row.requester_id)
 
 
-async def _load_chunk(pk: str, info: Info) -> ContextChunk | None:
-    row = await market.chunk_by_id(int(pk)) if pk.isdigit() else None
+async def _load_chunk(pk: int, info: Info) -> ContextChunk | None:
+    row = await market.chunk_by_id(pk)
     return ContextChunk.of(row) if row else None
 
 
-async def _load_retrieval(pk: str, info: Info) -> ContextRetrieval | None:
-    row = await market.retrieval_by_id(int(pk)) if pk.isdigit() else None
+async def _load_retrieval(pk: int, info: Info) -> ContextRetrieval | None:
+    row = await market.retrieval_by_id(pk)
     if row is None or not await market.may_see_retrieval(info.context.principal, row):
         return None
     return ContextRetrieval.of(row)
@@ -201,8 +208,10 @@ class ContextAnnounceInput:
 
 @strawberry.type
 class ContextAnnouncePayload:
-    chunks: list[ContextChunk] | None = strawberry.field(description="In input order, once per distinct text; a text "
-                                                       "you had announced before is the stored chunk (live again if it was withdrawn).")
+    chunks: list[ContextChunk] | None = strawberry.field(
+        description="In input order, once per distinct text; a text "
+        "you had announced before is the stored chunk (live again if it was withdrawn)."
+    )
     created: int = strawberry.field(description="How many chunks are new.")
     user_errors: list[UserError]
 
@@ -221,9 +230,13 @@ class ContextWithdrawPayload:
 @strawberry.input
 class ContextRetrieveInput:
     query: str = strawberry.field(description="What you need context for: up to 8,192 characters.")
-    budget_bytes: int = strawberry.field(description="At most this many bytes of chunks: 1,024 (1 KiB) to 1,048,576 (1 MiB).")
+    budget_bytes: int = strawberry.field(
+        description="At most this many bytes of chunks: 1,024 (1 KiB) to 1,048,576 (1 MiB)."
+    )
     min_score: float = strawberry.field(default=0.0, description="Only chunks at least this similar (cosine, -1 to 1).")
-    tags: list[str] = strawberry.field(default_factory=list, description="Only chunks carrying every one of these tags.")
+    tags: list[str] = strawberry.field(
+        default_factory=list, description="Only chunks carrying every one of these tags."
+    )
 
 
 @strawberry.type
@@ -259,12 +272,11 @@ class MarketStats:
     tokens_charged: BigInt
     tokens_paid: BigInt
     average_saving_percent: Decimal | None = strawberry.field(description="Mean of the retrievals' savingPercent.")
-    latency_p50_ms: float | None = strawberry.field(description="Median of the retrievals' durationMs (percentile_cont).")
+    latency_p50_ms: float | None = strawberry.field(
+        description="Median of the retrievals' durationMs (percentile_cont)."
+    )
     latency_p99_ms: float | None
 
-
-def _user_error_as_graphql(exc: DomainError) -> GraphQLError:
-    return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": exc.code})
 
 
 @strawberry.type
@@ -274,16 +286,8 @@ class ContextMarketQuery:
         self, info: Info, peer: str | None = None, tags: list[str] | None = None, include_withdrawn: bool = False,
         first: int | None = None, after: str | None = None,
     ) -> Connection[ContextChunk]:
-        peer_id = None
-        if peer is not None:
-            row = await contributor_service.by_handle(peer)
-            if row is None:
-                raise GraphQLError(f"peer: no contributor {peer!r}", extensions={"code": "NOT_FOUND"})
-            peer_id = row.id
-        try:
-            query = market.chunks_query(peer_id, tags or [], include_withdrawn)
-        except DomainError as exc:
-            raise _user_error_as_graphql(exc) from None
+        peer_id = (await contributor_service.require(peer, "peer")).id if peer is not None else None
+        query = market.chunks_query(peer_id, tags or [], include_withdrawn)
         return await paginate(query, first=first, after=after, order=["-id"], to_node=ContextChunk.of,
                               max_page_size=info.context.max_page_size)
 
@@ -300,10 +304,7 @@ class ContextMarketQuery:
                       "p50/p99 retrieval latency between `from` and `to` (default now). Public.")
     async def market_stats(self, from_: Annotated[datetime, strawberry.argument(name="from")],
                            to: datetime | None = None) -> MarketStats:
-        try:
-            s = await market.stats(from_, to)
-        except DomainError as exc:
-            raise _user_error_as_graphql(exc) from None
+        s = await market.stats(from_, to)
         return MarketStats(from_=s.start, to=s.end, peers=s.peers, chunks=s.chunks, bytes_stored=s.bytes_stored,
                            retrievals=s.retrievals, requesters=s.requesters, serving_peers=s.serving_peers,
                            bytes_served=s.bytes_served, candidate_bytes=s.candidate_bytes,
@@ -325,11 +326,13 @@ class ContextMarketMutation:
         return ContextAnnouncePayload(chunks=[ContextChunk.of(c) for c in announced.chunks],
                                       created=announced.created, user_errors=[])
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Take your chunks out of retrieval, at once and for good (announce again to restore).")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Take your chunks out of retrieval, at once and for good (announce again to restore).",
+    )
     async def context_withdraw(self, info: Info, input: ContextWithdrawInput) -> ContextWithdrawPayload:
         async def run() -> list[m.ContextChunk]:
-            ids = [input_pk(gid, "ContextChunk", f"chunks[{i}]") for i, gid in enumerate(input.chunks)]
+            ids = [global_pk(gid, "ContextChunk", f"chunks[{i}]") for i, gid in enumerate(input.chunks)]
             return await market.withdraw(info.context.principal, ids)
 
         rows, errors = await attempt(run())
@@ -342,7 +345,7 @@ class ContextMarketMutation:
         "system:market. Your own chunks are free. Cannot pay: a userError, no chunk and no transfer."))
     async def context_retrieve(self, info: Info, input: ContextRetrieveInput) -> ContextRetrievePayload:
         found, errors = await attempt(market.retrieve(info.context.principal, input.query, input.budget_bytes,
-                                                      input.min_score, list(input.tags)))
+                                                      min_score=input.min_score, tags=list(input.tags)))
         if found is None:
             return ContextRetrievePayload(retrieval=None, user_errors=errors)
         return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served), user_errors=[])
@@ -352,7 +355,7 @@ class ContextMarketMutation:
         "reputationPerVerification, up if useful, down if not. Ranking prefers better-reputed peers on a tie."))
     async def context_rate(self, info: Info, input: ContextRateInput) -> ContextRatePayload:
         async def run() -> m.ContextRetrieval:
-            pk = input_pk(input.retrieval, "ContextRetrieval", "retrieval")
+            pk = global_pk(input.retrieval, "ContextRetrieval", "retrieval")
             return await market.rate(info.context.principal, pk, input.useful)
 
         row, errors = await attempt(run())

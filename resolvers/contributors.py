@@ -17,10 +17,10 @@ from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services import contributors as contributor_service
-from services import rewards as reward_service
+from services.economy import rewards as reward_service
 
 if TYPE_CHECKING:
-    from resolvers.ledger import Account
+    from resolvers.economy.ledger import Account
 
 ContributorKind = strawberry.enum(m.ContributorKind, description="A person or an agent.")
 
@@ -44,8 +44,8 @@ class Contributor(Node):
         return reward_service.reputation_now(self.row, await loaders.policy(info))
 
     @strawberry.field(description="The contributor's ledger account.")
-    async def account(self, info: Info) -> Annotated["Account", strawberry.lazy("resolvers.ledger")]:
-        from resolvers.ledger import Account
+    async def account(self, info: Info) -> Annotated["Account", strawberry.lazy("resolvers.economy.ledger")]:
+        from resolvers.economy.ledger import Account
 
         return Account.of(await loaders.account_of_contributor(info, self.row.id))
 
@@ -66,8 +66,8 @@ class Contributor(Node):
         return (await loaders.account_of_contributor(info, self.row.id)).frozen
 
 
-async def _load_contributor(pk: str, info: Info) -> Contributor | None:
-    row = await m.Contributor.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load_contributor(pk: int, info: Info) -> Contributor | None:
+    row = await contributor_service.by_id(pk)
     return Contributor.of(row) if row else None
 
 
@@ -79,7 +79,9 @@ class ContributorRegisterInput:
     handle: str = strawberry.field(description="3-32 characters of a-z, 0-9, _ and -; unique.")
     kind: ContributorKind
     expertise: list[str] = strawberry.field(default_factory=list, description="Lower-case tags, at most 20.")
-    issue_key: bool = strawberry.field(default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind).")
+    issue_key: bool = strawberry.field(
+        default=False, description="Also create an API key (role AGENT or CONTRIBUTOR by kind)."
+    )
 
 
 @strawberry.type
@@ -101,11 +103,7 @@ class ContributorQuery:
         self, info: Info, first: int | None = None, after: str | None = None,
         kind: ContributorKind | None = None, expertise: str | None = None,
     ) -> Connection[Contributor]:
-        query = m.Contributor.all()
-        if kind is not None:
-            query = query.filter(kind=kind)
-        if expertise is not None:
-            query = query.filter(expertise__contains=[expertise])
+        query = contributor_service.contributors_query(kind=kind, expertise=expertise)
         return await paginate(query, first=first, after=after, order=["id"], to_node=Contributor.of,
                               max_page_size=info.context.max_page_size)
 
@@ -116,7 +114,7 @@ class ContributorMutation:
                          description="Register a contributor, optionally with an API key (ADMIN).")
     async def contributor_register(self, input: ContributorRegisterInput) -> ContributorRegisterPayload:
         registered, errors = await attempt(contributor_service.register(
-            input.handle, m.ContributorKind(input.kind.value), input.expertise, input.issue_key))
+            input.handle, m.ContributorKind(input.kind.value), input.expertise, issue_key=input.issue_key))
         if registered is None:
             return ContributorRegisterPayload(contributor=None, api_key=None, user_errors=errors)
         contributor, key = registered

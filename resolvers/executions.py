@@ -11,7 +11,6 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -20,24 +19,26 @@ from models import executions as m
 from models import pricing as pm
 from models import stf as sm
 from resolvers.loaders import load_one
-from resolvers.ledger import Transfer, visible_transfer
+from resolvers.economy.ledger import Transfer, visible_transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, input_pk
+from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.pricing import ModelPrice
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
-from resolvers.stf import Stf
-from services import executions as execution_service
-from services import llm_calls as call_service
-from services.errors import DomainError
+from resolvers.stf.registry import Stf
+from services.executions import runs as execution_service
+from services.executions import llm_calls as call_service
 
 if TYPE_CHECKING:
     from resolvers.auth import Principal
 
 ExecutionStatus = strawberry.enum(m.ExecutionStatus, description="RUNNING until finished.")
-CostGroupBy = strawberry.enum(call_service.GroupBy, name="CostGroupBy", description="MODEL (provider/model as sent), AGENT, DAY (UTC) "
-                                                                "or CORRELATION (execution).")
+CostGroupBy = strawberry.enum(
+    call_service.GroupBy,
+    name="CostGroupBy",
+    description="MODEL (provider/model as sent), AGENT, DAY (UTC) or CORRELATION (execution).",
+)
 
 
 @strawberry.enum(description="How an execution ended.")
@@ -119,7 +120,9 @@ class LlmCall(Node):
                    cost=row.cost, recorded_at=row.recorded_at, payment_status=row.payment_status, pk=row.id,
                    price_pk=row.price_id, payment_transfer_pk=row.payment_transfer_id)
 
-    @strawberry.field(description="The COMPUTE transfer that paid for the call's batch (a party, REVIEWER or ADMIN sees it).")
+    @strawberry.field(
+        description="The COMPUTE transfer that paid for the call's batch (a party, REVIEWER or ADMIN sees it)."
+    )
     async def payment_transfer(self, info: Info) -> Transfer | None:
         return await visible_transfer(info, self.payment_transfer_pk)
 
@@ -129,7 +132,7 @@ class LlmCall(Node):
 
     @strawberry.field(description="Every change of this call's cost, oldest first.")
     async def repricings(self) -> list[LlmCallRepricing]:
-        return [LlmCallRepricing.of(r) for r in await m.LlmCallRepricing.filter(call_id=self.pk).order_by("id")]
+        return [LlmCallRepricing.of(r) for r in await call_service.repricings_of_call(self.pk)]
 
 
 @strawberry.type(description="One run of an agent on a task.")
@@ -160,22 +163,22 @@ class Execution(Node):
 
     @strawberry.field(description="Its LLM calls in the order they started.")
     async def llm_calls(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCall]:
-        return await paginate(m.LlmCall.filter(execution_id=self.pk), first=first, after=after,
+        return await paginate(call_service.calls_query(self.pk), first=first, after=after,
                               order=["started_at", "id"], to_node=lambda r: LlmCall.of(r, self.correlation_id),
                               max_page_size=info.context.max_page_size)
 
 
-async def _load_execution(pk: str, info: Info) -> Execution | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_execution(pk: int, info: Info) -> Execution | None:
+    if info.context.principal is None:
         return None
-    row = await m.Execution.get_or_none(id=int(pk))
+    row = await execution_service.by_id(pk)
     return Execution.of(row) if row else None
 
 
-async def _load_call(pk: str, info: Info) -> LlmCall | None:
-    if info.context.principal is None or not pk.isdigit():
+async def _load_call(pk: int, info: Info) -> LlmCall | None:
+    if info.context.principal is None:
         return None
-    row = await m.LlmCall.get_or_none(id=int(pk)).select_related("execution")
+    row = await call_service.get_call_with_execution(pk)
     return LlmCall.of(row, row.execution.correlation_id) if row else None
 
 
@@ -304,10 +307,17 @@ class LlmCallsRepricePayload:
     user_errors: list[UserError]
 
     @strawberry.field(description="The repricings of this run.")
-    async def repricings(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LlmCallRepricing]:
-        query = m.LlmCallRepricing.filter(run_id=self.run_id) if self.run_id else m.LlmCallRepricing.filter(id=-1)
-        return await paginate(query, first=first, after=after, order=["id"], to_node=LlmCallRepricing.of,
-                              max_page_size=info.context.max_page_size)
+    async def repricings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[LlmCallRepricing]:
+        return await paginate(
+            call_service.repricings_query(self.run_id),
+            first=first,
+            after=after,
+            order=["id"],
+            to_node=LlmCallRepricing.of,
+            max_page_size=info.context.max_page_size,
+        )
 
 
 @strawberry.type
@@ -354,9 +364,6 @@ class ExecutionFilter:
     stf: strawberry.ID | None = None
 
 
-def _invalid(exc: DomainError) -> GraphQLError:
-    return GraphQLError(f"{exc.field}: {exc.message}", extensions={"code": "INVALID"})
-
 
 @strawberry.type
 class ExecutionQuery:
@@ -369,23 +376,22 @@ class ExecutionQuery:
     async def executions(self, info: Info, first: int | None = None, after: str | None = None,
                          filter: ExecutionFilter | None = None) -> Connection[Execution]:
         given = filter or ExecutionFilter()
-        try:
-            query = execution_service.search(
-                fingerprint_hex=given.fingerprint, agent_name=given.agent_name, status=given.status,
-                stf_id=global_pk(given.stf, "Stf", "filter.stf") if given.stf else None)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+        query = execution_service.search(
+            fingerprint_hex=given.fingerprint, agent_name=given.agent_name, status=given.status,
+            stf_id=global_pk(given.stf, "Stf", "filter.stf") if given.stf else None)
         return await paginate(query, first=first, after=after, order=["-started_at", "-id"], to_node=Execution.of,
                               max_page_size=info.context.max_page_size)
 
     @strawberry.field(permission_classes=[IsAuthenticated], description=(
         "Calls, tokens and exact cost of the calls started in [from, to), grouped; with the share of calls priced."))
-    async def cost_summary(self, group_by: CostGroupBy, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
-                           to: datetime | None = None, first: int = 100) -> CostSummary:
-        try:
-            summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, first)
-        except DomainError as exc:
-            raise _invalid(exc) from None
+    async def cost_summary(
+        self,
+        group_by: CostGroupBy,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 100,
+    ) -> CostSummary:
+        summary = await call_service.cost_summary(call_service.GroupBy(group_by.value), from_, to, limit=first)
         return CostSummary(total=CostGroup.of(summary.total), groups=[CostGroup.of(g) for g in summary.groups],
                            unpriced=[UnpricedModel(provider=u.provider, model=u.model, calls=u.calls, reason=u.reason)
                                      for u in summary.unpriced])
@@ -398,8 +404,16 @@ class ExecutionMutation:
         "and request returns it (`created: false`)."))
     async def execution_start(self, info: Info, input: ExecutionStartInput) -> ExecutionStartPayload:
         stf_id = global_pk(input.stf_id, "Stf", "stfId") if input.stf_id else None
-        result, errors = await attempt(execution_service.start(
-            info.context.principal, input.correlation_id, input.agent_name, input.task_prompt, input.parameters, stf_id))
+        result, errors = await attempt(
+            execution_service.start(
+                info.context.principal,
+                input.correlation_id,
+                input.agent_name,
+                task_prompt=input.task_prompt,
+                parameters=input.parameters,
+                stf_id=stf_id,
+            )
+        )
         if result is None:
             return ExecutionStartPayload(execution=None, created=False, user_errors=errors)
         return ExecutionStartPayload(execution=Execution.of(result[0]), created=result[1], user_errors=[])
@@ -408,7 +422,7 @@ class ExecutionMutation:
                          description="Finish a RUNNING execution as SUCCEEDED or FAILED (its starter or ADMIN).")
     async def execution_finish(self, info: Info, input: ExecutionFinishInput) -> ExecutionFinishPayload:
         row, errors = await attempt(execution_service.finish(
-            info.context.principal, input.correlation_id, m.ExecutionStatus(input.status.value), input.summary))
+            info.context.principal, input.correlation_id, m.ExecutionStatus(input.status.value), summary=input.summary))
         return ExecutionFinishPayload(execution=Execution.of(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
@@ -418,8 +432,12 @@ class ExecutionMutation:
         calls: list[call_service.CallInput] = input.calls  # type: ignore[assignment]  # see _call_from_input
 
         async def record() -> call_service.Recorded:
-            reservation = input_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
-            return await call_service.record(info.context.principal, calls, reservation, input.charge_account)
+            reservation = (
+                global_pk(input.reservation_id, "Reservation", "reservationId") if input.reservation_id else None
+            )
+            return await call_service.record(
+                info.context.principal, calls, reservation, charge_account=input.charge_account
+            )
 
         result, errors = await attempt(record())
         if result is None:
@@ -433,7 +451,9 @@ class ExecutionMutation:
         "Price unpriced calls and re-price calls whose price was corrected or whose period was split (ADMIN). "
         "Every change is kept as a repricing: old and new cost and price, who, when."))
     async def llm_calls_reprice(self, info: Info, input: LlmCallsRepriceInput) -> LlmCallsRepricePayload:
-        run, errors = await attempt(call_service.reprice(info.context.principal, input.from_, input.to, input.limit))
+        run, errors = await attempt(
+            call_service.reprice(info.context.principal, input.from_, input.to, limit=input.limit)
+        )
         if run is None:
             return LlmCallsRepricePayload(run_id=None, examined=0, repriced=0, still_unpriced=0, has_more=False,
                                           user_errors=errors)

@@ -9,11 +9,12 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from tortoise.models import Model
 
-from models.ledger import Account, Transfer
-from models.rewards import RewardPolicy, RewardRefusal
-from services import ledger as ledger_service
-from services import rewards as reward_service
-from services.policy import current_policy
+from models.economy.ledger import Account, Transfer
+from models.economy.rewards import RewardPolicy, RewardRefusal
+from services.economy import ledger as ledger_service
+from services.economy import rewards as reward_service
+from services.economy.policy import current_policy
+from services.rows import by_ids
 
 
 def _loader(info: Info, name: str, load: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader:
@@ -25,7 +26,7 @@ def _loader(info: Info, name: str, load: Callable[[Sequence[Any]], Awaitable[lis
 
 def by_id(info: Info, model: type[Model]) -> DataLoader[int, Any]:
     async def load(ids: Sequence[int]) -> list[Any]:
-        rows = {row.id: row for row in await model.filter(id__in=list(ids))}
+        rows = await by_ids(model, ids)
         return [rows.get(i) for i in ids]
 
     return _loader(info, f"{model.__name__}.id", load)

@@ -1,11 +1,13 @@
-"""The mutation payload convention: the changed object(s) and `userErrors`."""
+"""Expected failures as answers: the mutation payload convention (the changed object(s) and
+`userErrors`), and the one conversion of a service's `DomainError` into a userError or a GraphQL error."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import strawberry
+from graphql import GraphQLError
 
 from services.errors import DomainError
 
@@ -19,23 +21,20 @@ class UserError:
     code: str = strawberry.field(description="SCREAMING_CASE: INVALID, NOT_FOUND, DUPLICATE, FORBIDDEN, ...")
 
 
-async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Await a service call; a DomainError becomes a userError (its transaction already rolled back)."""
+def user_error(exc: DomainError) -> UserError:
+    return UserError(field=exc.field, message=exc.message, code=exc.code)
+
+
+def graphql_error(exc: DomainError) -> GraphQLError:
+    """A DomainError outside a mutation's payload (a query's argument, a subscription's filter)."""
+    message = f"{exc.field}: {exc.message}" if exc.field else exc.message
+    return GraphQLError(message, extensions={"code": exc.code, "field": exc.field})
+
+
+async def attempt(call: Awaitable[T] | Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """Await a service call; a DomainError becomes a userError (its transaction already rolled back).
+    Pass a callable when converting the input can fail too (`lambda: service.f(global_pk(...))`)."""
     try:
-        return await call, []
+        return await (call() if callable(call) else call), []
     except DomainError as exc:
-        return None, [UserError(field=exc.field, message=exc.message, code=exc.code)]
-
-
-def input_pk(global_id: str, expected_type: str, field: str) -> int:
-    """The primary key of an input's global id; a wrong one is a userError naming `field`.
-    Call it inside the coroutine given to `attempt`."""
-    from resolvers.relay import from_global_id
-
-    try:
-        type_name, pk = from_global_id(global_id, field)
-    except Exception:
-        type_name, pk = "", ""
-    if type_name != expected_type or not pk.isdigit():
-        raise DomainError(field, f"{global_id!r} is not the id of a {expected_type}", "INVALID")
-    return int(pk)
+        return None, [user_error(exc)]

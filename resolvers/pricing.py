@@ -15,11 +15,15 @@ from resolvers.node import register_node
 from resolvers.payload import UserError, attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
-from services import litellm_catalog
-from services import pricing as pricing_service
+from services.pricing import litellm as litellm_catalog
+from services.pricing import catalog as pricing_service
 
-PriceComponent = strawberry.enum(pricing_service.Component, name="PriceComponent", description="A kind of token with its own price.")
-PriceChange = strawberry.enum(pricing_service.Action, name="PriceChange", description="What a price write did to the catalog.")
+PriceComponent = strawberry.enum(
+    pricing_service.Component, name="PriceComponent", description="A kind of token with its own price."
+)
+PriceChange = strawberry.enum(
+    pricing_service.Action, name="PriceChange", description="What a price write did to the catalog."
+)
 
 
 @strawberry.type(description="A price the source did not give, charged at another component's price.")
@@ -68,8 +72,8 @@ class ModelPrice(Node):
         return await load_one(info, m.ModelPrice, self.superseded_by_pk, ModelPrice.of)
 
 
-async def _load_price(pk: str, info: Info) -> ModelPrice | None:
-    row = await m.ModelPrice.get_or_none(id=int(pk)) if pk.isdigit() else None
+async def _load_price(pk: int, info: Info) -> ModelPrice | None:
+    row = await pricing_service.price_by_id(pk)
     return ModelPrice.of(row) if row else None
 
 
@@ -100,7 +104,9 @@ class ModelPriceUpsertPayload:
 
 @strawberry.input
 class ModelPricesImportInput:
-    catalog: JSON = strawberry.field(description="The parsed content of LiteLLM's model_prices_and_context_window.json.")
+    catalog: JSON = strawberry.field(
+        description="The parsed content of LiteLLM's model_prices_and_context_window.json."
+    )
     source: str = strawberry.field(description="Where the file comes from (URL or file name).")
     effective_from: datetime | None = strawberry.field(default=None, description="Default: now.")
 
@@ -132,11 +138,7 @@ class PricingQuery:
     async def model_prices(self, info: Info, provider: str | None = None, model: str | None = None,
                            include_superseded: bool = False, first: int | None = None,
                            after: str | None = None) -> Connection[ModelPrice]:
-        query = m.ModelPrice.all() if include_superseded else m.ModelPrice.filter(superseded_by_id__isnull=True)
-        if provider is not None:
-            query = query.filter(provider=provider.strip().lower())
-        if model is not None:
-            query = query.filter(model=model.strip())
+        query = pricing_service.prices_query(provider=provider, model=model, include_superseded=include_superseded)
         return await paginate(query, first=first, after=after, order=["provider", "model", "-effective_from", "-id"],
                               to_node=ModelPrice.of, max_page_size=info.context.max_page_size)
 
@@ -157,8 +159,16 @@ class PricingMutation:
         rates = pricing_service.Rates(input.input_usd_per_mtok, input.output_usd_per_mtok,
                                       input.cache_read_usd_per_mtok, input.cache_write_usd_per_mtok,
                                       input.reasoning_usd_per_mtok)
-        outcome, errors = await attempt(pricing_service.upsert_price(
-            input.provider, input.model, rates, input.effective_from, input.source, info.context.principal))
+        outcome, errors = await attempt(
+            pricing_service.upsert_price(
+                input.provider,
+                input.model,
+                rates,
+                effective_from=input.effective_from,
+                source=input.source,
+                by=info.context.principal,
+            )
+        )
         if outcome is None:
             return ModelPriceUpsertPayload(price=None, change=None, closed_price=None, superseded_price=None,
                                            user_errors=errors)
@@ -171,7 +181,7 @@ class PricingMutation:
         "Import LiteLLM's model price file (ADMIN): counts of imported, updated and skipped entries with reasons."))
     async def model_prices_import(self, info: Info, input: ModelPricesImportInput) -> ModelPricesImportPayload:
         report, errors = await attempt(litellm_catalog.import_catalog(
-            input.catalog, input.source, input.effective_from, info.context.principal))
+            input.catalog, input.source, input.effective_from, by=info.context.principal))
         if report is None:
             return ModelPricesImportPayload(imported=0, updated=0, skipped=0, skipped_reasons=[], user_errors=errors)
         return ModelPricesImportPayload(imported=report.imported, updated=report.updated,

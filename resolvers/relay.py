@@ -14,6 +14,8 @@ from graphql import GraphQLError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from services.errors import DomainError
+
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
 
@@ -27,22 +29,31 @@ def to_global_id(type_name: str, pk: int | str) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode())
 
 
-def from_global_id(global_id: str, field: str = "id") -> tuple[str, str]:
+MAX_PK = 2**63 - 1
+
+
+def parse_global_id(global_id: str) -> tuple[str, str] | None:
+    """The type name and key of a global id; None when it does not decode."""
     try:
         type_name, sep, pk = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        type_name, sep, pk = "", "", ""
-    if not sep or not type_name or not pk:
-        raise GraphQLError(f"{field}: {global_id!r} is not a valid global id", extensions={"code": "INVALID"})
-    return type_name, pk
+        return None
+    return (type_name, pk) if sep and type_name and pk else None
+
+
+def int_pk(pk: str) -> int | None:
+    """A primary key as the database holds it (a positive BIGINT); None when `pk` cannot be one."""
+    return int(pk) if pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_PK else None
 
 
 def global_pk(global_id: str, expected_type: str, field: str = "id") -> int:
-    """The integer primary key of a global id that must name `expected_type`."""
-    type_name, pk = from_global_id(global_id, field)
-    if type_name != expected_type or not pk.isdigit():
-        raise GraphQLError(f"{field}: {global_id!r} is not the id of a {expected_type}", extensions={"code": "INVALID"})
-    return int(pk)
+    """The integer primary key of a global id that must name `expected_type`. A wrong id is a
+    `DomainError` naming `field`: a userError inside `attempt`, a GraphQL error elsewhere."""
+    parsed = parse_global_id(global_id)
+    pk = int_pk(parsed[1]) if parsed and parsed[0] == expected_type else None
+    if pk is None:
+        raise DomainError(field, f"{global_id!r} is not the id of a {expected_type}", "INVALID")
+    return pk
 
 
 @strawberry.type

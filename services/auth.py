@@ -8,6 +8,7 @@ import secrets
 import time
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
@@ -37,7 +38,9 @@ def parse_role(value: str) -> Role:
 def check_name(name: str) -> str:
     name = name.strip()
     if not NAME_PATTERN.match(name):
-        raise DomainError("name", "must be 1-100 characters: letters, digits, space, _ . @ -, starting with a letter or digit")
+        raise DomainError(
+            "name", "must be 1-100 characters: letters, digits, space, _ . @ -, starting with a letter or digit"
+        )
     return name
 
 
@@ -123,3 +126,7 @@ async def authenticate(key: str) -> Principal | None:
 
 async def get_principal(principal_id: int) -> Principal | None:
     return await Principal.get_or_none(id=principal_id)
+
+
+def principals_query(role: Role | None) -> QuerySet[Principal]:
+    return Principal.all() if role is None else Principal.filter(role=role)

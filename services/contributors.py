@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
-from services import clock, ledger, rewards
+from services import clock
+from services.economy import ledger
+from services.economy import rewards
 from services.auth import generate_key, hash_key
-from services.errors import DomainError
+from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
 HANDLE = re.compile(r"^[a-z0-9_-]{3,32}$")
@@ -31,7 +35,9 @@ def check_tags(tags: list[str], field: str) -> list[str]:
         raise DomainError(field, f"at most {MAX_TAGS} tags, got {len(tags)}")
     for tag in tags:
         if not TAG.match(tag):
-            raise DomainError(field, f"tag {tag!r} must be 1-40 characters of a-z 0-9 . _ + -, starting with a letter or digit")
+            raise DomainError(
+                field, f"tag {tag!r} must be 1-40 characters of a-z 0-9 . _ + -, starting with a letter or digit"
+            )
     return list(dict.fromkeys(tags))
 
 
@@ -39,7 +45,9 @@ def role_for(kind: ContributorKind) -> Role:
     return Role.AGENT if kind is ContributorKind.AGENT else Role.CONTRIBUTOR
 
 
-async def register(handle: str, kind: ContributorKind, expertise: list[str], issue_key: bool) -> tuple[Contributor, str | None]:
+async def register(
+    handle: str, kind: ContributorKind, expertise: list[str], *, issue_key: bool
+) -> tuple[Contributor, str | None]:
     """Create a contributor, its ledger account and the policy's starter grant (once: its
     idempotency key names the contributor), and with `issue_key` a principal of the matching role
     and its API key."""
@@ -69,8 +77,23 @@ async def by_id(contributor_id: int) -> Contributor | None:
     return await Contributor.get_or_none(id=contributor_id)
 
 
-async def by_handle(handle: str) -> Contributor | None:
-    return await Contributor.get_or_none(handle=handle)
+async def by_handle(handle: str, conn: BaseDBAsyncClient | None = None) -> Contributor | None:
+    return await Contributor.get_or_none(handle=handle).using_db(conn)
+
+
+async def require(handle: str, field: str, conn: BaseDBAsyncClient | None = None) -> Contributor:
+    """The contributor with this handle; NOT_FOUND naming `field` when there is none."""
+    contributor = await by_handle(handle, conn)
+    if contributor is None:
+        raise NotFound(field, f"no contributor {handle!r}")
+    return contributor
+
+
+def contributors_query(*, kind: ContributorKind | None, expertise: str | None) -> QuerySet[Contributor]:
+    query = Contributor.all()
+    if kind is not None:
+        query = query.filter(kind=kind)
+    return query.filter(expertise__contains=[expertise]) if expertise is not None else query
 
 
 async def of_principal_id(principal_id: int) -> Contributor | None:

@@ -18,9 +18,13 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal
 from models.contributors import ContributorKind
 from models.stf import StfStatus, Verdict
-from services import compute, context_market, contributors, ledger, rewards, stf, verification
-from services.confidence import wilson_lower_bound
-from services.economy_rules import StfRewardInputs, complexity_of_lines, safety_of_status, tokens_for_usd
+from services import contributors
+from services.context_market import market as context_market
+from services.debug.confidence import wilson_lower_bound
+from services.economy import compute, ledger, rewards
+from services.economy.rules import StfRewardInputs, complexity_of_lines, safety_of_status, tokens_for_usd
+from services.stf import registry as stf
+from services.stf import verification
 from services.errors import DomainError
 from simulator.agents import Agent, SimStf, StfPool, digest, quantized
 from simulator.texts import Vocabulary
@@ -57,7 +61,7 @@ class Actions:
     async def join(self, agent: Agent) -> None:
         """contributorRegister(issueKey: true): the contributor, its account and the starter grant."""
         contributor, _ = await contributors.register(agent.handle, ContributorKind.AGENT, [f"topic{agent.topic}"],
-                                                     True)
+                                                     issue_key=True)
         agent.contributor_id = contributor.id
         agent.principal = await Principal.get(id=contributor.principal_id)
         agent.account_id = (await ledger.accounts_of_contributors([contributor.id]))[contributor.id].id
@@ -120,7 +124,7 @@ class Actions:
             safety=safety_of_status(target.status))
         async with in_transaction() as conn:
             outcome = await rewards.issue_stf_reward(conn, author.contributor_id, inputs,
-                                                     f"sim-adoption:{target.id}:{target.attempts}",
+                                                     idempotency_key=f"sim-adoption:{target.id}:{target.attempts}",
                                                      memo=f"adoption of STF {target.id} by {agent.handle}")
         self._count_reward(outcome, "adoptionRewards")
 
@@ -142,7 +146,8 @@ class Actions:
             wrong = Verdict.FAIL if honest is Verdict.PASS else Verdict.PASS
             verdict = honest if self.rng.random() < agent.params.verification_accuracy else wrong
         target.verifiers.add(agent.index)
-        done = await verification.verify(agent.principal, target.id, verdict, f"simulated check by {agent.handle}")
+        done = await verification.verify(agent.principal, target.id, verdict,
+                                         evidence=f"simulated check by {agent.handle}")
         target.status = done.stf.status.value
         self._count_reward(done.reward, "verificationRewards")
 
@@ -168,7 +173,7 @@ class Actions:
         key = f"sim-session:{self.serial}"
         self.tally.add("sessions")
         try:
-            held = await compute.reserve(agent.principal, estimate, SESSION_TTL_SECONDS, key)
+            held = await compute.reserve(agent.principal, estimate, SESSION_TTL_SECONDS, key=key)
         except DomainError as exc:
             if exc.code != "INSUFFICIENT_FUNDS":
                 raise
@@ -188,7 +193,7 @@ class Actions:
         tags = [RING_TAG] if agent.params.self_deal else []
         try:
             found = await context_market.retrieve(agent.principal, words, agent.params.budget_bytes,
-                                                  self.vocabulary.min_score, tags)
+                                                  min_score=self.vocabulary.min_score, tags=tags)
         except DomainError as exc:
             if exc.code != "INSUFFICIENT_FUNDS":
                 raise

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from models.auth import Principal, Role
-from models.rewards import RewardPolicy
-from services import compute, expiry, policy as policies
+from models.economy.rewards import RewardPolicy
+from services.economy import compute, expiry
+from services.economy import policy as policies
 from services.auth import create_principal_with_key
 from services.errors import DomainError
 from simulator.actions import ACTIONS_BY_NAME, Actions

@@ -12,10 +12,10 @@ from typing import Any
 
 from tortoise import connections
 
-from models.ledger import SPENDING_KINDS, TransferKind
-from models.rewards import RewardPolicy
-from services import economy
-from services.economy_rules import decayed_reputation
+from models.economy.ledger import SPENDING_KINDS, TransferKind
+from models.economy.rewards import RewardPolicy
+from services.economy import stats as economy
+from services.economy.rules import decayed_reputation
 from simulator.agents import Agent
 from simulator.metrics import CycleBook, gini, percentile, top_share, weighted_median
 
@@ -122,4 +122,4 @@ class Observer:
     async def _reputations(db: Any, now: datetime, policy: RewardPolicy) -> list[float]:
         rows = await db.execute_query_dict(REPUTATION_SQL)
         return [float(decayed_reputation(Decimal(r["reputation"]), r["reputation_at"], now,
-                                         policy.reputation_half_life_days)) for r in rows]
+                                         half_life_days=policy.reputation_half_life_days)) for r in rows]

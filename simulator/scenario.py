@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from models.rewards import ExpiryMode, RewardPolicy
+from models.economy.rewards import ExpiryMode, RewardPolicy
+from services.economy.policy import COEFFICIENTS, check_coefficients
 from services.errors import DomainError
-from services.policy import COEFFICIENTS, check_coefficients
 
 CAMEL_TO_SNAKE = {camel: snake for snake, camel in COEFFICIENTS.items()}
 INT_COEFFICIENTS = {"stf_base_min_tokens", "stf_base_max_tokens", "tokens_per_kb", "tokens_per_verification",

@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from services.policy import COEFFICIENTS
+from services.economy.policy import COEFFICIENTS
 from simulator.charts import heat_map
 from simulator.engine import Progress, simulate
 from simulator.report import STYLE, to_json

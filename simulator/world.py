@@ -17,8 +17,10 @@ from urllib.parse import urlparse, urlunparse
 
 import asyncpg
 
-from services import clock, context_market, stf_index
-from services.vectors import close_store, open_store
+from services import clock
+from services.context_market import market as context_market
+from services.search.vectors import close_store, open_store
+from services.stf import similar as stf_index
 
 log = logging.getLogger(__name__)
 

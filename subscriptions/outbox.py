@@ -30,7 +30,9 @@ def json_safe(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, default=_json_default))
 
 
-INSERT_EVENT = 'INSERT INTO "outbox_events" ("name", "payload", "created_at") VALUES ($1, $2::jsonb, now()) RETURNING "id"'
+INSERT_EVENT = (
+    'INSERT INTO "outbox_events" ("name", "payload", "created_at") VALUES ($1, $2::jsonb, now()) RETURNING "id"'
+)
 
 
 async def record_event(name: str, payload: dict[str, Any], connection: BaseDBAsyncClient) -> int:

@@ -25,7 +25,9 @@ TRANSFER = """mutation T($input: TokenTransferInput!) {
     userErrors { field message code }
   }
 }"""
-BALANCE = "query B($a: String!) { tokenBalance(account: $a) { name kind balance reserved available earned spent frozen } }"
+BALANCE = (
+    "query B($a: String!) { tokenBalance(account: $a) { name kind balance reserved available earned spent frozen } }"
+)
 HISTORY = """query H($a: String!, $kinds: [TransferKind!], $first: Int, $after: String) {
   tokenTransactions(account: $a, kinds: $kinds, first: $first, after: $after) {
     totalCount
@@ -144,12 +146,27 @@ async def assert_ledger_invariants() -> None:
     reserved equals what pending reservations still hold; no reservation charged beyond its amount."""
     [total] = await sql('SELECT coalesce(sum("balance"), 0) AS s FROM "ledger_accounts"')
     assert total["s"] == 0
-    assert await sql('SELECT "name" FROM "ledger_accounts" WHERE "kind" = \'USER\' AND ("balance" < 0 OR "reserved" > "balance")') == []
+    assert (
+        await sql(
+            'SELECT "name" FROM "ledger_accounts" WHERE "kind" = \'USER\' AND ("balance" < 0 OR "reserved" > "balance")'
+        )
+        == []
+    )
     assert await sql('SELECT a."name" FROM "ledger_accounts" a LEFT JOIN (SELECT "account_id", sum("amount") AS s '
                      'FROM "ledger_entries" GROUP BY 1) e ON e."account_id" = a."id" '
                      'WHERE a."balance" <> coalesce(e.s, 0)') == []
-    assert await sql('SELECT a."name" FROM "ledger_accounts" a LEFT JOIN (SELECT "account_id", sum("amount" - "charged") AS s '
-                     'FROM "ledger_reservations" WHERE "state" = \'PENDING\' GROUP BY 1) r ON r."account_id" = a."id" '
-                     'WHERE a."reserved" <> coalesce(r.s, 0)') == []
-    assert await sql('SELECT r."id" FROM "ledger_reservations" r JOIN "ledger_transfers" t ON t."reservation_id" = r."id" '
-                     'GROUP BY r."id", r."amount" HAVING sum(t."amount") > r."amount"') == []
+    assert (
+        await sql(
+            'SELECT a."name" FROM "ledger_accounts" a LEFT JOIN (SELECT "account_id", sum("amount" - "charged") AS s '
+            'FROM "ledger_reservations" WHERE "state" = \'PENDING\' GROUP BY 1) r ON r."account_id" = a."id" '
+            'WHERE a."reserved" <> coalesce(r.s, 0)'
+        )
+        == []
+    )
+    assert (
+        await sql(
+            'SELECT r."id" FROM "ledger_reservations" r JOIN "ledger_transfers" t ON t."reservation_id" = r."id" '
+            'GROUP BY r."id", r."amount" HAVING sum(t."amount") > r."amount"'
+        )
+        == []
+    )

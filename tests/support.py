@@ -105,7 +105,9 @@ class GraphQLWebSocket:
             try:
                 ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
             except websockets.ConnectionClosed as closed:
-                raise WsClosed(closed.rcvd.code if closed.rcvd else 0, closed.rcvd.reason if closed.rcvd else "") from None
+                raise WsClosed(
+                    closed.rcvd.code if closed.rcvd else 0, closed.rcvd.reason if closed.rcvd else ""
+                ) from None
             assert ack["type"] == "connection_ack", ack
             yield cls(ws)
 

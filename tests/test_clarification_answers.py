@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.answers import BadAnswer, canonical_value
+from services.clarification.answers import BadAnswer, canonical_value
 
 
 def q(answer_type: str, severity: str = "OPTIONAL", choices: list[str] | None = None) -> dict:
@@ -55,7 +55,9 @@ def test_the_default_model_offered_is_priced_in_the_default_catalog():
     import json
     from pathlib import Path
 
-    from services.clarification import FALLBACK_DEFAULT_MODEL
+    from services.clarification.tickets import FALLBACK_DEFAULT_MODEL
 
-    catalog = json.loads((Path(__file__).resolve().parent.parent / "services/data/litellm_model_prices.json").read_text())
+    catalog = json.loads(
+        (Path(__file__).resolve().parent.parent / "services/pricing/data/litellm_model_prices.json").read_text()
+    )
     assert FALLBACK_DEFAULT_MODEL in catalog

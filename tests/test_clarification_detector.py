@@ -8,8 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
-from services.clarification import FALLBACK_DEFAULT_MODEL, detector_defaults
+from services.clarification.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
+from api.settings import Settings
+from services.clarification.tickets import FALLBACK_DEFAULT_MODEL, configure, detector_defaults
 
 CORPUS = Path(__file__).parent / "data" / "clarification_corpus.json"
 DEFAULTS = Defaults(model="test-model", temp_path="/tmp/omniclaude")
@@ -55,10 +56,15 @@ def test_known_parameters_answer_what_the_prompt_leaves_out():
 
 def test_model_default_comes_from_the_setting(monkeypatch):
     monkeypatch.setenv("CLARIFY_DEFAULT_MODEL", "catalog-default-1")
-    [question] = detect("Summarize the tickets with an LLM and print them to stdout.", {}, detector_defaults()).questions
-    assert question.kind is QuestionKind.MISSING_MODEL and question.default == "catalog-default-1"
+    configure(default_model=Settings(_env_file=None).clarify_default_model)
+    try:
+        [question] = detect("Summarize the tickets with an LLM and print them to stdout.", {},
+                            detector_defaults()).questions
+        assert question.kind is QuestionKind.MISSING_MODEL and question.default == "catalog-default-1"
+    finally:
+        configure(default_model=FALLBACK_DEFAULT_MODEL)
     monkeypatch.delenv("CLARIFY_DEFAULT_MODEL")
-    assert detector_defaults().model == FALLBACK_DEFAULT_MODEL
+    assert Settings(_env_file=None).clarify_default_model == FALLBACK_DEFAULT_MODEL
 
 
 def test_path_default_is_a_temp_path():

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.clarification import VoteChoice as C
-from services.quorum import Ballot, Decision, decide_in_order, tally
+from services.clarification.quorum import Ballot, Decision, decide_in_order, tally
 
 ONE = Decimal(1)
 

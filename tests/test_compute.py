@@ -8,8 +8,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from models.ledger import Account
-from services import compute as compute_service
+from models.economy.ledger import Account
+from services.economy import compute as compute_service
 from tests.economy_support import (
     BALANCE,
     FREEZE,
@@ -70,10 +70,14 @@ async def test_settling_zero_posts_nothing_and_void_releases_everything(client, 
                                     key=alice.key))["computeSettle"]
     assert settled["transfer"] is None and settled["account"]["reserved"] == 0
     held = await _reserve(client, alice, 200)
-    voided = (await client.execute(VOID, {"input": {"reservation": held["reservation"]["id"]}}, key=alice.key))["computeVoid"]
+    voided = (await client.execute(VOID, {"input": {"reservation": held["reservation"]["id"]}}, key=alice.key))[
+        "computeVoid"
+    ]
     assert voided["reservation"]["state"] == "VOIDED"
     assert voided["account"] == {"balance": 300, "reserved": 0, "available": 300}
-    twice = (await client.execute(VOID, {"input": {"reservation": held["reservation"]["id"]}}, key=alice.key))["computeVoid"]
+    twice = (await client.execute(VOID, {"input": {"reservation": held["reservation"]["id"]}}, key=alice.key))[
+        "computeVoid"
+    ]
     assert twice["replayed"] is True and twice["userErrors"] == []
 
 

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models.auth import Role
-from services.context_market import config
-from services.embedding import get_embedder
-from services.vectors import get_store
+from services.context_market.market import config
+from services.search.embedding import get_embedder
+from services.search.vectors import get_store
 from tests.conftest import make_key
 from tests.context_corpus import corpus
 from tests.economy_support import (
@@ -125,11 +125,15 @@ async def test_the_same_text_from_the_same_peer_is_stored_once(client, admin_key
     theirs = await announce(client, bob, [{"text": "alpha chunk text", "source": "b.md", "tags": [t]}])
     assert theirs["created"] == 1 and theirs["chunks"][0]["id"] != alpha["id"]
 
-    listed = (await client.execute(CHUNKS, {"peer": alice.handle, "tags": [t], "w": False}, key=bob.key))["contextChunks"]
+    listed = (await client.execute(CHUNKS, {"peer": alice.handle, "tags": [t], "w": False}, key=bob.key))[
+        "contextChunks"
+    ]
     assert listed["totalCount"] == 2
     assert [e["node"]["id"] for e in listed["edges"]] == [beta["id"], alpha["id"]]
     assert all(e["node"]["text"] is None for e in listed["edges"])  # others pay to read it
-    mine = (await client.execute(CHUNKS, {"peer": alice.handle, "tags": [t], "w": False}, key=alice.key))["contextChunks"]
+    mine = (await client.execute(CHUNKS, {"peer": alice.handle, "tags": [t], "w": False}, key=alice.key))[
+        "contextChunks"
+    ]
     assert {e["node"]["text"] for e in mine["edges"]} == {"alpha chunk text", "beta chunk text"}
     page = (await client.execute(CHUNKS, {"tags": [t], "w": False, "first": 2}))["contextChunks"]
     assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"] is True
@@ -261,7 +265,9 @@ async def test_payments_add_up_through_the_market_and_own_chunks_are_free(client
     node = "query N($id: ID!) { node(id: $id) { ... on ContextRetrieval { bytesServed chunks { rank } } } }"
     assert (await client.execute(node, {"id": r["id"]}, key=requester.key))["node"]["bytesServed"] == 10500
     assert (await client.execute(node, {"id": r["id"]}, key=p1.key))["node"] is None
-    history = (await client.execute(HISTORY, {"a": p1.handle, "kinds": ["CONTEXT_REWARD"]}, key=p1.key))["tokenTransactions"]
+    history = (await client.execute(HISTORY, {"a": p1.handle, "kinds": ["CONTEXT_REWARD"]}, key=p1.key))[
+        "tokenTransactions"
+    ]
     [entry] = history["edges"]
     assert (entry["node"]["amount"], entry["node"]["counterparty"]) == (3 * rate, "system:market")
     await assert_ledger_invariants()
@@ -284,8 +290,11 @@ async def test_a_requester_who_cannot_pay_gets_nothing_and_pays_nothing(client, 
     assert await balance(client, requester.handle) == before
     assert await balance(client, peer.handle) == peer_before
     assert await sql('SELECT count(*) AS n FROM "ledger_transfers"') == transfers_before
-    rows = await sql('SELECT count(*) AS n FROM "context_retrievals" r JOIN "contributors" c ON c."id" = r."requester_id" '
-                     'WHERE c."handle" = $1', requester.handle)
+    rows = await sql(
+        'SELECT count(*) AS n FROM "context_retrievals" r JOIN "contributors" c ON c."id" = r."requester_id" '
+        'WHERE c."handle" = $1',
+        requester.handle,
+    )
     assert rows[0]["n"] == 0
     # a budget the chunk does not fit costs nothing and is served (empty)
     assert (await retrieve(client, requester, [t], budget=4096))["retrieval"]["tokensCharged"] == 0
@@ -308,8 +317,11 @@ async def test_a_peer_at_the_daily_cap_is_not_paid_and_the_market_keeps_the_toke
     assert (r["tokensCharged"], r["tokensPaid"]) == (2 * rate, 0)
     assert r["payments"] == [{"peer": peer.handle, "kb": 2, "tokens": 2 * rate, "paid": False, "transferId": None}]
     assert (await balance(client, "system:market"))["balance"] == market_before + 2 * rate
-    refusals = await sql('SELECT rr."reason", rr."kind" FROM "reward_refusals" rr JOIN "contributors" c ON c."id" = rr."contributor_id" '
-                         'WHERE c."handle" = $1', peer.handle)
+    refusals = await sql(
+        'SELECT rr."reason", rr."kind" FROM "reward_refusals" rr JOIN "contributors" c ON c."id" = rr."contributor_id" '
+        'WHERE c."handle" = $1',
+        peer.handle,
+    )
     assert refusals == [{"reason": "DAILY_CAP", "kind": "CONTEXT_REWARD"}]
     await assert_ledger_invariants()
 
@@ -321,7 +333,9 @@ async def test_withdrawn_chunks_are_never_served_even_while_qdrant_holds_them(cl
     requester = await register_funded(client, admin_key, 100)
     t = tag()
     [chunk] = await share(client, peer, [sized(1200, "withdrawn")], [t])
-    assert [c["chunkId"] for c in (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"]] == [chunk["id"]]
+    assert [c["chunkId"] for c in (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"]] == [
+        chunk["id"]
+    ]
 
     refused = (await client.execute(WITHDRAW, {"input": {"chunks": [chunk["id"]]}}, key=other.key))["contextWithdraw"]
     assert refused["userErrors"][0]["field"] == "chunks[0]" and refused["userErrors"][0]["code"] == "NOT_FOUND"
@@ -330,7 +344,9 @@ async def test_withdrawn_chunks_are_never_served_even_while_qdrant_holds_them(cl
     assert (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"] == []
 
     # Qdrant is not transactional: put the point back as if its deletion had been lost
-    [row] = await sql('SELECT "id", "sha256", "text", "peer_id" FROM "context_chunks" WHERE "sha256" = $1', chunk["sha256"])
+    [row] = await sql(
+        'SELECT "id", "sha256", "text", "peer_id" FROM "context_chunks" WHERE "sha256" = $1', chunk["sha256"]
+    )
     await get_store().upsert(config.collection, [(row["id"], get_embedder().embed(row["text"]),
                                                   {"peer": row["peer_id"], "sha256": row["sha256"], "tags": [t]})])
     r = (await retrieve(client, requester, [t], 4096))["retrieval"]
@@ -388,7 +404,9 @@ async def test_ratings_move_reputation_and_ties_go_to_the_better_reputed_peer(cl
     again = (await client.execute(RATE, {"input": {"retrieval": first["id"], "useful": True}},
                                   key=requester.key))["contextRate"]
     assert again["userErrors"][0]["code"] == "ALREADY_RATED"
-    other = (await client.execute(RATE, {"input": {"retrieval": first["id"], "useful": True}}, key=a.key))["contextRate"]
+    other = (await client.execute(RATE, {"input": {"retrieval": first["id"], "useful": True}}, key=a.key))[
+        "contextRate"
+    ]
     assert other["userErrors"][0]["code"] == "NOT_FOUND"
 
     reputation = "query C($h: String!) { contributor(handle: $h) { reputation } }"
@@ -451,7 +469,7 @@ async def test_concurrent_retrievals_pay_every_peer_exactly_and_keep_the_ledger_
 
 
 async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(client, admin_key):
-    from services.context_market import reconcile
+    from services.context_market.market import reconcile
 
     peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 100)
     t = tag()
@@ -463,8 +481,16 @@ async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(
                            gone["sha256"])
     # as if the announcement's upsert and the withdrawal's delete had both been lost
     await get_store().delete(config.collection, [live_row["id"]])
-    await get_store().upsert(config.collection, [(gone_row["id"], get_embedder().embed(gone_row["text"]),
-                                                  {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]})])
+    await get_store().upsert(
+        config.collection,
+        [
+            (
+                gone_row["id"],
+                get_embedder().embed(gone_row["text"]),
+                {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]},
+            )
+        ],
+    )
     await sql('UPDATE "context_chunks" SET "indexed" = (NOT "indexed") WHERE "id" = ANY($1::bigint[])',
               [live_row["id"], gone_row["id"]])
     assert (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"] == []

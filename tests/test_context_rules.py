@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from hypothesis import given, strategies as st
 
-from services.context_rules import (
+from services.context_market.rules import (
     MAX_CHUNK_BYTES,
     TIE,
     Candidate,
@@ -37,7 +37,7 @@ def test_kilobytes_is_the_smallest_whole_number_of_kb_that_holds_the_chunk(size)
 
 @given(candidates_strategy, st.integers(1024, 1024 * 1024), st.integers(1, 5), st.integers(0, 10))
 def test_fill_budget_never_overspends_and_skips_only_what_no_longer_fits(candidates, budget, requester, rate):
-    picks = fill_budget(candidates, budget, requester, rate, REPUTATION.__getitem__)
+    picks = fill_budget(candidates, budget, requester, tokens_per_kb=rate, reputation=REPUTATION.__getitem__)
     assert sum(p.candidate.bytes for p in picks) <= budget
     assert [p.rank for p in picks] == list(range(1, len(picks) + 1))
     order = ranked(candidates, REPUTATION.__getitem__)

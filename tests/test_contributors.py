@@ -59,7 +59,9 @@ async def test_taken_handle_is_a_duplicate_and_issues_no_key(client, admin_key):
 async def test_contributors_filter_by_kind_and_expertise(client, admin_key):
     tag = f"t{uuid.uuid4().hex[:8]}"
     for kind in ("AGENT", "AGENT", "HUMAN"):
-        await client.execute(REGISTER, {"input": {"handle": _handle(), "kind": kind, "expertise": [tag]}}, key=admin_key)
+        await client.execute(
+            REGISTER, {"input": {"handle": _handle(), "kind": kind, "expertise": [tag]}}, key=admin_key
+        )
     page = (await client.execute('query Q($t: String!) { contributors(kind: AGENT, expertise: $t) { totalCount } }',
                                  {"t": tag}))["contributors"]
     assert page["totalCount"] == 2

@@ -33,7 +33,7 @@ async def _objects(url: str) -> dict[str, bool]:
         await conn.close()
 
 
-async def test_debug_loop_ii_migrations_downgrade_and_upgrade(db_url):
+async def test_debug_migrations_downgrade_and_upgrade(db_url):
     server = _server_url()
     name = f"omniclaude_scratch_{uuid.uuid4().hex[:8]}"
     url = _with_database(server, name)

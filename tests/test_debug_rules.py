@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from services.confidence import wilson_lower_bound
-from services.signatures import signature, split_error_text
+from services.debug.confidence import wilson_lower_bound
+from services.debug.signatures import signature, split_error_text
 
 counts = st.integers(min_value=0, max_value=10_000).flatmap(
     lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n)))
@@ -70,10 +70,20 @@ JAVASCRIPT = [
      "Error", "Request 0b7e4f3a-1c2d-4e5f-8a9b-c0d1e2f3a4b5 timed out after 5000ms calling https://api.acme.io/v1/users/9"),
 ]
 SQL = [
-    ("UniqueViolation", 'duplicate key value violates unique constraint "users_email_key" DETAIL: Key (email)=(bob@example.com) already exists.',
-     "UniqueViolation", 'duplicate key value violates unique constraint "users_handle_key" DETAIL: Key (handle)=(carol) already exists.'),
-    ("ProgrammingError", 'relation "orders_2024" does not exist LINE 1: SELECT * FROM orders_2024 WHERE id = 5',
-     "ProgrammingError", 'relation "orders_2025" does not exist LINE 3: SELECT * FROM orders_2025 WHERE id = 912'),
+    (
+        "UniqueViolation",
+        'duplicate key value violates unique constraint "users_email_key" '
+        'DETAIL: Key (email)=(bob@example.com) already exists.',
+        "UniqueViolation",
+        'duplicate key value violates unique constraint "users_handle_key" '
+        'DETAIL: Key (handle)=(carol) already exists.',
+    ),
+    (
+        "ProgrammingError",
+        'relation "orders_2024" does not exist LINE 1: SELECT * FROM orders_2024 WHERE id = 5',
+        "ProgrammingError",
+        'relation "orders_2025" does not exist LINE 3: SELECT * FROM orders_2025 WHERE id = 912',
+    ),
 ]
 
 
@@ -86,7 +96,10 @@ def test_sql_errors_group_by_shape():
     unique_a, unique_b = (signature(t, m) for t, m, *_ in [SQL[0], SQL[0][2:]])
     assert unique_a.pattern == ("duplicate key value violates unique constraint <str> DETAIL: Key (email)=(<value>) "
                                 "already exists.")
-    assert signature(*SQL[1][:2]).pattern == "relation <str> does not exist LINE <line>: SELECT * FROM orders_2024 WHERE id = <n>"
+    assert (
+        signature(*SQL[1][:2]).pattern
+        == "relation <str> does not exist LINE <line>: SELECT * FROM orders_2024 WHERE id = <n>"
+    )
     assert unique_a.digest != unique_b.digest  # the failing column is part of the shape
 
 
@@ -100,6 +113,12 @@ def test_type_is_kept_and_words_stay():
 
 
 def test_error_text_is_split_at_its_type():
-    assert split_error_text("Traceback (most recent call last):\n  File \"a.py\", line 3\nKeyError: 'x'") == ("KeyError", "'x'")
-    assert split_error_text("psycopg.errors.UniqueViolation: duplicate key") == ("psycopg.errors.UniqueViolation", "duplicate key")
+    assert split_error_text("Traceback (most recent call last):\n  File \"a.py\", line 3\nKeyError: 'x'") == (
+        "KeyError",
+        "'x'",
+    )
+    assert split_error_text("psycopg.errors.UniqueViolation: duplicate key") == (
+        "psycopg.errors.UniqueViolation",
+        "duplicate key",
+    )
     assert split_error_text("it broke") == ("Error", "it broke")

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from models.auth import Principal, Role
 from models.contributors import Contributor
-from models.ledger import TransferKind
-from services import rewards as reward_service
-from services.economy_rules import flat_quote
+from models.economy.ledger import TransferKind
+from services.economy import rewards as reward_service
+from services.economy.rules import flat_quote
 from tests.conftest import make_key
 from tests.economy_support import (
     DISPUTE_OPEN,
@@ -60,7 +60,9 @@ async def test_reverse_posts_a_reversal_naming_the_original(client, admin_key):
     # the original stays in the history: append-only, corrected by a second entry
     history = (await client.execute(HISTORY, {"a": alice.handle}, key=alice.key))["tokenTransactions"]
     assert [e["node"]["amount"] for e in history["edges"]][:2] == [200, -200]
-    assert (await _resolve(client, reviewer, opened["dispute"]["id"], "UPHOLD"))["userErrors"][0]["code"] == "ALREADY_RESOLVED"
+    assert (await _resolve(client, reviewer, opened["dispute"]["id"], "UPHOLD"))["userErrors"][0][
+        "code"
+    ] == "ALREADY_RESOLVED"
     assert (await _open(client, alice, sent["id"]))["userErrors"][0]["code"] == "ALREADY_REVERSED"
     assert (await _open(client, bob, reversal["id"]))["userErrors"][0]["code"] == "NOT_DISPUTABLE"
     await assert_ledger_invariants()
@@ -114,8 +116,12 @@ async def test_a_reversal_the_recipient_cannot_cover_is_refused_and_writes_nothi
 async def test_reversing_a_reward_takes_it_out_of_earned(client, admin_key):
     member = await register(client, admin_key)
     contributor = await Contributor.get(handle=member.handle)
-    outcome = await reward_service.issue_reward(contributor.id, TransferKind.VERIFICATION_REWARD,
-                                                flat_quote(1, 5, 2, "verifications"), f"verify:{uuid.uuid4()}")
+    outcome = await reward_service.issue_reward(
+        contributor.id,
+        TransferKind.VERIFICATION_REWARD,
+        flat_quote(1, 5, 2, unit_name="verifications"),
+        idempotency_key=f"verify:{uuid.uuid4()}",
+    )
     from resolvers.relay import to_global_id
     opened = await _open(client, member, to_global_id("Transfer", outcome.transfer.id), "reward paid by mistake")
     await _resolve(client, admin_key, opened["dispute"]["id"], "REVERSE")

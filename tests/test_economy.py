@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from models.contributors import Contributor
-from models.ledger import TransferKind
-from services import rewards as reward_service
-from services.economy_rules import flat_quote
+from models.economy.ledger import TransferKind
+from services.economy import rewards as reward_service
+from services.economy.rules import flat_quote
 from tests.conftest import start_server, stop_server
 from tests.economy_support import RESERVE, SETTLE, TRANSFER, register, register_funded, sql, transfer
 from tests.support import GraphQLClient, GraphQLWebSocket
@@ -20,8 +20,11 @@ STATS = """query S($from: DateTime!, $to: DateTime) { economyStats(from: $from, 
   minted burned circulatingSupply circulatingSupplyAtFrom averageCirculatingSupply
   earnedByKind { kind amount } spentByKind { kind amount } spentPerWeek velocity imbalancePercent
 } }"""
-LEDGER_EVENTS = "subscription L($a: String!, $after: String) { ledgerEvents(account: $a, after: $after) { cursor name payload } }"
-REWARD_EVENTS = "subscription R($c: String, $after: String) { rewardEvents(contributor: $c, after: $after) { cursor name payload } }"
+LEDGER_EVENTS = (
+    "subscription L($a: String!, $after: String) { ledgerEvents(account: $a, after: $after) { cursor name payload } }"
+)
+REWARD_EVENTS = ("subscription R($c: String, $after: String) "
+                 "{ rewardEvents(contributor: $c, after: $after) { cursor name payload } }")
 
 
 async def test_economy_stats_add_up_over_a_window(client, admin_key):
@@ -30,8 +33,12 @@ async def test_economy_stats_add_up_over_a_window(client, admin_key):
     alice, bob = await register_funded(client, admin_key, 1000), await register_funded(client, admin_key, 0)
     await transfer(client, alice, bob.handle, 100)  # user to user: neither minted nor burned
     contributor = await Contributor.get(handle=bob.handle)
-    await reward_service.issue_reward(contributor.id, TransferKind.VERIFICATION_REWARD,
-                                      flat_quote(1, 5, 4, "verifications"), f"v:{uuid.uuid4()}")
+    await reward_service.issue_reward(
+        contributor.id,
+        TransferKind.VERIFICATION_REWARD,
+        flat_quote(1, 5, 4, unit_name="verifications"),
+        idempotency_key=f"v:{uuid.uuid4()}",
+    )
     held = (await client.execute(RESERVE, {"input": {"amount": 300, "idempotencyKey": uuid.uuid4().hex}},
                                  key=alice.key))["computeReserve"]
     await client.execute(SETTLE, {"input": {"reservation": held["reservation"]["id"], "actual": 250}}, key=alice.key)
@@ -87,8 +94,12 @@ async def test_reward_events_carry_the_policy_version_and_factors(server, client
     async with GraphQLWebSocket.connect(server.url, member.key) as ws:
         await ws.subscribe(REWARD_EVENTS, {"c": member.handle})
         await asyncio.sleep(0.1)
-        await reward_service.issue_reward(contributor.id, TransferKind.VERIFICATION_REWARD,
-                                          flat_quote(1, 5, 1, "verifications"), f"v:{uuid.uuid4()}")
+        await reward_service.issue_reward(
+            contributor.id,
+            TransferKind.VERIFICATION_REWARD,
+            flat_quote(1, 5, 1, unit_name="verifications"),
+            idempotency_key=f"v:{uuid.uuid4()}",
+        )
         event = (await ws.next_data())["rewardEvents"]
     assert event["name"] == "reward.token.issued.v1"
     assert event["payload"]["contributor"] == member.handle and event["payload"]["amount"] == 5
@@ -113,8 +124,12 @@ async def test_ledger_and_reward_events_reach_another_replica_through_redis(db_u
                                            key=alice.key))["tokenTransfer"]
             assert payload["userErrors"] == []
             contributor = await Contributor.get(handle=bob.handle)
-            await reward_service.issue_reward(contributor.id, TransferKind.VERIFICATION_REWARD,
-                                              flat_quote(1, 5, 1, "verifications"), f"v:{uuid.uuid4()}")
+            await reward_service.issue_reward(
+                contributor.id,
+                TransferKind.VERIFICATION_REWARD,
+                flat_quote(1, 5, 1, unit_name="verifications"),
+                idempotency_key=f"v:{uuid.uuid4()}",
+            )
             seen = {}
             while len(seen) < 2 or "reward.token.issued.v1" not in seen:
                 data = await ws.next_data()

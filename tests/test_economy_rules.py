@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.economy_rules import (
+from services.economy.rules import (
     COMPLEXITY_FULL_LINES,
     complexity_of_lines,
     cost_saving,
@@ -97,26 +97,26 @@ seconds = st.integers(0, 10 * 365 * 86400)
 
 @given(reputations, half_lives)
 def test_no_time_no_decay_and_one_half_life_halves(stored, half_life):
-    assert decayed_reputation(stored, T0, T0, half_life) == stored
+    assert decayed_reputation(stored, T0, T0, half_life_days=half_life) == stored
     after = T0 + timedelta(days=float(half_life))
-    assert abs(decayed_reputation(stored, T0, after, half_life) - stored / 2) <= Decimal("0.000002")
+    assert abs(decayed_reputation(stored, T0, after, half_life_days=half_life) - stored / 2) <= Decimal("0.000002")
 
 
 @given(reputations, half_lives, seconds, seconds)
 def test_decay_is_monotone_and_composes(stored, half_life, first, second):
-    one = decayed_reputation(stored, T0, T0 + timedelta(seconds=first), half_life)
-    both = decayed_reputation(stored, T0, T0 + timedelta(seconds=first + second), half_life)
+    one = decayed_reputation(stored, T0, T0 + timedelta(seconds=first), half_life_days=half_life)
+    both = decayed_reputation(stored, T0, T0 + timedelta(seconds=first + second), half_life_days=half_life)
     assert 0 <= both <= one <= stored
-    stepwise = decayed_reputation(one, T0, T0 + timedelta(seconds=second), half_life)
+    stepwise = decayed_reputation(one, T0, T0 + timedelta(seconds=second), half_life_days=half_life)
     assert abs(stepwise - both) <= Decimal("0.000002")
 
 
 @given(reputations, half_lives, seconds, st.decimals(min_value=-2000, max_value=2000, places=4))
 def test_adjusting_decays_first_and_never_goes_below_zero(stored, half_life, elapsed, delta):
     now = T0 + timedelta(seconds=elapsed)
-    value = adjusted_reputation(stored, T0, now, half_life, delta)
+    value = adjusted_reputation(stored, T0, now, half_life_days=half_life, delta=delta)
     assert value >= 0
-    assert value == max(Decimal(0), decayed_reputation(stored, T0, now, half_life) + delta)
+    assert value == max(Decimal(0), decayed_reputation(stored, T0, now, half_life_days=half_life) + delta)
 
 
 @given(st.decimals(min_value=0, max_value=10_000, places=10), st.integers(1, 10**6))
@@ -141,14 +141,18 @@ def test_rolling_expiry_takes_only_old_unreserved_tokens(balance, data):
 @given(st.integers(0, 10**9), st.data(), st.integers(-100, 100))
 def test_activity_expiry_is_all_or_nothing(balance, data, offset_days):
     reserved = data.draw(st.integers(0, balance))
-    expired = activity_expiry(balance, reserved, T0 + timedelta(days=offset_days), T0)
+    expired = activity_expiry(balance, reserved, T0 + timedelta(days=offset_days), cutoff=T0)
     assert expired == (0 if offset_days >= 0 else balance - reserved)
-    assert activity_expiry(balance, reserved, None, T0) == balance - reserved
+    assert activity_expiry(balance, reserved, None, cutoff=T0) == balance - reserved
 
 
 @settings(max_examples=200)
-@given(st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2200, 1, 1)).map(lambda d: d.replace(tzinfo=timezone.utc)),
-       st.integers(1, 120))
+@given(
+    st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2200, 1, 1)).map(
+        lambda d: d.replace(tzinfo=timezone.utc)
+    ),
+    st.integers(1, 120),
+)
 def test_months_before_goes_back_whole_calendar_months(moment, months):
     earlier = months_before(moment, months)
     assert earlier < moment
@@ -157,7 +161,7 @@ def test_months_before_goes_back_whole_calendar_months(moment, months):
     assert earlier.time() == moment.time()
 
 
-# --- the inputs of an adoption reward (services/adoption.py) --------------------------------------
+# --- the inputs of an adoption reward (services/economy/adoption.py) --------------------------------------
 
 
 def test_complexity_grows_with_the_lines_of_code_up_to_one():

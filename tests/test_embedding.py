@@ -10,8 +10,8 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from services.embedding import HashingEmbedder
-from services.vectors import get_store
+from services.search.embedding import HashingEmbedder
+from services.search.vectors import get_store
 
 embedder = HashingEmbedder()
 
@@ -28,7 +28,8 @@ def test_paraphrase_is_nearer_than_an_unrelated_text():
 
 
 def test_the_same_text_embeds_the_same_in_another_process():
-    code = "from services.embedding import HashingEmbedder; print(HashingEmbedder().embed('stable across runs')[:8])"
+    code = ("from services.search.embedding import HashingEmbedder; "
+            "print(HashingEmbedder().embed('stable across runs')[:8])")
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "12345", "PATH": ""}, cwd=Path(__file__).resolve().parent.parent)
     assert other.stdout.strip() == str(embedder.embed("stable across runs")[:8])

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from models.outbox import OutboxEvent
-from tests.debug_loop import contributor_key, unique_model
+from tests.debug_support import contributor_key, unique_model
 from tests.test_pricing import upsert
 
 START = """mutation S($input: ExecutionStartInput!) {
@@ -31,7 +31,8 @@ CALLS = """query C($c: UUID!) { execution(correlationId: $c) { status llmCalls(f
   edges { node { id priced cost unpricedReason price { id } repricings { oldCost newCost reason } } } } } }"""
 SUMMARY = """query S($g: CostGroupBy!, $from: DateTime, $to: DateTime) {
   costSummary(groupBy: $g, from: $from, to: $to) {
-    total { calls pricedCalls pricedShare inputTokens outputTokens cacheReadTokens cacheWriteTokens reasoningTokens cost }
+    total { calls pricedCalls pricedShare inputTokens outputTokens cacheReadTokens cacheWriteTokens reasoningTokens
+      cost }
     groups { key calls pricedCalls pricedShare cost inputTokens }
     unpriced { provider model calls reason } } }"""
 
@@ -105,7 +106,7 @@ async def test_start_with_a_correlation_id_is_idempotent_and_validated(client, a
 
 async def test_executions_count_stf_usage(client, admin_key):
     from tests.test_stf import REGISTER
-    from tests.debug_loop import stf_input
+    from tests.debug_support import stf_input
 
     _, key = await contributor_key(client, admin_key)
     stf = (await client.execute(REGISTER, {"input": stf_input()}, key=key))["stfRegister"]["stf"]
@@ -210,7 +211,9 @@ async def test_reprice_prices_unpriced_calls_and_corrections_and_records_each_ch
     await upsert(client, admin_key, model=model, input_price="2", output_price="2", at="2019-03-01T00:00:00Z")
     run = (await client.execute(REPRICE, {"input": window}, key=admin_key))["llmCallsReprice"]
     assert run["repriced"] == 2
-    assert {e["node"]["reason"] for e in run["repricings"]["edges"]} == {f"price {_pk(first_price['id'])} was corrected"}
+    assert {e["node"]["reason"] for e in run["repricings"]["edges"]} == {
+        f"price {_pk(first_price['id'])} was corrected"
+    }
     # a new period from 2019-03-15 splits the corrected one: only the later call moves
     await upsert(client, admin_key, model=model, input_price="4", output_price="4", at="2019-03-15T00:00:00Z")
     run = (await client.execute(REPRICE, {"input": window}, key=admin_key))["llmCallsReprice"]

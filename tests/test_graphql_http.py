@@ -55,7 +55,9 @@ async def test_bad_name_is_a_user_error_naming_the_field(client, admin_key):
 
 async def test_revoked_key_stops_working(client, admin_key):
     key = await make_key(Role.CONTRIBUTOR)
-    query = "mutation R($p: String!) { apiKeyRevoke(input: {keyPrefix: $p}) { keyPrefix revokedAt userErrors { code } } }"
+    query = (
+        "mutation R($p: String!) { apiKeyRevoke(input: {keyPrefix: $p}) { keyPrefix revokedAt userErrors { code } } }"
+    )
     payload = (await client.execute(query, {"p": key[:12]}, key=admin_key))["apiKeyRevoke"]
     assert payload["keyPrefix"] == key[:12] and payload["revokedAt"]
     response = await client.post("{ viewer { id } }", key=key)

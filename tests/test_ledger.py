@@ -10,7 +10,7 @@ from tortoise.exceptions import OperationalError
 
 from models.auth import Role
 from models.contributors import Contributor
-from services import rewards as reward_service
+from services.economy import rewards as reward_service
 from tests.conftest import make_key
 from tests.economy_support import (
     BALANCE,
@@ -42,7 +42,7 @@ async def test_registration_opens_an_account_with_the_starter_grant_once(client,
     row = await Contributor.get(handle=contributor["handle"])
     from tortoise.transactions import in_transaction
 
-    from models.ledger import Account
+    from models.economy.ledger import Account
     account = await Account.get(contributor_id=row.id)
     async with in_transaction() as conn:
         await reward_service.grant_starter(conn, row, account.id)
@@ -98,7 +98,9 @@ async def test_a_retried_key_returns_the_original_and_other_values_are_refused(c
     assert other["userErrors"] == [{"field": "idempotencyKey", "code": "IDEMPOTENCY_CONFLICT",
                                     "message": other["userErrors"][0]["message"]}]
     carol = await register(client, admin_key)
-    assert (await transfer(client, alice, carol.handle, 120, key=key))["userErrors"][0]["code"] == "IDEMPOTENCY_CONFLICT"
+    assert (await transfer(client, alice, carol.handle, 120, key=key))["userErrors"][0][
+        "code"
+    ] == "IDEMPOTENCY_CONFLICT"
     assert (await balance(client, alice.handle))["balance"] == 380
 
 
@@ -197,17 +199,23 @@ async def test_freeze_stops_spending_and_receiving_until_unfrozen(client, admin_
                                   key=admin_key))["contributorFreeze"]
     assert twice["userErrors"][0]["code"] == "ALREADY_FROZEN"
     assert (await balance(client, alice.handle))["frozen"] is True
-    unfrozen = (await client.execute(UNFREEZE, {"input": {"handle": alice.handle}}, key=admin_key))["contributorUnfreeze"]
+    unfrozen = (await client.execute(UNFREEZE, {"input": {"handle": alice.handle}}, key=admin_key))[
+        "contributorUnfreeze"
+    ]
     assert unfrozen["contributor"]["frozen"] is False
     assert (await transfer(client, alice, bob.handle, 10))["userErrors"] == []
-    missing = (await client.execute(UNFREEZE, {"input": {"handle": "nobody-here"}}, key=admin_key))["contributorUnfreeze"]
+    missing = (await client.execute(UNFREEZE, {"input": {"handle": "nobody-here"}}, key=admin_key))[
+        "contributorUnfreeze"
+    ]
     assert missing["userErrors"][0]["field"] == "handle"
 
 
 async def test_balances_are_public_and_system_accounts_are_named(client, admin_key):
     tag = f"t{uuid.uuid4().hex[:8]}"
     rich = await register_funded(client, admin_key, 640)
-    await client.execute(REGISTER, {"input": {"handle": new_handle(), "kind": "HUMAN", "expertise": [tag]}}, key=admin_key)
+    await client.execute(
+        REGISTER, {"input": {"handle": new_handle(), "kind": "HUMAN", "expertise": [tag]}}, key=admin_key
+    )
     from models.contributors import Contributor as Row
     await Row.filter(handle=rich.handle).update(expertise=[tag])
     listed = (await client.execute('query L($t: String!) { contributors(expertise: $t) { edges { node { '

@@ -1,5 +1,6 @@
 """A seeded stateful test: random sequences of transfers (new and retried keys), reservations,
-settlements, voids, expiries (of reservations and of tokens), disputes and freezes through GraphQL, against a plain in-memory
+settlements, voids, expiries (of reservations and of tokens), disputes and freezes through GraphQL, against a plain
+  in-memory
 auditor that predicts every outcome; every invariant is checked after each step.
 
 A failure prints the seed: `LEDGER_STATEFUL_SEED=<seed> pytest tests/test_ledger_stateful.py`
@@ -17,11 +18,18 @@ from datetime import datetime, timedelta, timezone
 import httpx
 from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from models.auth import Role
-from services.compute import sweep_expired_reservations
-from services.expiry import sweep_expired_tokens
+from services.economy.compute import sweep_expired_reservations
+from services.economy.expiry import sweep_expired_tokens
 from tests.conftest import make_key
 from tests.economy_support import (
     DISPUTE_OPEN,
@@ -120,7 +128,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
 
         def policy(self, changes: dict) -> None:
             if not hasattr(self, "starter_grant"):
-                self.starter_grant = world.gql("{ rewardPolicy { starterGrant } }", {}, world.admin_key)["rewardPolicy"]["starterGrant"]
+                self.starter_grant = world.gql("{ rewardPolicy { starterGrant } }", {}, world.admin_key)[
+                    "rewardPolicy"
+                ]["starterGrant"]
             payload = world.gql(POLICY_UPDATE, {"input": {"reason": "stateful test"} | changes},
                                 world.admin_key)["rewardPolicyUpdate"]
             assert payload["userErrors"] == [], payload
@@ -181,7 +191,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             hold = data.draw(st.sampled_from(self.holds))
             actual = int(hold.amount * share)
             account = self.accounts[hold.owner]
-            payload = world.gql(SETTLE, {"input": {"reservation": hold.id, "actual": actual}}, account.key)["computeSettle"]
+            payload = world.gql(SETTLE, {"input": {"reservation": hold.id, "actual": actual}}, account.key)[
+                "computeSettle"
+            ]
             if hold.state == "SETTLED":
                 if actual == hold.actual:
                     assert payload["replayed"] is True, payload
@@ -239,7 +251,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
         def freeze_or_unfreeze(self, member: int) -> None:
             account = self.accounts[member]
             if account.frozen:
-                payload = world.gql(UNFREEZE, {"input": {"handle": account.handle}}, world.admin_key)["contributorUnfreeze"]
+                payload = world.gql(UNFREEZE, {"input": {"handle": account.handle}}, world.admin_key)[
+                    "contributorUnfreeze"
+                ]
             else:
                 payload = world.gql(FREEZE, {"input": {"handle": account.handle, "reason": "stateful test"}},
                                     world.admin_key)["contributorFreeze"]

@@ -33,7 +33,9 @@ async def test_too_many_aliases_are_refused(client):
 
 async def test_too_many_tokens_are_refused(db_url):
     async with _tight_client(max_query_tokens=10) as http:
-        response = await http.post("/graphql", json={"query": "{ viewer { id name role createdAt } node(id: \"x\") { id } }"})
+        response = await http.post(
+            "/graphql", json={"query": "{ viewer { id name role createdAt } node(id: \"x\") { id } }"}
+        )
     assert "Document contains more than 10 tokens" in response.json()["errors"][0]["message"]
 
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from services.litellm_catalog import seed_default_catalog
+from services.pricing.litellm import seed_default_catalog
 from tests.conftest import start_server, stop_server
-from tests.debug_loop import unique_model
+from tests.debug_support import unique_model
 from tests.support import GraphQLClient
 
 LITELLM_FILE = Path("/work/shared/data/litellm_model_prices.json")
@@ -20,7 +20,8 @@ UPSERT = f"""mutation U($input: ModelPriceUpsertInput!) {{
   modelPriceUpsert(input: $input) {{ change price {{ {PRICE} }} closedPrice {{ {PRICE} }}
     supersededPrice {{ {PRICE} }} userErrors {{ field message code }} }}
 }}"""
-AT = f"query A($p: String!, $m: String!, $at: DateTime) {{ modelPriceAt(provider: $p, model: $m, at: $at) {{ {PRICE} }} }}"
+AT = (f"query A($p: String!, $m: String!, $at: DateTime) "
+      f"{{ modelPriceAt(provider: $p, model: $m, at: $at) {{ {PRICE} }} }}")
 LIST = f"""query L($p: String, $m: String, $all: Boolean) {{
   modelPrices(provider: $p, model: $m, includeSuperseded: $all) {{ totalCount edges {{ node {{ {PRICE} }} }} }} }}"""
 IMPORT = """mutation I($input: ModelPricesImportInput!) {
@@ -68,7 +69,9 @@ async def test_a_new_price_closes_the_previous_period(client, admin_key):
 async def test_same_prices_are_unchanged_and_same_start_is_a_correction(client, admin_key):
     model = unique_model()
     first = await upsert(client, admin_key, model=model, input_price="1", output_price="2", at="2025-01-01T00:00:00Z")
-    again = await upsert(client, admin_key, model=model, input_price="1.000", output_price="2", at="2025-03-01T00:00:00Z")
+    again = await upsert(
+        client, admin_key, model=model, input_price="1.000", output_price="2", at="2025-03-01T00:00:00Z"
+    )
     assert again["change"] == "UNCHANGED" and again["price"]["id"] == first["price"]["id"]
     fixed = await upsert(client, admin_key, model=model, input_price="1.1", output_price="2", at="2025-01-01T00:00:00Z")
     assert fixed["change"] == "CORRECTED" and fixed["supersededPrice"]["id"] == first["price"]["id"]
@@ -115,7 +118,9 @@ async def test_import_of_the_whole_litellm_file(db_url, admin_key):
     server = await start_server(db_url, max_body_bytes=8 * 1024 * 1024)
     client = GraphQLClient(server.url)
     try:
-        variables = {"input": {"catalog": catalog, "source": "litellm 1.109.1", "effectiveFrom": "2024-01-01T00:00:00Z"}}
+        variables = {
+            "input": {"catalog": catalog, "source": "litellm 1.109.1", "effectiveFrom": "2024-01-01T00:00:00Z"}
+        }
         report = (await client.execute(IMPORT, variables, key=admin_key))["modelPricesImport"]
         assert report["userErrors"] == []
         assert report["imported"] + report["updated"] + report["skipped"] == len(catalog)
@@ -141,9 +146,16 @@ async def test_import_of_the_whole_litellm_file(db_url, admin_key):
 
 async def test_cli_prices_import(db_url, tmp_path, client):
     model = unique_model()
-    catalog = {model: {"litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1.5e-07,
-                       "output_cost_per_token": 6e-07, "output_cost_per_reasoning_token": 1.2e-06},
-               "acme/image-thing": {"litellm_provider": "acme", "mode": "image_generation", "output_cost_per_image": 0.04}}
+    catalog = {
+        model: {
+            "litellm_provider": "acme",
+            "mode": "chat",
+            "input_cost_per_token": 1.5e-07,
+            "output_cost_per_token": 6e-07,
+            "output_cost_per_reasoning_token": 1.2e-06,
+        },
+        "acme/image-thing": {"litellm_provider": "acme", "mode": "image_generation", "output_cost_per_image": 0.04},
+    }
     path = tmp_path / "prices.json"
     path.write_text(json.dumps(catalog))
     env = {"DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}

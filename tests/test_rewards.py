@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 
 from models.contributors import Contributor
-from models.ledger import TransferKind
-from services import expiry as expiry_service
-from services import rewards as reward_service
-from services.economy_rules import StfRewardInputs, flat_quote, quote_stf_reward
+from models.economy.ledger import TransferKind
+from services.economy import expiry as expiry_service
+from services.economy import rewards as reward_service
+from services.economy.rules import StfRewardInputs, flat_quote, quote_stf_reward
 from services.errors import DomainError
-from services.policy import current_policy
+from services.economy.policy import current_policy
 from tests.economy_support import (
     FREEZE,
     HISTORY,
@@ -33,7 +33,8 @@ from tests.economy_support import (
 POLICY = """query P($v: Int) { rewardPolicy(version: $v) {
   version reason stfBaseMinTokens stfBaseMaxTokens adoptionStep adoptionMax confidenceFloor costSavingWeight
   safetyFloor tokensPerKb tokensPerVerification verificationsToVerify tokensPerUsd starterGrant dailyEarningCap
-  reputationHalfLifeDays reputationPerAdoption reputationPerVerification reputationDisputePenalty expiryMode expiryMonths
+  reputationHalfLifeDays reputationPerAdoption reputationPerVerification reputationDisputePenalty expiryMode
+    expiryMonths
 } }"""
 REPUTATION = "query C($h: String!) { contributor(handle: $h) { reputation earned balance } }"
 REFUSALS = """query R($c: String) { rewardRefusals(contributor: $c) {
@@ -59,7 +60,9 @@ async def test_the_policy_holds_every_coefficient_and_changes_only_as_a_new_vers
     assert updated["policy"]["tokensPerUsd"] == 2000 and updated["policy"]["starterGrant"] == policy["starterGrant"]
     old = (await client.execute(POLICY, {"v": policy["version"]}))["rewardPolicy"]
     assert old == policy  # the old version is kept as it was
-    listed = (await client.execute("{ rewardPolicies(first: 2) { totalCount edges { node { version } } } }"))["rewardPolicies"]
+    listed = (await client.execute("{ rewardPolicies(first: 2) { totalCount edges { node { version } } } }"))[
+        "rewardPolicies"
+    ]
     assert [e["node"]["version"] for e in listed["edges"]] == [updated["policy"]["version"], policy["version"]]
     await update_policy(client, admin_key, tokensPerUsd=policy["tokensPerUsd"])
 
@@ -97,16 +100,20 @@ async def test_an_stf_reward_names_its_policy_version_and_factors_and_raises_rep
     # 550 x 1.2 x 0.9 x 1.25 x 1 = 742.5 -> 742
     assert quote.amount == 742
     before = (await client.execute(REPUTATION, {"h": author.handle}))["contributor"]
-    outcome = await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD, quote, f"adoption:{uuid.uuid4()}")
+    outcome = await reward_service.issue_reward(
+        contributor_id, TransferKind.STF_REWARD, quote, idempotency_key=f"adoption:{uuid.uuid4()}"
+    )
     after = (await client.execute(REPUTATION, {"h": author.handle}))["contributor"]
     assert after["earned"] == 742 and after["balance"] == before["balance"] + 742
     assert Decimal(after["reputation"]) == Decimal(before["reputation"]) + policy.reputation_per_adoption
-    history = (await client.execute(HISTORY, {"a": author.handle, "kinds": ["STF_REWARD"]}, key=author.key))["tokenTransactions"]
+    history = (await client.execute(HISTORY, {"a": author.handle, "kinds": ["STF_REWARD"]}, key=author.key))[
+        "tokenTransactions"
+    ]
     transfer = history["edges"][0]["node"]["transfer"]
     assert transfer["id"] and transfer["policyVersion"] == policy.version
     assert transfer["factors"] == {"base": "550", "adoption": "1.2", "confidence": "0.9", "cost": "1.25", "safety": "1"}
     replay = await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD, quote,
-                                               outcome.transfer.idempotency_key)
+                                               idempotency_key=outcome.transfer.idempotency_key)
     assert replay.replayed and replay.transfer.id == outcome.transfer.id
     await assert_ledger_invariants()
 
@@ -116,14 +123,20 @@ async def test_earning_above_the_daily_cap_is_refused_recorded_and_never_dropped
     try:
         member = await register(client, admin_key)
         contributor_id = await _contributor_id(member.handle)
-        quote = flat_quote(policy["version"], 5, 3, "verifications")  # 15 tokens
-        await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, quote, f"v:{uuid.uuid4()}")
+        quote = flat_quote(policy["version"], 5, 3, unit_name="verifications")  # 15 tokens
+        await reward_service.issue_reward(
+            contributor_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key=f"v:{uuid.uuid4()}"
+        )
         with pytest.raises(DomainError) as refused:
-            await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, quote, f"v:{uuid.uuid4()}")
+            await reward_service.issue_reward(
+                contributor_id, TransferKind.VERIFICATION_REWARD, quote, idempotency_key=f"v:{uuid.uuid4()}"
+            )
         assert refused.value.code == "EARNING_CAP" and "daily cap of 20" in refused.value.message
         assert (await client.execute(REPUTATION, {"h": member.handle}))["contributor"]["earned"] == 15
-        small = flat_quote(policy["version"], 5, 1, "verifications")
-        await reward_service.issue_reward(contributor_id, TransferKind.VERIFICATION_REWARD, small, f"v:{uuid.uuid4()}")
+        small = flat_quote(policy["version"], 5, 1, unit_name="verifications")
+        await reward_service.issue_reward(
+            contributor_id, TransferKind.VERIFICATION_REWARD, small, idempotency_key=f"v:{uuid.uuid4()}"
+        )
         log = (await client.execute(REFUSALS, {"c": member.handle}, key=admin_key))["rewardRefusals"]
         assert log["totalCount"] == 1
         refusal = log["edges"][0]["node"]
@@ -149,7 +162,9 @@ async def test_the_helpers_for_adoption_and_verification_work_inside_the_callers
     from tortoise.transactions import in_transaction
 
     async with in_transaction() as conn:
-        adopted = await reward_service.issue_stf_reward(conn, author_id, inputs, f"adoption:{uuid.uuid4()}")
+        adopted = await reward_service.issue_stf_reward(
+            conn, author_id, inputs, idempotency_key=f"adoption:{uuid.uuid4()}"
+        )
         verified = await reward_service.issue_verification_reward(conn, verifier_id, f"verify:{uuid.uuid4()}")
     assert adopted.transfer.amount == policy.stf_base_max_tokens and adopted.transfer.policy_version == policy.version
     assert verified.transfer.amount == policy.tokens_per_verification
@@ -167,8 +182,12 @@ async def test_a_frozen_account_earns_nothing_and_the_refusal_is_kept(client, ad
     await client.execute(FREEZE, {"input": {"handle": member.handle, "reason": "investigation"}}, key=admin_key)
     start = (await balance(client, member.handle))["balance"]
     with pytest.raises(DomainError) as refused:
-        await reward_service.issue_reward(contributor_id, TransferKind.STF_REWARD,
-                                          flat_quote(1, 100, 1, "stf"), f"adoption:{uuid.uuid4()}")
+        await reward_service.issue_reward(
+            contributor_id,
+            TransferKind.STF_REWARD,
+            flat_quote(1, 100, 1, unit_name="stf"),
+            idempotency_key=f"adoption:{uuid.uuid4()}",
+        )
     assert refused.value.code == "FROZEN"
     assert (await balance(client, member.handle))["balance"] == start
     log = (await client.execute(REFUSALS, {"c": member.handle}, key=admin_key))["rewardRefusals"]
@@ -191,8 +210,11 @@ async def test_reputation_halves_every_half_life(client, admin_key):
 @pytest.mark.parametrize("mode", ["ROLLING", "ACTIVITY"])
 async def test_expired_tokens_go_back_to_mint_and_reserved_ones_stay(client, admin_key, mode):
     member = await register_funded(client, admin_key, 500)
-    await client.execute("""mutation R($i: ComputeReserveInput!) { computeReserve(input: $i) { userErrors { code } } }""",
-                         {"i": {"amount": 200, "ttlSeconds": 604800, "idempotencyKey": uuid.uuid4().hex}}, key=member.key)
+    await client.execute(
+        """mutation R($i: ComputeReserveInput!) { computeReserve(input: $i) { userErrors { code } } }""",
+        {"i": {"amount": 200, "ttlSeconds": 604800, "idempotencyKey": uuid.uuid4().hex}},
+        key=member.key,
+    )
     policy = await update_policy(client, admin_key, expiryMode=mode, expiryMonths=1)
     try:
         now = datetime.now(timezone.utc)
@@ -214,7 +236,9 @@ async def test_expired_tokens_go_back_to_mint_and_reserved_ones_stay(client, adm
 
 
 async def test_register_validation_still_names_the_field(client, admin_key):
-    payload = (await client.execute(REGISTER, {"input": {"handle": "A!", "kind": "HUMAN"}}, key=admin_key))["contributorRegister"]
+    payload = (await client.execute(REGISTER, {"input": {"handle": "A!", "kind": "HUMAN"}}, key=admin_key))[
+        "contributorRegister"
+    ]
     assert payload["userErrors"][0]["field"] == "handle" and payload["contributor"] is None
     assert (await client.execute("query C($h: String!) { contributor(handle: $h) { id } }",
                                  {"h": new_handle()}))["contributor"] is None

@@ -48,7 +48,9 @@ def _wait_ready(env: dict[str, str], process: subprocess.Popen) -> str:
 
 
 def _query(url: str, key: str, query: str) -> dict:
-    response = httpx.post(f"{url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    response = httpx.post(
+        f"{url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {key}"}, timeout=10
+    )
     assert response.status_code == 200 and "errors" not in response.json(), response.text
     return response.json()["data"]
 

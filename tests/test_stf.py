@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from models.outbox import OutboxEvent
-from tests.debug_loop import contributor_key, stf_input
+from tests.debug_support import contributor_key, stf_input
 
 STF_FIELDS = """id name version isLatest status qualityScore tags language codeSha256
   codePointer { repository commitSha filePath lineStart lineEnd } contributor { id handle } deprecationReason"""
@@ -19,7 +19,9 @@ UPDATE = f"""mutation U($input: StfUpdateInput!) {{
 DEPRECATE = f"""mutation D($input: StfDeprecateInput!) {{
   stfDeprecate(input: $input) {{ stf {{ {STF_FIELDS} }} userErrors {{ field message code }} }}
 }}"""
-GET = f"query G($id: ID!) {{ stf(id: $id) {{ {STF_FIELDS} versions {{ totalCount edges {{ node {{ version }} }} }} }} }}"
+GET = (
+    f"query G($id: ID!) {{ stf(id: $id) {{ {STF_FIELDS} versions {{ totalCount edges {{ node {{ version }} }} }} }} }}"
+)
 
 
 async def _register(client, key, **overrides) -> dict:
@@ -58,7 +60,9 @@ async def test_update_makes_a_new_version_and_keeps_the_old_one_readable(client,
     assert [e["node"]["version"] for e in old["versions"]["edges"]] == [2, 1]
     stale = (await client.execute(UPDATE, {"input": {"id": v1["id"], "name": "x"}}, key=key))["stfUpdate"]
     assert stale["stf"] is None and stale["userErrors"][0]["code"] == "NOT_LATEST"
-    same = (await client.execute(UPDATE, {"input": {"id": v2["id"], "name": "Retry with jitter"}}, key=key))["stfUpdate"]
+    same = (await client.execute(UPDATE, {"input": {"id": v2["id"], "name": "Retry with jitter"}}, key=key))[
+        "stfUpdate"
+    ]
     assert same["userErrors"][0]["code"] == "NO_CHANGE"
 
 
@@ -66,7 +70,9 @@ async def test_only_the_registrant_or_an_admin_changes_an_stf_and_deprecation_is
     _, owner = await contributor_key(client, admin_key)
     _, other = await contributor_key(client, admin_key)
     stf = (await _register(client, owner))["stf"]
-    denied = (await client.execute(DEPRECATE, {"input": {"id": stf["id"], "reason": "mine now"}}, key=other))["stfDeprecate"]
+    denied = (await client.execute(DEPRECATE, {"input": {"id": stf["id"], "reason": "mine now"}}, key=other))[
+        "stfDeprecate"
+    ]
     assert denied["stf"] is None and denied["userErrors"][0]["code"] == "FORBIDDEN"
     empty = (await client.execute(DEPRECATE, {"input": {"id": stf["id"], "reason": " "}}, key=owner))["stfDeprecate"]
     assert empty["userErrors"][0]["field"] == "reason"
