@@ -26,7 +26,7 @@ def charts(report: dict[str, Any]) -> dict[str, str]:
     targets = report["scenario"]["targets"]
     markers = [(v["day"], f"v{v['version']}") for v in report["policyHistory"] if v["day"] > 1]
     band = targets["imbalancePercent"]
-    return {
+    found = {
         "supply-demand": line_chart(Chart(
             "Supply and demand: tokens minted and burned per day", x,
             [Series("minted", _series(days, "minted")), Series("burned", _series(days, "burned")),
@@ -58,11 +58,13 @@ def charts(report: dict[str, Any]) -> dict[str, str]:
         "cap-refusals": line_chart(Chart(
             "Rewards refused by the daily earning cap", x,
             [Series("refusals", _series(days, "capRefusals"))], "per day", markers=markers)),
-        "gaming": line_chart(Chart(
+    }
+    if any(d["gamingAgents"] for d in days):
+        found["gaming"] = line_chart(Chart(
             "Gaming agents: share of all tokens earned", x,
             [Series("gaming agents' share %", _series(days, "gamingShareOfEarnedPercent"))], "percent",
-            markers=markers)),
-    }
+            markers=markers))
+    return found
 
 
 STYLE = """body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}
