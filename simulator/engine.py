@@ -140,9 +140,11 @@ class Simulation:
         self.actions.tally = type(self.actions.tally)()
         plan = self._plan(day)
         await self._set_session_floors([a for a in self.agents if not a.left and a.arrived_day < day])
+        performed = 0
         for moment, _, agent, name in plan:
             if agent.left:
                 continue
+            performed += 1
             self.clock.set(day_start + timedelta(seconds=moment))
             with self._timed(name):
                 await ACTIONS_BY_NAME[name](self.actions, agent)
@@ -155,6 +157,7 @@ class Simulation:
             await expiry.sweep_expired_tokens()
         with self._timed("observe"):
             record = await self.observer.day(day, self.clock.current, self.agents, current)
+        record["performed"] = performed
         record["actions"] = dict(sorted(self.actions.tally.counts.items()))
         record["unmetComputeTokens"] = self.actions.tally.unmet_tokens
         if record["ledgerSum"] != 0:
@@ -217,7 +220,7 @@ def _totals(days: list[dict[str, Any]]) -> dict[str, Any]:
         "circulating": last.get("circulating", 0), "agents": last.get("agents", 0),
         "newcomers": last.get("newcomers", 0), "newcomersDropped": last.get("newcomersDropped", 0),
         "gamingEarned": last.get("gamingEarned", 0),
-        "actions": sum(sum(d["actions"].values()) for d in days),
+        "actions": sum(d["performed"] for d in days),
     }
 
 
