@@ -168,7 +168,8 @@ def export_schema(output: str | None) -> int:
     return 0
 
 
-def simulate(scenario_path: str, database_url: str | None, out: str, sweeps: list[str], quiet: bool) -> int:
+def simulate(scenario_path: str, database_url: str | None, *, out: str, sweeps: list[str], days: int | None,
+             quiet: bool) -> int:
     """Run a scenario (or a sweep of it) against the real services on a throwaway database."""
     import logging
 
@@ -180,6 +181,8 @@ def simulate(scenario_path: str, database_url: str | None, out: str, sweeps: lis
     logging.basicConfig(level=logging.ERROR)  # refusals and sweeps log warnings by the thousand
     try:
         scenario = load(scenario_path)
+        if days is not None:
+            scenario = scenario.first_days(days)
         knobs = [sweep.parse_knob(text) for text in sweeps]
         if knobs:
             sweep.check_grid(knobs)
@@ -242,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim_cmd.add_argument("--out", default="simulation", help="folder for report.json, report.html and charts/")
     sim_cmd.add_argument("--sweep", action="append", default=[], metavar="KNOB=V1,V2,...",
                          help="vary a policy coefficient over these values (once or twice: a grid)")
+    sim_cmd.add_argument("--days", type=int, help="run only the first N days of the scenario")
     sim_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
@@ -253,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args.ticket_id, args.url, args.key)
     if args.command == "simulate":
-        return simulate(args.scenario, args.database_url, args.out, args.sweep, args.quiet)
+        return simulate(args.scenario, args.database_url, out=args.out, sweeps=args.sweep, days=args.days,
+                        quiet=args.quiet)
     settings = get_settings()
     if args.command == "serve":
         return serve(settings, args.host or settings.host, args.port or settings.port, args.workers or settings.workers)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import logging
 import os
 import sys
@@ -49,8 +48,7 @@ async def main(args: argparse.Namespace) -> dict:
     logging.basicConfig(level=logging.ERROR)
     scenario = load(args.scenario)
     if args.days:
-        scenario = dataclasses.replace(scenario, days=args.days,
-                                       changes=[c for c in scenario.changes if c.day < args.days])
+        scenario = scenario.first_days(args.days)
     async with Server(args.database_url, database) as server:
         floor_before = await round_trip_us(server.url)
         cpu_before = own_cpu()

@@ -123,6 +123,13 @@ class Scenario:
     window_days: int = 7
     description: str = ""
 
+    def first_days(self, days: int) -> "Scenario":
+        """Only the first `days` days (and the changes that take effect within them)."""
+        if not 1 <= days <= self.days:
+            raise ScenarioError("--days", f"1-{self.days} (the scenario's length), got {days}")
+        return replace(self, days=days, changes=[c for c in self.changes if c.day < days],
+                       warmup_days=min(self.warmup_days, days))
+
     def with_policy(self, overrides: dict[str, Any]) -> "Scenario":
         return replace(self, policy={**self.policy, **overrides})
 
