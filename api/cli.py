@@ -194,7 +194,7 @@ def simulate(scenario_path: str, database_url: str | None, *, out: str, sweeps: 
     async def run() -> list[Path]:
         async with Server(database_url, database) as server:
             if knobs:
-                grid = await sweep.run_sweep(scenario, knobs, server, folder, progress)
+                grid = await sweep.run_sweep(scenario, knobs, server, out=folder, progress=progress)
                 print(sweep.table(grid))
                 return sweep.write(grid, folder)
             result = await engine.simulate(scenario, server, progress)

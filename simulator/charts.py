@@ -117,7 +117,7 @@ def _runs(days: list[int], values: list[float | None]) -> list[list[tuple[int, f
     return [r for r in runs if r]
 
 
-def heat_map(title: str, x_name: str, x_values: list[str], y_name: str, y_values: list[str],
+def heat_map(title: str, *, x_name: str, x_values: list[str], y_name: str, y_values: list[str],
              cells: dict[tuple[int, int], tuple[int, int]]) -> str:
     """Cells (x index, y index) -> (targets met, targets judged): green when all are met."""
     cell_w, cell_h = 86, 34

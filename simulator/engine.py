@@ -52,8 +52,9 @@ class Simulation:
         self.draws = np.random.default_rng(scenario.seed)
         market = scenario.market
         self.pool = StfPool()
-        self.actions = Actions(self.pool, Vocabulary(market.topics, market.words_per_chunk, market.words_per_query,
-                                                     market.min_score, scenario.seed), self.rng)
+        vocabulary = Vocabulary(market.topics, words_per_chunk=market.words_per_chunk,
+                                words_per_query=market.words_per_query, min_score=market.min_score, seed=scenario.seed)
+        self.actions = Actions(self.pool, vocabulary, self.rng)
         self.actions.on_refused = self._refused
         self.agents: list[Agent] = []
         self.admin: Principal | None = None
@@ -156,7 +157,7 @@ class Simulation:
         with self._timed("sweep expiry"):
             await expiry.sweep_expired_tokens()
         with self._timed("observe"):
-            record = await self.observer.day(day, self.clock.current, self.agents, current)
+            record = await self.observer.day(day, self.clock.current, agents=self.agents, policy=current)
         record["performed"] = performed
         record["actions"] = dict(sorted(self.actions.tally.counts.items()))
         record["unmetComputeTokens"] = self.actions.tally.unmet_tokens

@@ -61,7 +61,7 @@ class CycleBook:
     def credit(self, account: int, at: float, amount: int) -> None:
         self.lots.setdefault(account, deque()).append([at, amount])
 
-    def debit(self, account: int, at: float, amount: int, completes: bool) -> list[tuple[float, int]]:
+    def debit(self, account: int, at: float, amount: int, *, completes: bool) -> list[tuple[float, int]]:
         """Take `amount` from the oldest lots; the (age, tokens) pieces when it completes a cycle."""
         pieces: list[tuple[float, int]] = []
         lots = self.lots.get(account)
@@ -84,8 +84,9 @@ class Target:
     rule: str  # how it is read, for people
 
 
-def passes(key: str, value: Any, day: dict[str, Any], targets: Any) -> bool | None:
+def passes(key: str, day: dict[str, Any], targets: Any) -> bool | None:
     """Whether a day meets a target; None when the day says nothing about it."""
+    value = day[key]
     if key == "velocityPerWeek":
         return None if value is None else value >= targets.velocity_per_week
     if key == "imbalancePercent":
@@ -119,7 +120,7 @@ def verdicts(days: list[dict[str, Any]], targets: Any, warmup_days: int) -> dict
         for day in days:
             if day["day"] <= warmup_days:
                 continue
-            ok = passes(target.key, day[target.key], day, targets)
+            ok = passes(target.key, day, targets)
             if ok is None:
                 continue
             judged += 1

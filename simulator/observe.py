@@ -47,7 +47,7 @@ class Observer:
     last_refusal: int = 0
     window_minted: deque[int] = field(default_factory=deque)
 
-    async def day(self, day: int, now: datetime, agents: list[Agent], policy: RewardPolicy) -> dict[str, Any]:
+    async def day(self, day: int, now: datetime, *, agents: list[Agent], policy: RewardPolicy) -> dict[str, Any]:
         db = connections.get("default")
         today = await economy.stats(now - timedelta(days=1), now)
         window = await economy.stats(max(self.start, now - timedelta(days=self.window_days)), now)
@@ -108,7 +108,7 @@ class Observer:
                 self.cycles.credit(row["account_id"], at, row["amount"])
             else:
                 completes = row["kind"] in SPENDING
-                pieces += self.cycles.debit(row["account_id"], at, -row["amount"], completes)
+                pieces += self.cycles.debit(row["account_id"], at, -row["amount"], completes=completes)
                 if row["kind"] == TransferKind.EXPIRY.value:
                     expired -= row["amount"]
         if rows:

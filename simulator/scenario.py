@@ -185,8 +185,10 @@ def parse(data: Any, default_name: str = "scenario") -> Scenario:
                   "changes", "targets", "market", "populations"}, "")
     if "days" in data and "weeks" in data:
         raise ScenarioError("days", "give days or weeks, not both")
-    days = _int(data, "weeks", 1, MAX_DAYS // 7) * 7 if "weeks" in data else _int(data, "days", 1, MAX_DAYS,
-                                                                                    required=True)
+    if "weeks" in data:
+        days = _int(data, "weeks", low=1, high=MAX_DAYS // 7) * 7
+    else:
+        days = _int(data, "days", low=1, high=MAX_DAYS, required=True)
     populations = [_population(p, f"populations[{i}]") for i, p in enumerate(_list(data, "populations"))]
     if not populations:
         raise ScenarioError("populations", "at least one population")
@@ -208,11 +210,11 @@ def parse(data: Any, default_name: str = "scenario") -> Scenario:
     _check_policies(policy, [(f"changes[{i}].set", c) for i, c in enumerate(_list(data, "changes"))])
     return Scenario(
         name=_text(data, "name", default_name), description=_text(data, "description", ""),
-        seed=_int(data, "seed", 0, 2**63 - 1, required=True), days=days, populations=populations,
+        seed=_int(data, "seed", low=0, high=2**63 - 1, required=True), days=days, populations=populations,
         policy=policy, changes=changes, targets=_targets(data.get("targets", {})),
         market=_market(data.get("market", {})),
-        start=start, warmup_days=_int(data, "warmup_days", 0, days, default=14),
-        window_days=_int(data, "window_days", 1, 90, default=7))
+        start=start, warmup_days=_int(data, "warmup_days", low=0, high=days, default=14),
+        window_days=_int(data, "window_days", low=1, high=90, default=7))
 
 
 def _check_policies(start: dict[str, Any], changes: list[tuple[str, Any]]) -> None:
@@ -280,8 +282,8 @@ def _population(data: Any, where: str) -> Population:
     overrides = {name: _param(name, data[name], f"{where}.{name}") for name in params if name in data}
     return Population(name=_text(data, "name", kind, where), behaviour=kind,
                       params=replace(BEHAVIOURS[kind], **overrides),
-                      initial=_int(data, "initial", 0, MAX_AGENTS, default=0, where=where),
-                      arrivals_per_day=_float(data, "arrivals_per_day", 0, 1000, default=0.0, where=where))
+                      initial=_int(data, "initial", low=0, high=MAX_AGENTS, default=0, where=where),
+                      arrivals_per_day=_float(data, "arrivals_per_day", low=0, high=1000, default=0.0, where=where))
 
 
 def _param(name: str, value: Any, where: str) -> Any:
@@ -319,8 +321,8 @@ def _change(data: Any, where: str, days: int) -> PolicyChange:
     _known(data, {"day", "week", "reason", "set"}, where)
     if ("day" in data) == ("week" in data):
         raise ScenarioError(where, "give the day or the week of the change (one of them)")
-    day = _int(data, "day", 1, 10 * MAX_DAYS, where=where) if "day" in data else \
-        _int(data, "week", 1, MAX_DAYS, where=where) * 7
+    day = _int(data, "day", low=1, high=10 * MAX_DAYS, where=where) if "day" in data else \
+        _int(data, "week", low=1, high=MAX_DAYS, where=where) * 7
     if day >= days:
         raise ScenarioError(f"{where}.{'day' if 'day' in data else 'week'}",
                             f"the change would take effect after the run's last day (day {days})")
@@ -333,10 +335,12 @@ def _change(data: Any, where: str, days: int) -> PolicyChange:
 def _targets(data: Any) -> Targets:
     data = _mapping(data, "targets")
     _known(data, {"velocity_per_week", "imbalance_percent", "dropoff_percent", "min_newcomers"}, "targets")
-    return Targets(velocity_per_week=_float(data, "velocity_per_week", 0, 1000, default=1.0, where="targets"),
-                   imbalance_percent=_float(data, "imbalance_percent", 0, 10_000, default=20.0, where="targets"),
-                   dropoff_percent=_float(data, "dropoff_percent", 0, 100, default=30.0, where="targets"),
-                   min_newcomers=_int(data, "min_newcomers", 1, MAX_AGENTS, default=10, where="targets"))
+    return Targets(velocity_per_week=_float(data, "velocity_per_week", low=0, high=1000, default=1.0,
+                                            where="targets"),
+                   imbalance_percent=_float(data, "imbalance_percent", low=0, high=10_000, default=20.0,
+                                            where="targets"),
+                   dropoff_percent=_float(data, "dropoff_percent", low=0, high=100, default=30.0, where="targets"),
+                   min_newcomers=_int(data, "min_newcomers", low=1, high=MAX_AGENTS, default=10, where="targets"))
 
 
 def _market(data: Any) -> Market:
@@ -346,10 +350,11 @@ def _market(data: Any) -> Market:
     if not isinstance(words, list) or len(words) != 2 or not all(isinstance(w, int) for w in words) \
             or not 1 <= words[0] <= words[1] <= 5000:
         raise ScenarioError("market.words_per_chunk", "a pair of whole numbers, 1 <= fewest <= most <= 5000")
-    return Market(topics=_int(data, "topics", 1, 1000, default=12, where="market"), words_per_chunk=tuple(words),
-                  words_per_query=_int(data, "words_per_query", 1, 100, default=6, where="market"),
-                  min_score=_float(data, "min_score", 0, 1, default=0.15, where="market"),
-                  candidates=_int(data, "candidates", 1, 10_000, default=20, where="market"))
+    return Market(topics=_int(data, "topics", low=1, high=1000, default=12, where="market"),
+                  words_per_chunk=tuple(words),
+                  words_per_query=_int(data, "words_per_query", low=1, high=100, default=6, where="market"),
+                  min_score=_float(data, "min_score", low=0, high=1, default=0.15, where="market"),
+                  candidates=_int(data, "candidates", low=1, high=10_000, default=20, where="market"))
 
 
 # --- small readers ------------------------------------------------------------------------------
@@ -392,7 +397,7 @@ def _text(data: dict[str, Any], name: str, default: str | None, where: str = "")
     return value.strip()
 
 
-def _int(data: dict[str, Any], name: str, low: int, high: int, *, default: int | None = None,
+def _int(data: dict[str, Any], name: str, *, low: int, high: int, default: int | None = None,
          required: bool = False, where: str = "") -> int:
     if name not in data:
         if required or default is None:
@@ -404,7 +409,7 @@ def _int(data: dict[str, Any], name: str, low: int, high: int, *, default: int |
     return value
 
 
-def _float(data: dict[str, Any], name: str, low: float, high: float, *, default: float,
+def _float(data: dict[str, Any], name: str, *, low: float, high: float, default: float,
            where: str = "") -> float:
     value = data.get(name, default)
     if not _is_number(value) or not math.isfinite(value) or not low <= value <= high:

@@ -64,7 +64,7 @@ def check_grid(knobs: list[Knob]) -> None:
         raise ScenarioError("--sweep", f"{cells} cells; at most {MAX_CELLS} runs in one sweep")
 
 
-async def run_sweep(scenario: Scenario, knobs: list[Knob], server: Server, out: Path,
+async def run_sweep(scenario: Scenario, knobs: list[Knob], server: Server, *, out: Path,
                     progress: Progress | None = None) -> dict[str, Any]:
     cells = []
     for indexes in itertools.product(*(range(len(k.values)) for k in knobs)):
@@ -92,8 +92,8 @@ def heat(sweep: dict[str, Any]) -> str:
     x, y = knobs[0], knobs[1] if len(knobs) > 1 else {"name": "", "values": [""]}
     grid = {(c["indexes"][0], c["indexes"][1] if len(c["indexes"]) > 1 else 0): (c["met"], c["judged"])
             for c in sweep["cells"]}
-    return heat_map(f"Targets met: {sweep['scenario']['name']}", x["name"], x["values"], y["name"], y["values"],
-                    grid)
+    return heat_map(f"Targets met: {sweep['scenario']['name']}", x_name=x["name"], x_values=x["values"],
+                    y_name=y["name"], y_values=y["values"], cells=grid)
 
 
 def table(sweep: dict[str, Any]) -> str:

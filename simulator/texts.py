@@ -12,7 +12,7 @@ SHARED = ("error retry cache timeout config parse deploy token build test import
 
 
 class Vocabulary:
-    def __init__(self, topics: int, words_per_chunk: tuple[int, int], words_per_query: int, min_score: float,
+    def __init__(self, topics: int, *, words_per_chunk: tuple[int, int], words_per_query: int, min_score: float,
                  seed: int) -> None:
         rng = random.Random(seed)
         self.topics = topics
