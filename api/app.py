@@ -21,11 +21,11 @@ from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
-from services.stf import similar as stf_index
 from services.auth import key_cache
 from services.clarification import tickets as clarification_tickets
 from services.context_market.market import open_market
 from services.search.vectors import close_store, get_store, open_store
+from services.stf import similar as stf_index
 from subscriptions.bus import Bus, make_bus
 from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         await stf_index.ensure_collection()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
-        log.info("ready", extra={"bus": runtime.bus.name})
+        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where})
         try:
             yield
         finally:

@@ -8,6 +8,7 @@ import fcntl
 import os
 import socket
 import sys
+import warnings
 from pathlib import Path
 from typing import IO
 
@@ -45,6 +46,26 @@ def _port_free(host: str, port: int) -> bool:
             return False
 
 
+def _say(message: str) -> None:
+    print(f"omniclaude: {message}", file=sys.stderr)
+
+
+def _safe_url(url: str) -> str:
+    """A URL without its password, for people to read."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.password:
+        parsed = parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@"))
+    return parsed.geturl()
+
+
+def _database_where(settings: Settings) -> str:
+    if settings.database_url:
+        return _safe_url(settings.database_url)
+    return f"embedded, data in {settings.data_dir / 'pgdata'}"
+
+
 def serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
@@ -61,15 +82,21 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
                      "or give this one another OMNICLAUDE_DATA_DIR and PORT")
     if not _port_free(host, port):
         return _fail(f"{host}:{port} is already in use; is another server running? Set PORT or --port")
-    db_url = resolve_database_url(settings)
+    with warnings.catch_warnings():  # the embedded PostgreSQL asks for XDG_RUNTIME_DIR, which servers rarely set
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        db_url = resolve_database_url(settings)
     os.environ["DATABASE_URL"] = db_url  # worker processes join this database instead of starting one
+    _say(f"PostgreSQL: {_database_where(settings)}")
     applied = asyncio.run(migrate(db_url))
     if applied:
-        print(f"omniclaude: applied migrations {', '.join(applied)}", file=sys.stderr)
+        _say(f"applied {len(applied)} migration{'s' if len(applied) > 1 else ''} (up to {applied[-1]})")
     seeded = asyncio.run(_with_orm(db_url, _seed_prices))
     if seeded:
-        print(f"omniclaude: seeded the price catalog with {seeded} default prices", file=sys.stderr)
-    print(f"omniclaude: serving GraphQL on http://{host}:{port}/graphql (Ctrl-C stops)", file=sys.stderr)
+        _say(f"seeded the price catalog with {seeded} default prices")
+    _say("events: " + (f"Redis at {_safe_url(settings.redis_url)}" if settings.redis_url else "in-process bus"))
+    _say("vectors: " + (f"Qdrant at {_safe_url(settings.qdrant_url)}" if settings.qdrant_url
+                        else f"Qdrant local mode in {settings.data_dir / 'qdrant'}"))
+    _say(f"serving GraphQL on http://{host}:{port}/graphql (Ctrl-C stops; LOG_LEVEL=DEBUG shows every library's logs)")
     if workers > 1:
         uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, workers=workers,
                     log_config=log_config(settings.log_level), access_log=False)
@@ -78,7 +105,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
         uvicorn.run(create_app(settings, db_url=db_url), host=host, port=port,
                     log_config=log_config(settings.log_level), access_log=False)
-    print("omniclaude: stopped", file=sys.stderr)
+    _say("stopped")
     lock.close()
     return 0
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from api.settings import Settings
 from services.clarification import tickets as clarification
-from services.economy import compute
-from services.economy import expiry
 from services.debug import retention
+from services.economy import compute, expiry
 from services.stf import similar as stf_index
 from services.stf import usage as stf_usage
 

@@ -28,16 +28,26 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+OWN_LOGGERS = ("api", "resolvers", "services", "subscriptions", "models")
+
+
+def third_party_level(level: str) -> str:
+    """Other libraries' loggers (uvicorn, the embedded PostgreSQL, Tortoise, ...) speak at DEBUG only;
+    otherwise they show warnings and errors."""
+    return "DEBUG" if level.upper() == "DEBUG" else "WARNING"
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    root.setLevel(third_party_level(level))
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
-    logging.getLogger("tortoise").setLevel(max(logging.INFO, root.level))
 
 
 def log_config(level: str) -> dict:
@@ -47,11 +57,11 @@ def log_config(level: str) -> dict:
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "api.logs.JsonFormatter"}},
         "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "json"}},
-        "root": {"handlers": ["default"], "level": level.upper()},
+        "root": {"handlers": ["default"], "level": third_party_level(level)},
         "loggers": {
+            **{name: {"level": level.upper()} for name in OWN_LOGGERS},
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.error": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": True},
-            "tortoise": {"level": "INFO"},
         },
     }

@@ -16,17 +16,17 @@ from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
 from resolvers.contributors import ContributorMutation, ContributorQuery
+from resolvers.debug.golden_states import GoldenStateMutation, GoldenStateQuery
 from resolvers.debug.records import DebugMutation, DebugQuery
+from resolvers.economy.compute import ComputeMutation
 from resolvers.economy.disputes import DisputeMutation, DisputeQuery
+from resolvers.economy.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
+from resolvers.economy.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.economy.stats import EconomyQuery
 from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
-from resolvers.debug.golden_states import GoldenStateMutation, GoldenStateQuery
-from resolvers.economy.compute import ComputeMutation
-from resolvers.economy.ledger import LedgerMutation, LedgerQuery, LedgerSubscription
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
-from resolvers.economy.rewards import RewardMutation, RewardQuery, RewardSubscription
 from resolvers.scalars import SCALAR_MAP
 from resolvers.stf.registry import StfMutation, StfQuery
 from resolvers.stf.usage import StfUsageMutation, StfUsageQuery

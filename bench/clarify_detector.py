@@ -15,7 +15,6 @@ import argparse
 import time
 
 from bench.support import emit, percentile
-
 from services.clarification.ambiguity import detect
 from services.clarification.tickets import detector_defaults
 

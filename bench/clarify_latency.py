@@ -22,6 +22,7 @@ import asyncio
 import json
 
 import websockets
+
 from bench.support import BenchServer, Connection, emit, make_agents, now, percentile, requester_key
 
 REQUEST = """mutation R($input: ClarificationRequestInput!) { clarificationRequest(input: $input) {

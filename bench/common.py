@@ -93,8 +93,8 @@ async def funded_economy(db_url: str, funds: int) -> AsyncIterator[None]:
     cap raised to `funds` by a new ADMIN, so every contributor registered inside can pay."""
     from api.database import close_orm, init_orm, migrate
     from models.auth import Role
-    from services.economy import policy
     from services.auth import create_principal_with_key
+    from services.economy import policy
 
     await migrate(db_url)
     await init_orm(db_url, 4)

@@ -26,7 +26,8 @@ from datetime import datetime, timedelta, timezone
 import asyncpg
 
 from bench.common import AppServer, drop_database, fresh_database, machine
-from bench.stf_reads import run_wrk, seed as seed_stfs
+from bench.stf_reads import run_wrk
+from bench.stf_reads import seed as seed_stfs
 from services.debug.confidence import wilson_lower_bound
 from services.debug.signatures import signature
 

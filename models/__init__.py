@@ -13,15 +13,26 @@ from models.clarification import (
 )
 from models.context_market import ContextChunk, ContextRetrieval, ContextServed
 from models.contributors import Contributor, ContributorKind
-from models.debug import (AttemptOutcome, ErrorEvent, ErrorSignature, FixStat, GoldenState, GoldenStatus, Snapshot,
-                          SnapshotPhase, SnapshotPruning, StfApplication, SuccessEvent)
-from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing, PaymentStatus
+from models.debug import (
+    AttemptOutcome,
+    ErrorEvent,
+    ErrorSignature,
+    FixStat,
+    GoldenState,
+    GoldenStatus,
+    Snapshot,
+    SnapshotPhase,
+    SnapshotPruning,
+    StfApplication,
+    SuccessEvent,
+)
 from models.economy.compute import Reservation
 from models.economy.disputes import Dispute
 from models.economy.ledger import Account, Entry, Transfer
+from models.economy.rewards import RewardPolicy, RewardRefusal
+from models.executions import Execution, ExecutionStatus, LlmCall, LlmCallRepricing, PaymentStatus
 from models.outbox import OutboxCursor, OutboxEvent
 from models.pricing import ModelPrice
-from models.economy.rewards import RewardPolicy, RewardRefusal
 from models.stf import Stf, StfEmbedding, StfStatus, StfVerification, Verdict
 
 __all__ = ["Account", "ApiKey", "Assumption", "AssumptionStatus", "AttemptOutcome", "ClarificationRequestLog",

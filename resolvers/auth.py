@@ -10,11 +10,14 @@ from strawberry.types import Info
 
 from models import auth as m
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from services import auth as auth_service
 from services import contributors as contributor_service
+from services import errors
+
+AuthUserError = user_error_type(errors.AUTH)
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -63,7 +66,7 @@ class ApiKeyCreateInput:
 class ApiKeyCreatePayload:
     principal: Principal | None
     api_key: str | None = strawberry.field(description="The new key. Shown once; only its hash is stored.")
-    user_errors: list[UserError]
+    user_errors: list[AuthUserError]
 
 
 @strawberry.input
@@ -75,7 +78,7 @@ class ApiKeyRevokeInput:
 class ApiKeyRevokePayload:
     key_prefix: str | None
     revoked_at: datetime | None
-    user_errors: list[UserError]
+    user_errors: list[AuthUserError]
 
 
 @strawberry.type

@@ -18,15 +18,17 @@ from models import clarification as m
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, graphql_error
+from resolvers.payload import attempt, graphql_error, user_error_type
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
-from services.clarification import ambiguity
-from services.clarification import quorum
+from services import errors
+from services.clarification import ambiguity, quorum
 from services.clarification import tickets as service
 from services.errors import DomainError
 from subscriptions.event import Event as BusEvent
 from subscriptions.stream import encode_cursor, stream_events
+
+ClarificationUserError = user_error_type(errors.CLARIFICATION)
 
 QuestionKind = strawberry.enum(ambiguity.QuestionKind, description="What a question is about.")
 QuestionSeverity = strawberry.enum(ambiguity.Severity, name="QuestionSeverity",
@@ -274,7 +276,7 @@ class ClarificationRequestPayload:
     ambiguous: bool | None = strawberry.field(description="False: nothing to ask, no ticket. Null on error.")
     reason: str | None = strawberry.field(description="Why there is, or is not, a ticket.")
     ticket: ClarificationTicket | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 @strawberry.input
@@ -292,7 +294,7 @@ class ClarificationAnswerInput:
 @strawberry.type
 class ClarificationAnswerPayload:
     ticket: ClarificationTicket | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 @strawberry.input
@@ -308,7 +310,7 @@ class ClarificationVoteCastPayload:
     vote: ClarificationVote | None
     progress: QuorumProgress | None
     ticket: ClarificationTicket | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 @strawberry.input
@@ -321,7 +323,7 @@ class AssumptionOverrideInput:
 @strawberry.type
 class AssumptionOverridePayload:
     assumption: Assumption | None
-    user_errors: list[UserError]
+    user_errors: list[ClarificationUserError]
 
 
 # -- queries and mutations ----------------------------------------------------------------------

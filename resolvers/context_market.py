@@ -16,13 +16,16 @@ from models.auth import Role
 from models.contributors import Contributor as ContributorRow
 from resolvers import loaders
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
-from services.context_market import market as market
 from services import contributors as contributor_service
+from services import errors
+from services.context_market import market as market
 from services.context_market.rules import kilobytes, saving_percent
+
+ContextMarketUserError = user_error_type(errors.CONTEXT_MARKET)
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -213,7 +216,7 @@ class ContextAnnouncePayload:
         "you had announced before is the stored chunk (live again if it was withdrawn)."
     )
     created: int = strawberry.field(description="How many chunks are new.")
-    user_errors: list[UserError]
+    user_errors: list[ContextMarketUserError]
 
 
 @strawberry.input
@@ -224,7 +227,7 @@ class ContextWithdrawInput:
 @strawberry.type
 class ContextWithdrawPayload:
     chunks: list[ContextChunk] | None
-    user_errors: list[UserError]
+    user_errors: list[ContextMarketUserError]
 
 
 @strawberry.input
@@ -242,7 +245,7 @@ class ContextRetrieveInput:
 @strawberry.type
 class ContextRetrievePayload:
     retrieval: ContextRetrieval | None
-    user_errors: list[UserError]
+    user_errors: list[ContextMarketUserError]
 
 
 @strawberry.input
@@ -254,7 +257,7 @@ class ContextRateInput:
 @strawberry.type
 class ContextRatePayload:
     retrieval: ContextRetrieval | None
-    user_errors: list[UserError]
+    user_errors: list[ContextMarketUserError]
 
 
 @strawberry.type(description="The context market: what is on offer now, and the retrievals of a window (from, to].")

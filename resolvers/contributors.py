@@ -12,12 +12,15 @@ from strawberry.types import Info
 from models import contributors as m
 from resolvers import loaders
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services import contributors as contributor_service
+from services import errors
 from services.economy import rewards as reward_service
+
+ContributorUserError = user_error_type(errors.CONTRIBUTORS)
 
 if TYPE_CHECKING:
     from resolvers.economy.ledger import Account
@@ -88,7 +91,7 @@ class ContributorRegisterInput:
 class ContributorRegisterPayload:
     contributor: Contributor | None
     api_key: str | None = strawberry.field(description="Set when `issueKey` was true. Shown once.")
-    user_errors: list[UserError]
+    user_errors: list[ContributorUserError]
 
 
 @strawberry.type

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,17 +18,20 @@ from models import auth as am
 from models import executions as m
 from models import pricing as pm
 from models import stf as sm
-from resolvers.loaders import load_one
 from resolvers.economy.ledger import Transfer, visible_transfer
+from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.pricing import ModelPrice
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
-from services.executions import runs as execution_service
+from services import errors
 from services.executions import llm_calls as call_service
+from services.executions import runs as execution_service
+
+ExecutionUserError = user_error_type(errors.EXECUTIONS)
 
 if TYPE_CHECKING:
     from resolvers.auth import Principal
@@ -199,7 +202,7 @@ class ExecutionStartInput:
 class ExecutionStartPayload:
     execution: Execution | None
     created: bool = strawberry.field(description="False for a retry with the same correlation id and request.")
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
@@ -212,7 +215,7 @@ class ExecutionFinishInput:
 @strawberry.type
 class ExecutionFinishPayload:
     execution: Execution | None
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input(description="One LLM call. Token counts are disjoint (see LlmCall).")
@@ -287,7 +290,7 @@ class LlmCallsRecordPayload:
     recorded: int = strawberry.field(description="Calls recorded by this request.")
     priced: int = strawberry.field(description="Of the calls returned, how many have a cost.")
     payment: LlmCallsPayment | None
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
 
 @strawberry.input
@@ -304,7 +307,7 @@ class LlmCallsRepricePayload:
     repriced: int = strawberry.field(description="Calls whose cost or price row changed; each is a repricing.")
     still_unpriced: int
     has_more: bool = strawberry.field(description="More calls wait: run again.")
-    user_errors: list[UserError]
+    user_errors: list[ExecutionUserError]
 
     @strawberry.field(description="The repricings of this run.")
     async def repricings(

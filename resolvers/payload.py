@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
 from typing import TypeVar
 
 import strawberry
@@ -14,11 +16,26 @@ from services.errors import DomainError
 T = TypeVar("T")
 
 
-@strawberry.type(description="An expected failure of a mutation: bad input or a broken domain rule.")
+@dataclass(frozen=True)
 class UserError:
-    field: str | None = strawberry.field(description="The input field at fault, when one is.")
+    """A DomainError as a mutation payload carries it; its GraphQL type is the domain's `<Domain>UserError`."""
+
+    field: str | None
     message: str
-    code: str = strawberry.field(description="SCREAMING_CASE: INVALID, NOT_FOUND, DUPLICATE, FORBIDDEN, ...")
+    code: str
+
+
+def user_error_type(codes: type[Enum]) -> type:
+    """The GraphQL type of a domain's userErrors: `field`, `message` and a `code` of the domain's enum."""
+    domain = codes.__name__.removesuffix("ErrorCode")
+    code_enum = strawberry.enum(codes, description=f"Why a {domain} mutation was refused.")
+    annotations = {"field": str | None, "message": str, "code": code_enum}
+    namespace = {
+        "__annotations__": annotations,
+        "field": strawberry.field(description="The input field at fault, when one is."),
+    }
+    return strawberry.type(type(f"{domain}UserError", (), namespace),
+                           description="An expected failure of a mutation: bad input or a broken domain rule.")
 
 
 def user_error(exc: DomainError) -> UserError:

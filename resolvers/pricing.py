@@ -12,11 +12,14 @@ from strawberry.types import Info
 from models import pricing as m
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
-from services.pricing import litellm as litellm_catalog
+from services import errors
 from services.pricing import catalog as pricing_service
+from services.pricing import litellm as litellm_catalog
+
+PricingUserError = user_error_type(errors.PRICING)
 
 PriceComponent = strawberry.enum(
     pricing_service.Component, name="PriceComponent", description="A kind of token with its own price."
@@ -99,7 +102,7 @@ class ModelPriceUpsertPayload:
     change: PriceChange | None
     closed_price: ModelPrice | None = strawberry.field(description="The period that now ends at effectiveFrom.")
     superseded_price: ModelPrice | None = strawberry.field(description="The row a correction replaced.")
-    user_errors: list[UserError]
+    user_errors: list[PricingUserError]
 
 
 @strawberry.input
@@ -124,7 +127,7 @@ class ModelPricesImportPayload:
     updated: int = strawberry.field(description="Pairs whose price changed: a new period from effectiveFrom.")
     skipped: int
     skipped_reasons: list[ImportSkip]
-    user_errors: list[UserError]
+    user_errors: list[PricingUserError]
 
 
 def import_skips(skipped: dict[str, list[str]]) -> list[ImportSkip]:

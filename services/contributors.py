@@ -12,9 +12,8 @@ from tortoise.transactions import in_transaction
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
 from services import clock
-from services.economy import ledger
-from services.economy import rewards
 from services.auth import generate_key, hash_key
+from services.economy import ledger, rewards
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 

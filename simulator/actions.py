@@ -23,9 +23,9 @@ from services.context_market import market as context_market
 from services.debug.confidence import wilson_lower_bound
 from services.economy import compute, ledger, rewards
 from services.economy.rules import StfRewardInputs, complexity_of_lines, safety_of_status, tokens_for_usd
+from services.errors import DomainError
 from services.stf import registry as stf
 from services.stf import verification
-from services.errors import DomainError
 from simulator.agents import Agent, SimStf, StfPool, digest, quantized
 from simulator.texts import Vocabulary
 

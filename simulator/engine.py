@@ -12,16 +12,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time as day_time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from datetime import time as day_time
 from typing import Any
 
 import numpy as np
 
 from models.auth import Principal, Role
 from models.economy.rewards import RewardPolicy
+from services.auth import create_principal_with_key
 from services.economy import compute, expiry
 from services.economy import policy as policies
-from services.auth import create_principal_with_key
 from services.errors import DomainError
 from simulator.actions import ACTIONS_BY_NAME, Actions
 from simulator.agents import ACTIONS, Agent, StfPool

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.clarification.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
 from api.settings import Settings
+from services.clarification.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
 from services.clarification.tickets import FALLBACK_DEFAULT_MODEL, configure, detector_defaults
 
 CORPUS = Path(__file__).parent / "data" / "clarification_corpus.json"

@@ -533,8 +533,8 @@ async def test_the_schedule_refreshes_the_view_one_replica_at_a_time(db_url, cli
 
 
 async def test_an_stf_whose_vector_was_lost_is_embedded_again(client, admin_key):
-    from services.stf import similar as stf_index
     from services.search.vectors import get_store
+    from services.stf import similar as stf_index
 
     word = uuid.uuid4().hex[:6]
     stf = await register_stf(client, (await contributor_key(client, admin_key))[1],

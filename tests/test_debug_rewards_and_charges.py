@@ -8,8 +8,8 @@ import uuid
 from datetime import datetime, timezone
 from decimal import ROUND_FLOOR, Decimal
 
-from services.economy.rules import StfRewardInputs, quote_stf_reward
 from services.economy.policy import current_policy
+from services.economy.rules import StfRewardInputs, quote_stf_reward
 from tests.debug_support import stf_input, unique_model
 from tests.economy_support import (
     FREEZE,

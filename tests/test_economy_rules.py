@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 
 from services.economy.rules import (
     COMPLEXITY_FULL_LINES,
-    complexity_of_lines,
-    cost_saving,
-    median,
-    safety_of_status,
     StfRewardInputs,
     activity_expiry,
     adjusted_reputation,
+    complexity_of_lines,
+    cost_saving,
     decayed_reputation,
+    median,
     months_before,
     quote_stf_reward,
     rolling_expiry,
+    safety_of_status,
     stf_factors,
     tokens_for_usd,
 )

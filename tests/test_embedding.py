@@ -8,7 +8,8 @@ import sys
 import uuid
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.search.embedding import HashingEmbedder
 from services.search.vectors import get_store

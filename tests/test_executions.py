@@ -105,8 +105,8 @@ async def test_start_with_a_correlation_id_is_idempotent_and_validated(client, a
 
 
 async def test_executions_count_stf_usage(client, admin_key):
-    from tests.test_stf import REGISTER
     from tests.debug_support import stf_input
+    from tests.test_stf import REGISTER
 
     _, key = await contributor_key(client, admin_key)
     stf = (await client.execute(REGISTER, {"input": stf_input()}, key=key))["stfRegister"]["stf"]
@@ -161,8 +161,8 @@ async def test_a_batch_is_all_or_nothing_and_names_the_bad_row(client, agent_key
 
 
 async def test_calls_of_someone_elses_execution_are_refused(client, agent_key, admin_key):
-    from tests.conftest import make_key
     from models.auth import Role
+    from tests.conftest import make_key
 
     other = await make_key(Role.AGENT)
     execution = await start(client, agent_key)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from models.pricing import ModelPrice
 from services.executions.runs import fingerprint, normalise_prompt
-from services.pricing.litellm import DEFAULT_CATALOG, parse, per_million
 from services.pricing.catalog import Component, PriceBook, Rates, Tokens, cost_of, name_candidates
+from services.pricing.litellm import DEFAULT_CATALOG, parse, per_million
 
 prices = st.decimals(min_value=0, max_value=Decimal("100000"), places=9, allow_nan=False, allow_infinity=False)
 counts = st.integers(min_value=0, max_value=10**12)

@@ -13,9 +13,9 @@ from models.contributors import Contributor
 from models.economy.ledger import TransferKind
 from services.economy import expiry as expiry_service
 from services.economy import rewards as reward_service
+from services.economy.policy import current_policy
 from services.economy.rules import StfRewardInputs, flat_quote, quote_stf_reward
 from services.errors import DomainError
-from services.economy.policy import current_policy
 from tests.economy_support import (
     FREEZE,
     HISTORY,

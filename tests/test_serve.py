@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -80,7 +81,11 @@ def test_serve_on_embedded_defaults_keeps_data_across_restarts(embedded_env):
     assert duplicate.returncode == 1
     assert f"already running (pid {first.pid})" in duplicate.stderr
 
-    assert "stopped" in _stop(first)
+    said = _stop(first)
+    assert "stopped" in said
+    assert "PostgreSQL: embedded, data in" in said and "serving GraphQL on http://" in said
+    loggers = {json.loads(line)["logger"] for line in said.splitlines() if line.startswith("{")}
+    assert loggers <= {"api.app", "api.database"}, loggers  # libraries are quiet unless LOG_LEVEL=DEBUG
     pgdata = Path(embedded_env["OMNICLAUDE_DATA_DIR"]) / "pgdata"
     assert not (pgdata / "postmaster.pid").exists(), "embedded PostgreSQL still running after Ctrl-C"
 

@@ -1,0 +1,6 @@
+"""Debug resolvers; the domain's userErrors type is shared by its modules."""
+
+from resolvers.payload import user_error_type
+from services import errors
+
+DebugUserError = user_error_type(errors.DEBUG)

@@ -10,10 +10,11 @@ from strawberry.types import Info
 from models import auth as am
 from models import debug as m
 from resolvers.auth import Principal
+from resolvers.debug import DebugUserError
 from resolvers.debug.records import Snapshot
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from services.debug import golden_states as golden_service
@@ -71,7 +72,7 @@ class GoldenStateProposeInput:
 @strawberry.type
 class GoldenStateProposePayload:
     golden_state: GoldenState | None
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -84,7 +85,7 @@ class GoldenStateReviewInput:
 @strawberry.type
 class GoldenStateReviewPayload:
     golden_state: GoldenState | None
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.type

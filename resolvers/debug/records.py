@@ -16,20 +16,30 @@ from strawberry.types import Info
 from models import contributors as cm
 from models import debug as m
 from models import stf as sm
+from resolvers.debug import DebugUserError
+from resolvers.economy.rewards import RewardOutcome
 from resolvers.executions import Execution, LlmCall
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import (Connection, Edge, Node, PageInfo, check_first, decode_cursor, encode_cursor, global_pk,
-                             to_global_id)
-from resolvers.economy.rewards import RewardOutcome
+from resolvers.relay import (
+    Connection,
+    Edge,
+    Node,
+    PageInfo,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    global_pk,
+    to_global_id,
+)
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
-from services.economy import adoption
-from services.debug import records as debug_events
 from services.debug import fixes
+from services.debug import records as debug_events
 from services.debug import replay as replay_service
+from services.economy import adoption
 
 if TYPE_CHECKING:
     from resolvers.contributors import Contributor
@@ -182,7 +192,7 @@ class SnapshotRecordInput:
 class SnapshotRecordPayload:
     snapshot: Snapshot | None
     created: bool = strawberry.field(description="False for a retry of the same step, phase and state.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -198,7 +208,7 @@ class ErrorRecordInput:
 class ErrorRecordPayload:
     error_event: ErrorEvent | None
     failed_attempts: int = strawberry.field(description="Pending STF attempts this error decided as FAILED.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -212,7 +222,7 @@ class SuccessRecordInput:
 class SuccessRecordPayload:
     success_event: SuccessEvent | None
     succeeded_attempts: int = strawberry.field(description="Pending STF attempts this success decided as SUCCEEDED.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.input
@@ -225,7 +235,7 @@ class StfApplyInput:
 class StfApplyPayload:
     application: StfApplication | None
     created: bool = strawberry.field(description="False when this STF was already applied to this error.")
-    user_errors: list[UserError]
+    user_errors: list[DebugUserError]
 
 
 @strawberry.type(description="An STF that may fix the error, with its record on this error signature.")

@@ -9,9 +9,10 @@ from strawberry.types import Info
 
 from models.economy import compute as m
 from resolvers import loaders
+from resolvers.economy import EconomyUserError
 from resolvers.economy.ledger import Account, Transfer, account_now
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Node, global_pk, to_global_id
 from resolvers.scalars import BigInt
@@ -66,7 +67,7 @@ class ReservationPayload:
     reservation: Reservation | None
     transfer: Transfer | None = strawberry.field(description="computeSettle: the COMPUTE transfer it posted, if any.")
     replayed: bool
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
     @strawberry.field(description="The account after the change.")
     async def account(self) -> Account | None:
@@ -87,7 +88,7 @@ class ComputeVoidInput:
 
 
 def _reservation_payload(
-    result: compute_service.ReservationResult | None, errors: list[UserError]
+    result: compute_service.ReservationResult | None, errors: list[EconomyUserError]
 ) -> ReservationPayload:
     if result is None:
         return ReservationPayload(reservation=None, transfer=None, replayed=False, user_errors=errors)

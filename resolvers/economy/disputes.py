@@ -8,12 +8,13 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from models.economy import disputes as m
 from models.auth import Role
+from models.economy import disputes as m
 from resolvers import loaders
+from resolvers.economy import EconomyUserError
 from resolvers.economy.ledger import Transfer
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated, IsReviewer
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from services.economy import disputes as dispute_service
@@ -76,7 +77,7 @@ class DisputeResolveInput:
 @strawberry.type
 class DisputePayload:
     dispute: Dispute | None
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
     @strawberry.field(description="disputeResolve with REVERSE: the reversing transfer.")
     async def reversal(self, info: Info) -> Transfer | None:

@@ -13,9 +13,10 @@ from strawberry.types import Info
 
 from models.economy import ledger as m
 from resolvers import loaders
+from resolvers.economy import EconomyUserError
 from resolvers.events import Event, parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
@@ -183,7 +184,7 @@ class TokenTransferPayload:
     replayed: bool = strawberry.field(
         description="True when the key was used before and this is the original transfer."
     )
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
     @strawberry.field(description="The sender's account after the transfer.")
     async def from_account(self) -> Account | None:
@@ -208,7 +209,7 @@ class ContributorUnfreezeInput:
 @strawberry.type
 class ContributorFreezePayload:
     contributor: Annotated["Contributor", strawberry.lazy("resolvers.contributors")] | None
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
 
 @strawberry.type

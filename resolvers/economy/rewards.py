@@ -13,14 +13,15 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from models.economy import rewards as m
 from models.auth import Role
+from models.economy import rewards as m
 from models.economy.ledger import Transfer as TransferRow
 from resolvers import loaders
-from resolvers.events import Event, parse_after
+from resolvers.economy import EconomyUserError
 from resolvers.economy.ledger import Transfer, visible_transfer
+from resolvers.events import Event, parse_after
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt, graphql_error
+from resolvers.payload import attempt, graphql_error
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
@@ -193,7 +194,7 @@ class RewardPolicyUpdateInput:
 @strawberry.type
 class RewardPolicyUpdatePayload:
     policy: RewardPolicy | None
-    user_errors: list[UserError]
+    user_errors: list[EconomyUserError]
 
 
 def _changes(input: RewardPolicyUpdateInput) -> dict[str, Any]:

@@ -13,10 +13,11 @@ from models import contributors as cm
 from models import stf as m
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
+from resolvers.stf import StfUserError
 from services.stf import registry as stf_service
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class StfRegisterInput:
 class StfRegisterPayload:
     stf: Stf | None
     created: bool = strawberry.field(description="False when this pointer and hash were registered before.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.input
@@ -162,7 +163,7 @@ class StfUpdateInput:
 @strawberry.type
 class StfUpdatePayload:
     stf: Stf | None = strawberry.field(description="The new version.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.input
@@ -174,7 +175,7 @@ class StfDeprecateInput:
 @strawberry.type
 class StfDeprecatePayload:
     stf: Stf | None
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.input

@@ -10,9 +10,9 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from resolvers.payload import UserError
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.scalars import BigInt
+from resolvers.stf import StfUserError
 from resolvers.stf.registry import Stf
 from services.stf import similar as stf_index
 from services.stf import usage as stf_usage
@@ -65,7 +65,7 @@ class StfUsageRefreshPayload:
     refreshed_at: datetime | None
     duration_ms: float | None
     rows: int | None = strawberry.field(description="STFs in the view.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.type

@@ -10,12 +10,13 @@ from strawberry.types import Info
 
 from models import contributors as cm
 from models import stf as m
+from resolvers.economy.rewards import RewardOutcome
 from resolvers.loaders import load_one
 from resolvers.node import register_node
-from resolvers.payload import UserError, attempt
+from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Node, global_pk, to_global_id
-from resolvers.economy.rewards import RewardOutcome
+from resolvers.stf import StfUserError
 from resolvers.stf.registry import Stf
 from services.stf import verification as verification_service
 
@@ -79,7 +80,7 @@ class StfVerifyPayload:
     passes: int = strawberry.field(description="PASS verdicts of this version so far.")
     fails: int = strawberry.field(description="FAIL verdicts of this version so far.")
     required: int = strawberry.field(description="PASS verdicts (and no FAIL) the policy needs for VERIFIED.")
-    user_errors: list[UserError]
+    user_errors: list[StfUserError]
 
 
 @strawberry.type

@@ -36,9 +36,9 @@ from models.outbox import OutboxEvent
 from services import clock
 from services.clarification.ambiguity import Defaults, Detection, detect
 from services.clarification.answers import BadAnswer, canonical_value
+from services.clarification.quorum import Ballot, Decision, Tally, tally
 from services.contributors import check_tags
 from services.errors import DomainError, NotFound
-from services.clarification.quorum import Ballot, Decision, Tally, tally
 from subscriptions.outbox import record_event
 from subscriptions.stream import current_seq
 

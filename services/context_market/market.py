@@ -21,10 +21,10 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from functools import cache
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,6 @@ from models.context_market import ContextChunk, ContextRetrieval
 from models.economy.ledger import Transfer, TransferKind
 from models.economy.rewards import RewardPolicy
 from services import clock
-from services.economy import ledger
 from services.context_market.rules import (
     MAX_BUDGET,
     MAX_CHUNK_BYTES,
@@ -49,12 +48,13 @@ from services.context_market.rules import (
     payouts,
 )
 from services.contributors import check_tags
-from services.economy.rules import decayed_reputation, flat_quote
-from services.search.embedding import get_embedder
-from services.rows import from_row
-from services.errors import DomainError, NotFound
+from services.economy import ledger
 from services.economy.policy import current_policy
 from services.economy.rewards import Award, adjust_reputation, pay_rewards
+from services.economy.rules import decayed_reputation, flat_quote
+from services.errors import DomainError, NotFound
+from services.rows import from_row
+from services.search.embedding import get_embedder
 from services.search.vectors import get_store
 from subscriptions.outbox import record_event
 

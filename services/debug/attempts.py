@@ -15,8 +15,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.debug import AttemptOutcome
 from services import clock
-from services.economy import adoption
 from services.debug.confidence import wilson_lower_bound
+from services.economy import adoption
 from subscriptions.outbox import record_events
 
 PENDING_ATTEMPTS = """

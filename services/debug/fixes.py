@@ -10,9 +10,9 @@ from tortoise import connections
 
 from models.debug import ErrorEvent
 from models.stf import Stf
-from services.stf import similar as stf_index
-from services.errors import DomainError, NotFound
 from services.debug.signatures import Signature, signature, split_error_text
+from services.errors import DomainError, NotFound
+from services.stf import similar as stf_index
 
 MAX_SUGGESTIONS = 100
 MAX_ERROR_TEXT = 20_000

@@ -19,9 +19,9 @@ from models.debug import ErrorEvent, ErrorSignature, Snapshot, SnapshotPhase, St
 from models.executions import Execution, ExecutionStatus
 from models.stf import Stf, StfStatus
 from services.debug import attempts
+from services.debug.signatures import MAX_TYPE, Signature, signature
 from services.errors import DomainError, NotFound
 from services.executions.runs import may_act_on
-from services.debug.signatures import MAX_TYPE, Signature, signature
 from subscriptions.outbox import record_event
 
 MAX_STATE_BYTES = 1024 * 1024

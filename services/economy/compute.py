@@ -21,10 +21,10 @@ from models.economy.compute import Reservation, ReservationState
 from models.economy.ledger import Transfer, TransferKind
 from services import clock
 from services.economy import ledger
+from services.economy.policy import current_policy
 from services.economy.rules import tokens_for_usd
 from services.errors import DomainError, NotFound
 from services.rows import from_row
-from services.economy.policy import current_policy
 from subscriptions.outbox import record_event
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from models.economy.disputes import Dispute, DisputeState
 from models.economy.ledger import Account, Transfer, TransferKind
 from services import clock
 from services.economy import ledger
-from services.errors import DomainError, NotFound
 from services.economy.policy import current_policy
 from services.economy.rewards import adjust_reputation
+from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
 

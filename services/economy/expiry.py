@@ -17,8 +17,8 @@ from models.economy.ledger import TransferKind
 from models.economy.rewards import ExpiryMode
 from services import clock
 from services.economy import ledger
-from services.economy.rules import activity_expiry, months_before, rolling_expiry
 from services.economy.policy import current_policy
+from services.economy.rules import activity_expiry, months_before, rolling_expiry
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,7 @@ from models.economy.ledger import (
     Transfer,
     TransferKind,
 )
-from services import clock
-from services import contributors
+from services import clock, contributors
 from services.errors import DomainError, NotFound
 from services.rows import from_row
 from subscriptions.outbox import record_event, record_events

@@ -24,6 +24,7 @@ from models.economy.ledger import EARNING_KINDS, Transfer, TransferKind
 from models.economy.rewards import RewardPolicy, RewardRefusal
 from services import clock
 from services.economy import ledger
+from services.economy.policy import current_policy
 from services.economy.rules import (
     RewardQuote,
     StfRewardInputs,
@@ -33,7 +34,6 @@ from services.economy.rules import (
     quote_stf_reward,
 )
 from services.errors import DomainError
-from services.economy.policy import current_policy
 from subscriptions.outbox import record_event, record_events
 
 log = logging.getLogger(__name__)

@@ -16,11 +16,10 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
-from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from models.economy.ledger import Account, AccountKind, Transfer
+from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from services import clock
-from services.economy import compute
-from services.economy import ledger
+from services.economy import compute, ledger
 from services.errors import DomainError, NotFound
 from services.pricing.catalog import PriceBook, Rates, Tokens, cost_of
 from subscriptions.outbox import record_event

@@ -19,8 +19,8 @@ from models.auth import Principal, Role
 from models.executions import Execution, ExecutionStatus
 from services import clock
 from services.debug import attempts
-from services.stf import registry as stf_service
 from services.errors import DomainError, NotFound
+from services.stf import registry as stf_service
 from subscriptions.outbox import record_event
 
 AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@:/-]{0,99}$")

@@ -93,7 +93,7 @@ async def open_store(url: str | None, data_dir: Path | None) -> VectorStore:
             path = data_dir / "qdrant"
             path.mkdir(parents=True, exist_ok=True)
             _store = VectorStore(AsyncQdrantClient(path=str(path)), f"local:{path}")
-        log.info("vector store open", extra={"qdrant": _store.where})
+        log.debug("vector store open", extra={"qdrant": _store.where})
     return _store
 
 

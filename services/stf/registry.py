@@ -16,8 +16,8 @@ from models.auth import Principal, Role
 from models.contributors import Contributor
 from models.stf import Stf, StfStatus
 from services.contributors import check_tags
-from services.stf import similar as stf_index
 from services.errors import DomainError, NotFound
+from services.stf import similar as stf_index
 from subscriptions.outbox import record_event
 
 COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")

@@ -14,8 +14,8 @@ import logging
 from tortoise import connections
 
 from models.stf import Stf, StfStatus
-from services.search.embedding import get_embedder
 from services.errors import DomainError
+from services.search.embedding import get_embedder
 from services.search.vectors import get_store
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from models.contributors import Contributor
 from models.stf import Stf, StfStatus, StfVerification, Verdict
 from services import clock
 from services.economy import rewards
-from services.errors import DomainError, NotFound
 from services.economy.policy import current_policy
+from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
 MAX_EVIDENCE = 10_000
