@@ -19,6 +19,7 @@ from api.graphql_app import OmniGraphQL
 from api.jobs import BackgroundJobs, replica_jobs
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.otlp import Limits, traces_endpoint
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
 from services.auth import key_cache
@@ -31,6 +32,8 @@ from subscriptions.outbox import outbox_lag
 from subscriptions.relay import Relay
 
 log = logging.getLogger(__name__)
+
+OTLP_TRACES = "/v1/traces"
 
 
 @dataclass
@@ -110,10 +113,11 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_route),
+            Route(OTLP_TRACES, traces_endpoint(Limits(settings.otlp_max_body_bytes), metrics), methods=["POST"]),
         ],
         lifespan=lifespan,
     )
-    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes, exempt=frozenset({OTLP_TRACES}))
     app.add_middleware(RequestIdMiddleware)
     app.state.runtime = runtime
     app.state.metrics = metrics

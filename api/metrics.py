@@ -26,6 +26,11 @@ class Metrics:
                                         registry=self.registry)
         self.outbox_lag = Gauge("omniclaude_outbox_lag_seconds", "Age of the oldest unpublished outbox row",
                                 registry=self.registry)
+        self.otlp_requests = Counter("omniclaude_otlp_requests_total", "OTLP /v1/traces requests by HTTP status",
+                                     ["status"], registry=self.registry)
+        self.otlp_spans = Counter("omniclaude_otlp_spans_total", "OTLP spans received, by outcome (recorded, "
+                                  "already_recorded, ignored: not an LLM call, rejected)", ["outcome"],
+                                  registry=self.registry)
         self._names: set[str] = set()
 
     def observe_operation(self, name: str, seconds: float, errors: int) -> None:

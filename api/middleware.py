@@ -43,18 +43,19 @@ async def send_json(send: Send, status: int, body: dict) -> None:
 
 class BodySizeLimitMiddleware:
     """Refuses request bodies over `limit` bytes with 413 and a GraphQL-shaped error, whether the
-    client declared the length or streamed the body."""
+    client declared the length or streamed the body. Paths in `exempt` enforce a limit of their own."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, exempt: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.limit = limit
+        self.exempt = exempt
 
     def _too_large(self, size: int | str) -> dict:
         return {"errors": [{"message": f"Request body too large ({size} bytes); the limit is {self.limit} bytes "
                             "(MAX_BODY_BYTES)", "extensions": {"code": "BODY_TOO_LARGE"}}]}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in self.exempt:
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit:

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_query_aliases: int = Field(default=30, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_page_size: int = Field(default=100, ge=1)
+    otlp_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
     events_channel: str = "omniclaude:events"
     relay_poll_seconds: float = Field(default=1.0, gt=0)

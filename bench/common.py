@@ -106,6 +106,23 @@ async def funded_economy(db_url: str, funds: int) -> AsyncIterator[None]:
         await close_orm()
 
 
+async def priced_database(prefix: str) -> tuple[str, int, int, str]:
+    """A fresh database with the default price catalog and an ADMIN: (url, prices seeded, its id, its key)."""
+    from api.database import close_orm, init_orm
+    from models.auth import Role
+    from services.auth import create_principal_with_key
+    from services.pricing.litellm import seed_default_catalog
+
+    db_url = await fresh_database(prefix)
+    await init_orm(db_url, 2)
+    try:
+        seeded = (await seed_default_catalog()).imported
+        admin, key = await create_principal_with_key("bench-admin", Role.ADMIN)
+    finally:
+        await close_orm()
+    return db_url, seeded, admin.id, key
+
+
 class AppServer:
     """One uvicorn process (and its workers) serving the app on `db_url`."""
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import asyncpg
 import httpx
 
-from bench.common import AppServer, drop_database, fresh_database, machine, own_cpu
+from bench.common import AppServer, drop_database, machine, own_cpu, priced_database
 
 BATCH = 500
 RECORD = """mutation R($input: LlmCallsRecordInput!) { llmCallsRecord(input: $input) {
@@ -93,16 +93,7 @@ async def raw_run(db_url: str, execution_ids: dict[str, int], batches: list[list
 
 
 async def main(total: int, clients: int, workers: int) -> dict:
-    from api.database import close_orm, init_orm
-    from models.auth import Role
-    from services.auth import create_principal_with_key
-    from services.pricing.litellm import seed_default_catalog
-
-    db_url = await fresh_database("omniclaude_bench_calls")
-    await init_orm(db_url, 2)
-    seeded = (await seed_default_catalog()).imported
-    _, key = await create_principal_with_key("bench-admin", Role.ADMIN)
-    await close_orm()
+    db_url, seeded, _, key = await priced_database("omniclaude_bench_calls")
     server = await AppServer(db_url, workers).ready()
     try:
         async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as http:

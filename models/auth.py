@@ -20,6 +20,9 @@ class Principal(Model):
     name = fields.CharField(max_length=100, unique=True)
     role = fields.CharEnumField(Role, max_length=16)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # the account that pays for the LLM calls this principal sends over OTLP (/v1/traces); none: not charged
+    otlp_charge_account = fields.ForeignKeyField("models.Account", related_name=False, null=True,
+                                                 on_delete=fields.RESTRICT)
 
     class Meta:
         table = "principals"

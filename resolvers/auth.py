@@ -16,6 +16,7 @@ from resolvers.relay import Connection, Node, paginate, to_global_id
 from services import auth as auth_service
 from services import contributors as contributor_service
 from services import errors
+from services.executions import otlp as otlp_service
 
 AuthUserError = user_error_type(errors.AUTH)
 
@@ -36,6 +37,12 @@ class Principal(Node):
     def of(cls, row: m.Principal) -> "Principal":
         return cls(id=to_global_id("Principal", row.id), name=row.name, role=row.role, created_at=row.created_at,
                    pk=row.id)
+
+    @strawberry.field(description=(
+        "The account that pays for the LLM calls this principal sends to /v1/traces (OTLP), as llmCallsRecord's "
+        "chargeAccount; null: they are recorded NOT_CHARGED. Set with otlpChargeAccountSet."))
+    async def otlp_charge_account(self) -> str | None:
+        return await otlp_service.charge_account_of(self.pk)
 
     @strawberry.field(description="The contributor this principal acts for, if any.")
     async def contributor(self) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")] | None:

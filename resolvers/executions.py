@@ -1,5 +1,5 @@
 """Executions and their LLM calls: `execution`, `executions`, `costSummary`, `executionStart`,
-`executionFinish`, `llmCallsRecord`, `llmCallsReprice`."""
+`executionFinish`, `llmCallsRecord`, `llmCallsReprice`, `otlpChargeAccountSet` (who pays for OTLP calls)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
 from services import errors
 from services.executions import llm_calls as call_service
+from services.executions import otlp as otlp_service
 from services.executions import runs as execution_service
 
 ExecutionUserError = user_error_type(errors.EXECUTIONS)
@@ -400,6 +401,21 @@ class ExecutionQuery:
                                      for u in summary.unpriced])
 
 
+@strawberry.input
+class OtlpChargeAccountSetInput:
+    charge_account: str | None = strawberry.field(default=None, description=(
+        "The account to charge: the principal's own contributor account (an ADMIN principal may name any "
+        "contributor's). Null stops charging."))
+    principal_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "Whose setting (an ADMIN may set anyone's); the caller when absent."))
+
+
+@strawberry.type
+class OtlpChargeAccountSetPayload:
+    principal: Annotated["Principal", strawberry.lazy("resolvers.auth")] | None
+    user_errors: list[ExecutionUserError]
+
+
 @strawberry.type
 class ExecutionMutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
@@ -462,3 +478,15 @@ class ExecutionMutation:
                                           user_errors=errors)
         return LlmCallsRepricePayload(run_id=run.run_id, examined=run.examined, repriced=run.repriced,
                                       still_unpriced=run.still_unpriced, has_more=run.more, user_errors=[])
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
+        "Choose the account that pays for the LLM calls a principal sends over OTLP (/v1/traces): its calls are "
+        "then charged exactly as llmCallsRecord charges with chargeAccount."))
+    async def otlp_charge_account_set(self, info: Info,
+                                      input: OtlpChargeAccountSetInput) -> OtlpChargeAccountSetPayload:
+        from resolvers.auth import Principal
+
+        row, errors = await attempt(lambda: otlp_service.set_charge_account(
+            info.context.principal, global_pk(input.principal_id, "Principal", "principalId") if input.principal_id
+            else None, input.charge_account))
+        return OtlpChargeAccountSetPayload(principal=Principal.of(row) if row else None, user_errors=errors)

@@ -9,8 +9,11 @@ import math
 import re
 import unicodedata
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -157,3 +160,49 @@ def search(*, fingerprint_hex: str | None = None, agent_name: str | None = None,
     if stf_id is not None:
         query = query.filter(stf_id=stf_id)
     return query
+
+
+# ---- executions opened by their calls (OTLP traces) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    """An execution to open when its correlation id is new (a trace seen for the first time)."""
+
+    correlation_id: uuid.UUID
+    agent_name: str
+    task_prompt: str
+    parameters: dict[str, Any]
+    started_at: datetime
+
+
+OPEN_MANY = """
+INSERT INTO "executions" ("correlation_id", "agent_name", "task_prompt", "parameters", "fingerprint", "status",
+                          "started_by_id", "started_at")
+SELECT v.c, v.a, v.t, v.p::jsonb, v.f, 'RUNNING', $6::bigint, v.s
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $7::timestamptz[]) AS v(c, a, t, p, f, s)
+ON CONFLICT ("correlation_id") DO NOTHING
+"""
+STARTERS = 'SELECT "correlation_id", "started_by_id" FROM "executions" WHERE "correlation_id" = ANY($1::uuid[])'
+
+
+def fit_agent_name(raw: str) -> str | None:
+    """`raw` made a valid agent name (other characters become '-', cut to 100), or None when nothing is left."""
+    name = re.sub(r"[^A-Za-z0-9 _.@:/-]", "-", raw.strip())
+    name = re.sub(r"^[^A-Za-z0-9]+", "", name)[:100].rstrip()
+    return name if AGENT_NAME.match(name) else None
+
+
+async def open_many(by: Principal, openings: list[Opening], conn: BaseDBAsyncClient) -> dict[uuid.UUID, int | None]:
+    """Open a RUNNING execution, started by `by`, for each correlation id not known yet (concurrent
+    openers of one id make one execution); return who started each execution, new or not."""
+    if not openings:
+        return {}
+    fingerprints = [fingerprint(o.task_prompt, o.parameters) for o in openings]
+    ids = [o.correlation_id for o in openings]
+    await conn.execute_query(OPEN_MANY, [
+        ids, [o.agent_name for o in openings], [o.task_prompt for o in openings],
+        [json.dumps(o.parameters, separators=(",", ":")) for o in openings], fingerprints, by.id,
+        [o.started_at for o in openings]])
+    _, rows = await conn.execute_query(STARTERS, [ids])
+    return {row["correlation_id"]: row["started_by_id"] for row in rows}

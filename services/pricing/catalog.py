@@ -37,6 +37,14 @@ PROVIDER_ALIASES = {
     "together": "together_ai", "togetherai": "together_ai",
     "fireworks": "fireworks_ai",
     "claude": "anthropic",
+    # `gen_ai.provider.name` / `gen_ai.system` (OpenTelemetry GenAI) and `llm.system` (OpenInference) values
+    "gcp.gen_ai": "gemini", "gcp.gemini": "gemini",
+    "gcp.vertex_ai": "vertex_ai-language-models", "vertex_ai": "vertex_ai-language-models",
+    "vertexai": "vertex_ai-language-models",
+    "aws.bedrock": "bedrock", "amazon": "bedrock",
+    "azure.ai.openai": "azure", "az.ai.openai": "azure",
+    "azure.ai.inference": "azure_ai", "az.ai.inference": "azure_ai",
+    "x_ai": "xai", "cohere": "cohere_chat", "ibm.watsonx.ai": "watsonx",
 }
 
 
