@@ -115,10 +115,10 @@ class Simulation:
         """Today's (moment, order, agent, action), sorted: arrivals in the first hour, then actions."""
         plan: list[tuple[float, int, Agent, str]] = []
         for population in self.scenario.populations:
-            joining = population.initial if day == 1 else 0
-            joining += int(self.draws.poisson(population.arrivals_per_day)) if population.arrivals_per_day else 0
-            for _ in range(joining):
-                agent = self._arrive(population, day, newcomer=day > 1 or population.initial == 0)
+            initial = population.initial if day == 1 else 0
+            arriving = int(self.draws.poisson(population.arrivals_per_day)) if population.arrivals_per_day else 0
+            for index in range(initial + arriving):  # the initial agents are no newcomers; arrivals are
+                agent = self._arrive(population, day, newcomer=index >= initial)
                 plan.append((self.rng.random() * 3600, len(plan), agent, "join"))
         present = [a for a in self.agents if not a.left and a.arrived_day < day]
         if present:
