@@ -118,23 +118,23 @@ def _runs(days: list[int], values: list[float | None]) -> list[list[tuple[int, f
 
 
 def heat_map(title: str, *, x_name: str, x_values: list[str], y_name: str, y_values: list[str],
-             cells: dict[tuple[int, int], tuple[int, int]]) -> str:
-    """Cells (x index, y index) -> (targets met, targets judged): green when all are met."""
-    cell_w, cell_h = 86, 34
+             cells: dict[tuple[int, int], tuple[int, int, float]]) -> str:
+    """Cells (x index, y index) -> (targets met, targets judged, share of days meeting every target),
+    coloured from red (no day) through amber to green (every day)."""
+    cell_w, cell_h = 120, 34
     left, top = 120, 40
-    width = left + cell_w * len(x_values) + 20
+    width = max(left + cell_w * len(x_values) + 20, 20 + 8 * len(title))  # room for the title
     height = top + cell_h * len(y_values) + 50
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
              f'font-size="11"><rect width="{width}" height="{height}" fill="white"/>',
              f'<text x="10" y="18" font-size="13" font-weight="bold">{escape(title)}</text>']
-    for (xi, yi), (met, judged) in cells.items():
-        share = met / judged if judged else 0
-        color = "#2ca02c" if judged and met == judged else ("#ffbf00" if share >= 0.5 else "#d62728")
+    for (xi, yi), (met, judged, share) in cells.items():
+        color = _scale(share)
         cx, cy = left + xi * cell_w, top + yi * cell_h
         parts.append(f'<rect x="{cx}" y="{cy}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{color}" '
                      'opacity="0.75"/>')
         parts.append(f'<text x="{cx + cell_w / 2 - 1}" y="{cy + cell_h / 2 + 4}" text-anchor="middle">'
-                     f'{met}/{judged}</text>')
+                     f'{met}/{judged} | {100 * share:.0f}% of days</text>')
     for xi, value in enumerate(x_values):
         parts.append(f'<text x="{left + xi * cell_w + cell_w / 2}" y="{top + cell_h * len(y_values) + 16}" '
                      f'text-anchor="middle">{escape(value)}</text>')
@@ -147,3 +147,14 @@ def heat_map(title: str, *, x_name: str, x_values: list[str], y_name: str, y_val
         parts.append(f'<text x="10" y="{top - 8}" font-weight="bold">{escape(y_name)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+SCALE = [(0.0, (214, 39, 40)), (0.5, (255, 191, 0)), (1.0, (44, 160, 44))]  # red, amber, green
+
+
+def _scale(share: float) -> str:
+    for (low, a), (high, b) in zip(SCALE, SCALE[1:]):
+        if share <= high:
+            f = (share - low) / (high - low)
+            return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b))
+    return "#2ca02c"

@@ -132,3 +132,16 @@ def verdicts(days: list[dict[str, Any]], targets: Any, warmup_days: int) -> dict
                              "verdict": verdict, "firstFailedDay": first, "daysJudged": judged,
                              "daysFailed": failed, "final": days[-1][target.key] if days else None}
     return found
+
+
+def days_all_met(days: list[dict[str, Any]], targets: Any, warmup_days: int) -> tuple[int, int]:
+    """(days on which no target failed, days on which some target was judged), after the warm-up."""
+    met = judged = 0
+    for day in days:
+        if day["day"] <= warmup_days:
+            continue
+        found = [passes(target.key, day, targets) for target in TARGETS]
+        if any(ok is not None for ok in found):
+            judged += 1
+            met += all(ok is not False for ok in found)
+    return met, judged

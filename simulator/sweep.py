@@ -13,8 +13,9 @@ from typing import Any
 from services.economy.policy import COEFFICIENTS
 from simulator.charts import heat_map
 from simulator.engine import Progress, simulate
+from simulator.metrics import days_all_met
 from simulator.report import STYLE, to_json
-from simulator.scenario import CAMEL_TO_SNAKE, Scenario, ScenarioError, coefficients
+from simulator.scenario import CAMEL_TO_SNAKE, Scenario, ScenarioError, Targets, coefficients
 from simulator.world import Server
 
 MAX_KNOBS = 2
@@ -64,25 +65,42 @@ def check_grid(knobs: list[Knob]) -> None:
         raise ScenarioError("--sweep", f"{cells} cells; at most {MAX_CELLS} runs in one sweep")
 
 
+def cell_of(report: dict[str, Any], knobs: list[Knob], indexes: tuple[int, ...]) -> dict[str, Any]:
+    """What the grid shows of one run: its verdicts, the targets met and the days meeting all of them."""
+    verdicts = report["verdicts"]
+    judged = [v for v in verdicts.values() if v["verdict"] != "NO_DATA"]
+    scenario = report["scenario"]
+    targets = Targets(velocity_per_week=scenario["targets"]["velocityPerWeek"],
+                      imbalance_percent=scenario["targets"]["imbalancePercent"],
+                      dropoff_percent=scenario["targets"]["dropoffPercent"],
+                      min_newcomers=scenario["targets"]["minNewcomers"])
+    days_met, days_judged = days_all_met(report["days"], targets, scenario["warmupDays"])
+    return {"indexes": list(indexes), "label": ", ".join(f"{COEFFICIENTS[k.name]}={k.labels[i]}"
+                                                         for k, i in zip(knobs, indexes)),
+            "values": {COEFFICIENTS[k.name]: k.labels[i] for k, i in zip(knobs, indexes)},
+            "verdicts": {key: {"verdict": v["verdict"], "firstFailedDay": v["firstFailedDay"]}
+                         for key, v in verdicts.items()},
+            "met": sum(1 for v in judged if v["verdict"] == "PASS"), "judged": len(judged),
+            "allMet": bool(judged) and all(v["verdict"] == "PASS" for v in judged),
+            "daysAllMet": days_met, "daysJudged": days_judged,
+            "final": {key: v["final"] for key, v in verdicts.items()}}
+
+
+def cell_folder(out: Path, cell: dict[str, Any]) -> Path:
+    return out / "runs" / cell["label"].replace(", ", "_").replace("=", "-")
+
+
 async def run_sweep(scenario: Scenario, knobs: list[Knob], server: Server, *, out: Path,
                     progress: Progress | None = None) -> dict[str, Any]:
     cells = []
     for indexes in itertools.product(*(range(len(k.values)) for k in knobs)):
         overrides = {k.name: k.values[i] for k, i in zip(knobs, indexes)}
-        label = ", ".join(f"{COEFFICIENTS[k.name]}={k.labels[i]}" for k, i in zip(knobs, indexes))
         result = await simulate(scenario.with_policy(overrides), server, progress)
-        verdicts = result.report["verdicts"]
-        judged = [v for v in verdicts.values() if v["verdict"] != "NO_DATA"]
-        cell_dir = out / "runs" / label.replace(", ", "_").replace("=", "-")
-        cell_dir.mkdir(parents=True, exist_ok=True)
-        (cell_dir / "report.json").write_text(to_json(result.report))
-        cells.append({"indexes": list(indexes), "label": label,
-                      "values": {COEFFICIENTS[k.name]: k.labels[i] for k, i in zip(knobs, indexes)},
-                      "verdicts": {key: {"verdict": v["verdict"], "firstFailedDay": v["firstFailedDay"]}
-                                   for key, v in verdicts.items()},
-                      "met": sum(1 for v in judged if v["verdict"] == "PASS"), "judged": len(judged),
-                      "allMet": bool(judged) and all(v["verdict"] == "PASS" for v in judged),
-                      "final": {key: v["final"] for key, v in verdicts.items()}})
+        cell = cell_of(result.report, knobs, indexes)
+        folder = cell_folder(out, cell)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.json").write_text(to_json(result.report))
+        cells.append(cell)
     return {"scenario": scenario.describe(),
             "knobs": [{"name": COEFFICIENTS[k.name], "values": k.labels} for k in knobs], "cells": cells}
 
@@ -90,20 +108,23 @@ async def run_sweep(scenario: Scenario, knobs: list[Knob], server: Server, *, ou
 def heat(sweep: dict[str, Any]) -> str:
     knobs = sweep["knobs"]
     x, y = knobs[0], knobs[1] if len(knobs) > 1 else {"name": "", "values": [""]}
-    grid = {(c["indexes"][0], c["indexes"][1] if len(c["indexes"]) > 1 else 0): (c["met"], c["judged"])
+    grid = {(c["indexes"][0], c["indexes"][1] if len(c["indexes"]) > 1 else 0):
+            (c["met"], c["judged"], c["daysAllMet"] / c["daysJudged"] if c["daysJudged"] else 0.0)
             for c in sweep["cells"]}
-    return heat_map(f"Targets met: {sweep['scenario']['name']}", x_name=x["name"], x_values=x["values"],
+    return heat_map(f"{sweep['scenario']['name']}: targets met, and the days meeting all of them",
+                    x_name=x["name"], x_values=x["values"],
                     y_name=y["name"], y_values=y["values"], cells=grid)
 
 
 def table(sweep: dict[str, Any]) -> str:
     """A plain-text table for the terminal."""
     keys = list(sweep["cells"][0]["verdicts"]) if sweep["cells"] else []
-    lines = [" | ".join(["setting", *keys, "all met"])]
+    lines = [" | ".join(["setting", *keys, "all met", "days meeting all"])]
     for cell in sweep["cells"]:
         marks = [f"{v['verdict']}" + (f" (day {v['firstFailedDay']})" if v["firstFailedDay"] else "")
                  for v in cell["verdicts"].values()]
-        lines.append(" | ".join([cell["label"], *marks, "yes" if cell["allMet"] else "no"]))
+        lines.append(" | ".join([cell["label"], *marks, "yes" if cell["allMet"] else "no",
+                                 f"{cell['daysAllMet']} of {cell['daysJudged']}"]))
     return "\n".join(lines)
 
 
@@ -114,14 +135,16 @@ def write(sweep: dict[str, Any], out: Path) -> list[Path]:
         f"<tr><td>{escape(c['label'])}</td>" + "".join(
             f"<td class=\"{v['verdict']}\">{v['verdict']}"
             f"{' (day ' + str(v['firstFailedDay']) + ')' if v['firstFailedDay'] else ''}</td>"
-            for v in c["verdicts"].values()) + f"<td>{'yes' if c['allMet'] else 'no'}</td></tr>"
+            for v in c["verdicts"].values()) + f"<td>{'yes' if c['allMet'] else 'no'}</td>"
+        f"<td>{c['daysAllMet']} of {c['daysJudged']}</td></tr>"
         for c in sweep["cells"])
     head = "".join(f"<th>{escape(k)}</th>" for k in (sweep["cells"][0]["verdicts"] if sweep["cells"] else []))
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Sweep: {escape(sweep['scenario']['name'])}"
             f"</title><style>{STYLE}</style></head><body><h1>Policy sweep: {escape(sweep['scenario']['name'])}</h1>"
             f"<p>Knobs: {escape(json.dumps(sweep['knobs']))}. Each cell is a full run of "
             f"{sweep['scenario']['days']} days, seed {sweep['scenario']['seed']}.</p>{svg}"
-            f"<table><tr><th>setting</th>{head}<th>all targets met</th></tr>{rows}</table></body></html>\n")
+            f"<table><tr><th>setting</th>{head}<th>all targets met</th><th>days meeting all</th></tr>{rows}"
+            "</table></body></html>\n")
     paths = [out / "sweep.json", out / "sweep.html", out / "sweep-heatmap.svg"]
     paths[0].write_text(to_json(sweep))
     paths[1].write_text(page)
