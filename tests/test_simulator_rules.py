@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.metrics import CycleBook, gini, top_share, verdicts, weighted_median
+from simulator.metrics import CycleBook, days_all_met, gini, top_share, verdicts, weighted_median
 from simulator.scenario import Targets
 
 
@@ -78,3 +78,9 @@ def test_drop_off_is_judged_from_enough_newcomers() -> None:
     few = verdicts([_day(1, dropoffPercent=100.0, newcomers=2)], Targets(), warmup_days=0)
     many = verdicts([_day(1, dropoffPercent=35.0, newcomers=12)], Targets(), warmup_days=0)
     assert few["dropoffPercent"]["verdict"] == "NO_DATA" and many["dropoffPercent"]["verdict"] == "FAIL"
+
+
+def test_days_meeting_every_target() -> None:
+    days = [_day(1, velocityPerWeek=0.1), _day(2), _day(3, imbalancePercent=50.0),
+            _day(4, dropoffPercent=None, newcomers=0)]
+    assert days_all_met(days, Targets(), warmup_days=1) == (2, 3)
