@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -14,7 +15,8 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 from api.database import close_orm, init_orm, resolve_database_url
-from api.extensions import MaskUnexpectedErrors, limit_extensions, metrics_extension
+from api.extensions import Pipeline, operation_extension
+from api.gc_tuning import tune_collector
 from api.graphql_app import OmniGraphQL
 from api.jobs import BackgroundJobs, replica_jobs
 from api.metrics import Metrics
@@ -22,9 +24,14 @@ from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.otlp import Limits, traces_endpoint
 from api.schema import build_schema
 from api.settings import Settings, get_settings, tortoise_config
+from api.web import web_routes
 from services.auth import key_cache
 from services.clarification import tickets as clarification_tickets
+from services.context_market import market as context_market
 from services.context_market.market import open_market
+from services.rate_limits import Limiter, make_limiter
+from services.search import collections
+from services.search.embedding import configure as configure_embedder
 from services.search.vectors import close_store, get_store, open_store
 from services.stf import similar as stf_index
 from subscriptions.bus import Bus, make_bus
@@ -42,6 +49,7 @@ class Runtime:
 
     settings: Settings
     bus: Bus
+    limiter: Limiter
     relay: Relay | None = None
     jobs: BackgroundJobs | None = None
 
@@ -56,13 +64,13 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     settings = settings or get_settings()
     key_cache.ttl = settings.auth_cache_seconds
     metrics = Metrics()
-    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel))
-    schema = build_schema([
-        *limit_extensions(settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases),
-        MaskUnexpectedErrors,
-        metrics_extension(metrics),
-    ])
-    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size)
+    runtime = Runtime(settings=settings, bus=make_bus(settings.redis_url, settings.events_channel),
+                      limiter=make_limiter(settings.redis_url, settings.rate_limit_prefix,
+                                           settings.rate_limit_window_seconds))
+    pipeline = Pipeline(settings, metrics, runtime.limiter)
+    schema = build_schema([operation_extension(pipeline)])
+    graphql = OmniGraphQL(schema, bus=runtime.bus, max_page_size=settings.max_page_size, pipeline=pipeline,
+                          max_json_depth=settings.max_json_depth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,21 +78,26 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         if manage_db:
             await init_orm(url, settings.db_pool_max)
         await open_store(settings.qdrant_url, settings.data_dir)
-        await open_market(settings.context_collection, settings.context_candidates)
-        clarification_tickets.configure(default_model=settings.clarify_default_model)
+        embedder = await asyncio.to_thread(configure_embedder, settings.embedder, settings.data_dir,
+                                           settings.embedder_model_dir)
+        await collections.open_collections(search_bases(settings), period_seconds=settings.reembed_seconds)
+        await open_market(settings.context_candidates)
+        clarification_tickets.configure(default_model=settings.clarify_default_model,
+                                        estimator_threshold=settings.clarify_estimator_threshold)
         await runtime.bus.start()
         runtime.relay = Relay(runtime.bus, _listen_dsn(url), settings.relay_poll_seconds, settings.relay_batch_size)
         await runtime.relay.start()
-        await stf_index.ensure_collection()
         runtime.jobs = BackgroundJobs(replica_jobs(settings))
         runtime.jobs.start()
-        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where})
+        tune_collector()
+        log.info("ready", extra={"bus": runtime.bus.name, "qdrant": get_store().where, "embedder": embedder.name})
         try:
             yield
         finally:
             await runtime.jobs.close()
             await runtime.relay.close()
             await runtime.bus.close()
+            await runtime.limiter.close()
             await close_store()
             if manage_db:
                 await close_orm()
@@ -96,7 +109,8 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
         store = get_store()
         components = {"database": {"ok": await _database_ok()},
                       "bus": {"ok": await runtime.bus.ping(), "backend": runtime.bus.name},
-                      "vectors": {"ok": await store.ping(), "backend": store.where}}
+                      "vectors": {"ok": await store.ping(), "backend": store.where,
+                                  "collections": collections.status_json()}}
         ready = all(c["ok"] for c in components.values())
         return JSONResponse({"status": "ok" if ready else "unavailable", "components": components},
                             status_code=200 if ready else 503)
@@ -114,6 +128,7 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
             Route("/readyz", readyz),
             Route("/metrics", metrics_route),
             Route(OTLP_TRACES, traces_endpoint(Limits(settings.otlp_max_body_bytes), metrics), methods=["POST"]),
+            *web_routes(),
         ],
         lifespan=lifespan,
     )
@@ -122,6 +137,11 @@ def create_app(settings: Settings | None = None, *, db_url: str | None = None, m
     app.state.runtime = runtime
     app.state.metrics = metrics
     return app
+
+
+def search_bases(settings: Settings) -> dict[str, str]:
+    """Each kind of vectors and the base name of its collections."""
+    return {context_market.KIND: settings.context_collection, stf_index.KIND: settings.stf_collection}
 
 
 async def _database_ok() -> bool:

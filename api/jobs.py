@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from api.settings import Settings
 from services.clarification import tickets as clarification
+from services.context_market import market as context_market
 from services.debug import retention
 from services.economy import compute, expiry
+from services.search import collections
 from services.stf import similar as stf_index
 from services.stf import usage as stf_usage
 
@@ -53,6 +55,17 @@ async def _refresh_usage(every: float) -> int:
     return 0
 
 
+async def _search_upkeep(batch: int) -> int:
+    """Re-read the active collections, advance a re-embedding (one replica at a time, batch by batch),
+    drop collections retired long enough ago."""
+    await collections.refresh()
+    done = 0
+    for kind, load in ((context_market.KIND, context_market.reembed_batch), (stf_index.KIND, stf_index.reembed_batch)):
+        done += await drain(lambda size, kind=kind, load=load: collections.reembed_step(kind, load, size), batch)
+    await collections.drop_retired()
+    return done
+
+
 def replica_jobs(settings: Settings) -> list[Job]:
     s = settings
     return [
@@ -78,6 +91,7 @@ def replica_jobs(settings: Settings) -> list[Job]:
             first_after_one_period=True,
         ),
         Job("stf embedding", s.stf_embed_retry_seconds, stf_index.embed_pending, first_after_one_period=True),
+        Job("search upkeep", s.reembed_seconds, lambda: _search_upkeep(s.reembed_batch)),
     ]
 
 

@@ -12,6 +12,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from api.executor import PlainFieldsExecutor
 from resolvers.auth import AuthMutation, AuthQuery
 from resolvers.clarification import ClarificationMutation, ClarificationQuery, ClarificationSubscription
 from resolvers.context_market import ContextMarketMutation, ContextMarketQuery
@@ -27,14 +28,16 @@ from resolvers.events import EventsSubscription
 from resolvers.executions import ExecutionMutation, ExecutionQuery
 from resolvers.node import NodeQuery
 from resolvers.pricing import PricingMutation, PricingQuery
+from resolvers.rate_limits import RateLimitQuery
 from resolvers.scalars import SCALAR_MAP
+from resolvers.search import SearchQuery
 from resolvers.stf.registry import StfMutation, StfQuery
 from resolvers.stf.usage import StfUsageMutation, StfUsageQuery
 from resolvers.stf.verification import StfVerificationMutation
 
 Query = merge_types("Query", (NodeQuery, AuthQuery, ContributorQuery, StfQuery, PricingQuery, ExecutionQuery,
                               ClarificationQuery, LedgerQuery, RewardQuery, DisputeQuery, EconomyQuery, DebugQuery,
-                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery))
+                              GoldenStateQuery, StfUsageQuery, ContextMarketQuery, SearchQuery, RateLimitQuery))
 Mutation = merge_types(
     "Mutation",
     (
@@ -61,12 +64,12 @@ Subscription = merge_types("Subscription", (EventsSubscription, ClarificationSub
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
-        """Logging happens in MaskUnexpectedErrors, once, with the request id; not here."""
+        """Logging happens in api/extensions.py (mask_unexpected), once, with the request id; not here."""
 
 
 def build_schema(extensions: Sequence[Any] = ()) -> Schema:
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions),
-                  config=StrawberryConfig(scalar_map=SCALAR_MAP))
+                  config=StrawberryConfig(scalar_map=SCALAR_MAP), execution_context_class=PlainFieldsExecutor)
 
 
 schema = build_schema()

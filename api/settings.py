@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     max_query_aliases: int = Field(default=30, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_page_size: int = Field(default=100, ge=1)
+    max_query_cost: int = Field(default=10_000, ge=1)
+    rate_limit_points: int = Field(default=100_000, ge=1)
+    rate_limit_anonymous_points: int = Field(default=20_000, ge=1)
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
+    rate_limit_prefix: str = Field(default="omniclaude:ratelimit", min_length=1, max_length=200)
+    max_json_depth: int = Field(default=64, ge=2, le=500)
     otlp_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
 
     events_channel: str = "omniclaude:events"
@@ -41,14 +48,23 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
     clarify_sweep_seconds: float = Field(default=1.0, gt=0)
+    # None: the threshold trained with the estimator's weights (chosen on the validation split)
+    clarify_estimator_threshold: float | None = Field(default=None, ge=0, le=1)
     clarify_default_model: str = Field(default="claude-haiku-4-5", min_length=1, max_length=200)
     snapshot_retention_days: float = Field(default=30.0, gt=0)
     snapshot_sweep_seconds: float = Field(default=3600.0, gt=0)
     stf_usage_refresh_seconds: float = Field(default=300.0, gt=0)
     stf_embed_retry_seconds: float = Field(default=60.0, gt=0)
 
-    context_collection: str = Field(default="context_chunks", min_length=1, max_length=200)
+    context_collection: str = Field(default="context_chunks", min_length=1, max_length=120,
+                                    pattern=r"^[A-Za-z0-9_-]+$")
     context_candidates: int = Field(default=100, ge=1, le=10000)
+    stf_collection: str = Field(default="stfs", min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_-]+$")
+
+    embedder: Literal["minilm", "hashing"] = "minilm"
+    embedder_model_dir: Path | None = None
+    reembed_batch: int = Field(default=256, ge=1, le=10000)
+    reembed_seconds: float = Field(default=5.0, gt=0)
 
     @property
     def data_dir(self) -> Path:

@@ -1,8 +1,12 @@
 """The context market at 100,000 chunks, Qdrant in local mode.
 
 1. Load: 100,000 chunks (the 1,000 of tests/context_corpus.py and 99,000 variants of them, each with
-   a numbered incident note) from 100 peers into PostgreSQL with COPY and into Qdrant local mode in
-   batches; both timed.
+   a numbered incident note) from 100 peers into PostgreSQL with COPY, embedded with the configured
+   embedder (`--embedder`, default the model) in batches of 256 as the server does, and upserted into
+   Qdrant local mode (dense and sparse vectors) in batches; each step timed. `--embed base` embeds
+   only the 1,000 distinct base chunks and gives each variant its base's dense vector (its sparse
+   vector is its own): for measuring latency at 100,000 points when embedding them all would take
+   too long; the output says which was done, and hit rates are then not those of real vectors.
 2. `contextRetrieve` p50/p99 through GraphQL, one request at a time from one client (budget 4 KiB,
    the default 100 candidates), over the 1,000 labelled paraphrased queries, next to the server's
    own measurement (`marketStats` latencyP50Ms/latencyP99Ms, percentile_cont over duration_ms).
@@ -48,12 +52,11 @@ from bench.common import (  # noqa: E402
     machine,
     with_database,
 )
-from services.context_market.market import DISTANCE, unit  # noqa: E402
 from tests.context_corpus import corpus, filler  # noqa: E402
 
 PEERS = 100
 FUNDS = 10**12
-COLLECTION = "context_chunks"
+BASE = "context_chunks"
 RETRIEVE = (
     "mutation R($i: ContextRetrieveInput!) { contextRetrieve(input: $i) { retrieval { durationMs "
     "candidates bytesServed savingPercent tokensCharged chunks { rank source } } userErrors { code message } } }"
@@ -106,42 +109,64 @@ async def _copy_chunks(dsn: str, docs: list, peers: list[int]) -> float:
         await conn.close()
 
 
-def _embed(docs: list) -> tuple[np.ndarray, float]:
-    from services.search.embedding import get_embedder
+def _embed(docs: list, mode: str) -> tuple[np.ndarray, float]:
+    """Dense vectors of every chunk (or, with mode 'base', of the 1,000 base chunks, reused by their variants)."""
+    from services.search.embedding import embed_texts
 
-    embedder = get_embedder()
     started = time.monotonic()
-    vectors = np.array([unit(embedder.embed(doc.text)) for doc in docs], dtype=np.float32)
-    return vectors, time.monotonic() - started
+    if mode == "base":
+        base = corpus()
+        vectors = embed_texts([d.text for d in base])
+        index = {d.source: i for i, d in enumerate(base)}
+        return vectors[[index[d.source] for d in docs]], time.monotonic() - started
+    parts = [embed_texts([d.text for d in docs[i:i + 256]]) for i in range(0, len(docs), 256)]
+    return np.concatenate(parts), time.monotonic() - started
 
 
-async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[int], batch: int) -> float:
-    """Upsert the points in batches into local mode at `path` (the server opens it afterwards)."""
-    from qdrant_client import AsyncQdrantClient, models
+async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[int], batch: int) -> tuple[float, str]:
+    """Upsert the points in batches into local mode at `path` (the server opens it afterwards), as the
+    server's collections hold them (named dense and sparse vectors)."""
+    from qdrant_client import AsyncQdrantClient
 
-    client = AsyncQdrantClient(path=str(path))
+    from services.search import sparse
+    from services.search.collections import collection_name
+    from services.search.embedding import get_embedder
+    from services.search.vectors import Point, VectorStore
+
+    name = collection_name(BASE, get_embedder().name)
+    store = VectorStore(AsyncQdrantClient(path=str(path)), f"local:{path}")
     try:
-        await client.create_collection(COLLECTION, vectors_config=models.VectorParams(
-            size=vectors.shape[1], distance=DISTANCE))  # as the server's open_market() makes it
+        await store.ensure_collection(name, vectors.shape[1])
         started = time.monotonic()
         for start in range(0, len(docs), batch):
-            points = [models.PointStruct(id=n + 1, vector=vectors[n].tolist(), payload={
+            await store.upsert(name, [Point(n + 1, vectors[n], sparse.document(docs[n].text), {
                 "peer": peers[(n + 1) % len(peers)], "sha256": hashlib.sha256(docs[n].text.encode()).hexdigest(),
-                "tags": docs[n].tags}) for n in range(start, min(start + batch, len(docs)))]
-            await client.upsert(COLLECTION, points=points)
-        return time.monotonic() - started
+                "tags": docs[n].tags}) for n in range(start, min(start + batch, len(docs)))])
+        return time.monotonic() - started, name
     finally:
-        await client.close()
+        await store.close()
+
+
+async def _register_collection(dsn: str, name: str) -> None:
+    """Tell the server the collection is complete (as its re-embedding job would once done)."""
+    from services.search.embedding import get_embedder
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute('INSERT INTO "search_collections" ("kind", "name", "embedder", "hybrid", "state", '
+                           '"activated_at") VALUES ($1, $2, $3, true, \'ACTIVE\', now())', BASE, name,
+                           get_embedder().name)
+    finally:
+        await conn.close()
 
 
 def _exact_hit_rate_1k() -> float:
     """Among the 1,000 corpus chunks alone: is the best cosine the labelled chunk?"""
-    from services.search.embedding import get_embedder
+    from services.search.embedding import embed_texts
 
-    embedder = get_embedder()
     docs = corpus()
-    matrix = np.array([embedder.embed(d.text) for d in docs], dtype=np.float32)
-    queries = np.array([embedder.embed(d.query) for d in docs], dtype=np.float32)
+    matrix = embed_texts([d.text for d in docs])
+    queries = embed_texts([d.query for d in docs])
     return float(((queries @ matrix.T).argmax(axis=1) == np.arange(len(docs))).mean())
 
 
@@ -190,26 +215,36 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--budget", type=int, default=4096)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    parser.add_argument("--embed", choices=["all", "base"], default="all")
     args = parser.parse_args()
-    db_url = with_database(BENCH_SERVER, f"omniclaude_bench_context_{uuid.uuid4().hex[:8]}")
+    from services.search.embedding import configure
+
     data_dir = Path(tempfile.mkdtemp(prefix="omniclaude-bench-context-"))
+    embedder = configure(args.embedder, data_dir)
+    db_url = with_database(BENCH_SERVER, f"omniclaude_bench_context_{uuid.uuid4().hex[:8]}")
     result: dict = {"benchmark": "context_market", "machine": machine(),
                     "setup": {"chunks": args.chunks, "peers": PEERS, "qdrant": "local mode",
                               "server": "1 uvicorn worker, in-process bus", "client": "1 httpx client, sequential",
-                              "embedder": "feature-hashing-v1, 384 dimensions", "candidates": 100}}
+                              "embedder": f"{embedder.name}, {embedder.dimensions} dimensions", "candidates": 100,
+                              "embedded": "every chunk" if args.embed == "all" else
+                              "the 1,000 base chunks; each variant reuses its base's dense vector",
+                              "ranking": "HYBRID (the default)"}}
     server = None
     try:
         prepared = asyncio.run(_prepare(db_url))
         docs = _documents(args.chunks)
         load = {"copy_into_postgresql_s": round(asyncio.run(_copy_chunks(_dsn(db_url), docs, prepared["peers"])), 1)}
-        vectors, seconds = _embed(docs)
+        vectors, seconds = _embed(docs, args.embed)
         load["embed_s"] = round(seconds, 1)
-        load["qdrant_local_upsert_s"] = round(asyncio.run(
-            _load_qdrant(data_dir / "qdrant", docs, vectors, prepared["peers"], args.batch)), 1)
+        load["embedded_texts"] = len(docs) if args.embed == "all" else len(corpus())
+        upsert_s, name = asyncio.run(_load_qdrant(data_dir / "qdrant", docs, vectors, prepared["peers"], args.batch))
+        asyncio.run(_register_collection(_dsn(db_url), name))
+        load["qdrant_local_upsert_s"] = round(upsert_s, 1)
         load["qdrant_batch"] = args.batch
         started = time.monotonic()
         server = ModuleServer("bench.http_server", {"DATABASE_URL": db_url, "OMNICLAUDE_DATA_DIR": str(data_dir),
-                                              "QDRANT_URL": ""}, start_timeout=900)
+                                              "QDRANT_URL": "", "EMBEDDER": args.embedder}, start_timeout=900)
         load["server_start_with_local_qdrant_s"] = round(time.monotonic() - started, 1)
         result["load"] = load
         result["retrieval"] = _retrieve_all(server.url, prepared["requester_key"], docs, args.queries, args.budget)

@@ -5,6 +5,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class TicketStatus(str, Enum):
     OPEN = "OPEN"
@@ -29,7 +31,7 @@ class ClarificationRequestLog(Model):
     """Every `clarificationRequest`, ambiguous or not: the denominator of the trigger rate."""
 
     id = fields.BigIntField(primary_key=True)
-    correlation_id = fields.CharField(max_length=128)
+    correlation_id = CharField(max_length=128)
     requester = fields.ForeignKeyField("models.Principal", related_name="clarification_requests",
                                        on_delete=fields.CASCADE)
     question_count = fields.SmallIntField()
@@ -47,7 +49,7 @@ class ClarificationTicket(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
-    correlation_id = fields.CharField(max_length=128, db_index=True)
+    correlation_id = CharField(max_length=128, db_index=True)
     requester = fields.ForeignKeyField("models.Principal", related_name="clarification_tickets",
                                        on_delete=fields.CASCADE)
     prompt = fields.TextField()
@@ -89,7 +91,7 @@ class Vote(Model):
     choice = fields.CharEnumField(VoteChoice, max_length=8)
     confidence = fields.DecimalField(max_digits=7, decimal_places=6)
     weight = fields.DecimalField(max_digits=20, decimal_places=12)  # confidence x the member's weight, exact
-    comment = fields.CharField(max_length=2000, null=True)
+    comment = CharField(max_length=2000, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -105,8 +107,8 @@ class Assumption(Model):
 
     id = fields.BigIntField(primary_key=True)
     ticket = fields.ForeignKeyField("models.ClarificationTicket", related_name="assumptions", on_delete=fields.CASCADE)
-    correlation_id = fields.CharField(max_length=128)
-    question_id = fields.CharField(max_length=8)
+    correlation_id = CharField(max_length=128)
+    question_id = CharField(max_length=8)
     question_text = fields.TextField()
     default_value = fields.TextField()
     value = fields.TextField()

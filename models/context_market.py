@@ -3,6 +3,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class ContextChunk(Model):
     """A chunk of context a peer shares. Stored once per (peer, SHA-256 of the text); its vector lives
@@ -14,10 +16,10 @@ class ContextChunk(Model):
     id = fields.BigIntField(primary_key=True)
     peer = fields.ForeignKeyField("models.Contributor", related_name="context_chunks", on_delete=fields.RESTRICT,
                                   db_index=False)
-    sha256 = fields.CharField(max_length=64)
+    sha256 = CharField(max_length=64)
     text = fields.TextField()
     bytes = fields.IntField()
-    source = fields.CharField(max_length=500)
+    source = CharField(max_length=500)
     tags = fields.JSONField(default=list)
     indexed = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -51,9 +53,12 @@ class ContextRetrieval(Model):
     useful = fields.BooleanField(null=True)
     rated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # the client's key: a retry with it returns this retrieval and pays nothing more
+    idempotency_key = CharField(max_length=200, null=True)
 
     class Meta:
         table = "context_retrievals"
+        unique_together = (("requester", "idempotency_key"),)
 
 
 class ContextServed(Model):

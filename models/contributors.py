@@ -6,6 +6,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class ContributorKind(str, Enum):
     HUMAN = "HUMAN"
@@ -16,7 +18,7 @@ class Contributor(Model):
     """A person or an agent that does work on the platform. Agents and humans share this table."""
 
     id = fields.BigIntField(primary_key=True)
-    handle = fields.CharField(max_length=32, unique=True)
+    handle = CharField(max_length=32, unique=True)
     kind = fields.CharEnumField(ContributorKind, max_length=8)
     expertise = fields.JSONField(default=list)
     reputation = fields.DecimalField(max_digits=12, decimal_places=6, default=Decimal("1.000000"))

@@ -5,6 +5,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class SnapshotPhase(str, Enum):
     INPUT = "INPUT"
@@ -32,7 +34,7 @@ class Snapshot(Model):
     step = fields.IntField()
     phase = fields.CharEnumField(SnapshotPhase, max_length=6)
     state = fields.TextField()
-    sha256 = fields.CharField(max_length=64)
+    sha256 = CharField(max_length=64)
     size_bytes = fields.IntField()
     recorded_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
     recorded_at = fields.DatetimeField(auto_now_add=True)
@@ -58,8 +60,8 @@ class ErrorSignature(Model):
     """A normalised error: the same failure from different runs shares one row."""
 
     id = fields.BigIntField(primary_key=True)
-    digest = fields.CharField(max_length=64, unique=True)
-    error_type = fields.CharField(max_length=200)
+    digest = CharField(max_length=64, unique=True)
+    error_type = CharField(max_length=200)
     pattern = fields.TextField()
     first_seen_at = fields.DatetimeField(auto_now_add=True)
 
@@ -71,7 +73,7 @@ class ErrorEvent(Model):
     id = fields.BigIntField(primary_key=True)
     execution = fields.ForeignKeyField("models.Execution", related_name=False, on_delete=fields.CASCADE)
     step = fields.IntField()
-    error_type = fields.CharField(max_length=200)
+    error_type = CharField(max_length=200)
     message = fields.TextField()
     stack = fields.TextField(null=True)
     signature = fields.ForeignKeyField("models.ErrorSignature", related_name=False, on_delete=fields.RESTRICT)

@@ -5,6 +5,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 USD = {"max_digits": 30, "decimal_places": 15}
 
 
@@ -19,10 +21,10 @@ class Execution(Model):
 
     id = fields.BigIntField(primary_key=True)
     correlation_id = fields.UUIDField(unique=True)
-    agent_name = fields.CharField(max_length=100, db_index=True)
+    agent_name = CharField(max_length=100, db_index=True)
     task_prompt = fields.TextField()
     parameters = fields.JSONField(default=dict)
-    fingerprint = fields.CharField(max_length=64, db_index=True)
+    fingerprint = CharField(max_length=64, db_index=True)
     status = fields.CharEnumField(ExecutionStatus, max_length=10, default=ExecutionStatus.RUNNING)
     stf = fields.ForeignKeyField("models.Stf", related_name=False, null=True, on_delete=fields.RESTRICT)
     summary = fields.TextField(null=True)
@@ -48,8 +50,8 @@ class LlmCall(Model):
 
     id = fields.BigIntField(primary_key=True)
     execution = fields.ForeignKeyField("models.Execution", related_name="llm_calls", on_delete=fields.RESTRICT)
-    provider = fields.CharField(max_length=64)
-    model = fields.CharField(max_length=200)
+    provider = CharField(max_length=64)
+    model = CharField(max_length=200)
     input_tokens = fields.BigIntField()
     output_tokens = fields.BigIntField()
     cache_read_tokens = fields.BigIntField()
@@ -57,9 +59,9 @@ class LlmCall(Model):
     reasoning_tokens = fields.BigIntField()
     latency_ms = fields.IntField()
     started_at = fields.DatetimeField()
-    client_call_id = fields.CharField(max_length=128, null=True)
+    client_call_id = CharField(max_length=128, null=True)
     priced = fields.BooleanField()
-    unpriced_reason = fields.CharField(max_length=300, null=True)
+    unpriced_reason = CharField(max_length=300, null=True)
     price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
     cost = fields.DecimalField(**USD, null=True)
     recorded_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
@@ -85,7 +87,7 @@ class LlmCallRepricing(Model):
     new_cost = fields.DecimalField(**USD, null=True)
     old_price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
     new_price = fields.ForeignKeyField("models.ModelPrice", related_name=False, null=True, on_delete=fields.RESTRICT)
-    reason = fields.CharField(max_length=300)
+    reason = CharField(max_length=300)
     repriced_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)
     repriced_at = fields.DatetimeField(auto_now_add=True)
 

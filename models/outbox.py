@@ -3,6 +3,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class OutboxEvent(Model):
     """An event written in the same transaction as the change it describes.
@@ -12,7 +14,7 @@ class OutboxEvent(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
-    name = fields.CharField(max_length=120)
+    name = CharField(max_length=120)
     payload = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 USD_PER_MTOK = {"max_digits": 18, "decimal_places": 9}
 
 
@@ -15,8 +17,8 @@ class ModelPrice(Model):
     at pricing time (cache -> input, reasoning -> output)."""
 
     id = fields.BigIntField(primary_key=True)
-    provider = fields.CharField(max_length=64)
-    model = fields.CharField(max_length=200)
+    provider = CharField(max_length=64)
+    model = CharField(max_length=200)
     input_per_mtok = fields.DecimalField(**USD_PER_MTOK)
     output_per_mtok = fields.DecimalField(**USD_PER_MTOK)
     cache_read_per_mtok = fields.DecimalField(**USD_PER_MTOK, null=True)
@@ -24,7 +26,7 @@ class ModelPrice(Model):
     reasoning_per_mtok = fields.DecimalField(**USD_PER_MTOK, null=True)
     effective_from = fields.DatetimeField()
     effective_to = fields.DatetimeField(null=True)
-    source = fields.CharField(max_length=500)
+    source = CharField(max_length=500)
     superseded_by_id = fields.BigIntField(null=True)  # a self-reference; its FK is in the SQL migration
     superseded_at = fields.DatetimeField(null=True)
     created_by = fields.ForeignKeyField("models.Principal", related_name=False, null=True, on_delete=fields.SET_NULL)

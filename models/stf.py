@@ -5,6 +5,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class StfStatus(str, Enum):
     DRAFT = "DRAFT"
@@ -21,16 +23,16 @@ class Stf(Model):
     lineage_id = fields.BigIntField(db_index=True)
     version = fields.IntField()
     is_latest = fields.BooleanField(default=True)
-    name = fields.CharField(max_length=200)
+    name = CharField(max_length=200)
     description = fields.TextField()
-    language = fields.CharField(max_length=32)
+    language = CharField(max_length=32)
     tags = fields.JSONField(default=list)
-    repository = fields.CharField(max_length=300)
-    commit_sha = fields.CharField(max_length=40)
-    file_path = fields.CharField(max_length=500)
+    repository = CharField(max_length=300)
+    commit_sha = CharField(max_length=40)
+    file_path = CharField(max_length=500)
     line_start = fields.IntField()
     line_end = fields.IntField()
-    code_sha256 = fields.CharField(max_length=64)
+    code_sha256 = CharField(max_length=64)
     status = fields.CharEnumField(StfStatus, max_length=12, default=StfStatus.DRAFT)
     quality_score = fields.FloatField(default=0.0)
     usage_count = fields.BigIntField(default=0)
@@ -69,8 +71,8 @@ class StfEmbedding(Model):
     without a row waits for the embedder (after a Qdrant failure, or when its fixed signatures changed)."""
 
     stf = fields.OneToOneField("models.Stf", related_name=False, primary_key=True, on_delete=fields.CASCADE)
-    text_sha256 = fields.CharField(max_length=64)
-    embedder = fields.CharField(max_length=64)
+    text_sha256 = CharField(max_length=64)
+    embedder = CharField(max_length=64)
     embedded_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -88,6 +88,20 @@ class ApiKeyRevokePayload:
     user_errors: list[AuthUserError]
 
 
+@strawberry.input
+class ApiKeySetRateLimitInput:
+    key_prefix: str = strawberry.field(description="The first 12 characters of the key, as listed.")
+    points: int | None = strawberry.field(default=None, description=(
+        "Its own budget of query-cost points per window; null returns it to RATE_LIMIT_POINTS."))
+
+
+@strawberry.type
+class ApiKeySetRateLimitPayload:
+    key_prefix: str | None
+    points: int | None = strawberry.field(description="The key's own budget; null when it uses the default.")
+    user_errors: list[AuthUserError]
+
+
 @strawberry.type
 class AuthQuery:
     @strawberry.field(description="The principal of the API key sent, or null when anonymous.")
@@ -119,6 +133,15 @@ class AuthMutation:
             return ApiKeyCreatePayload(principal=None, api_key=None, user_errors=errors)
         principal, key = created
         return ApiKeyCreatePayload(principal=Principal.of(principal), api_key=key, user_errors=[])
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description=(
+        "Give an API key its own rate limit: query-cost points per window (ADMIN). Other replicas apply it "
+        "within AUTH_CACHE_SECONDS."))
+    async def api_key_set_rate_limit(self, info: Info, input: ApiKeySetRateLimitInput) -> ApiKeySetRateLimitPayload:
+        key, errors = await attempt(auth_service.set_key_rate_limit(input.key_prefix, input.points,
+                                                                    info.context.principal))
+        return ApiKeySetRateLimitPayload(key_prefix=key.prefix if key else None,
+                                         points=key.rate_limit_points if key else None, user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated, IsAdmin], description="Revoke an API key (ADMIN).")
     async def api_key_revoke(self, info: Info, input: ApiKeyRevokeInput) -> ApiKeyRevokePayload:

@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import clarification as m
+from resolvers import loaders
 from resolvers.contributors import Contributor
 from resolvers.events import parse_after
 from resolvers.node import register_node
@@ -208,8 +209,8 @@ class ClarificationTicket(Node):
                           vote=ClarificationVote.of(vote, c.handle) if vote else None) for member, c, vote in seats]
 
     @strawberry.field
-    async def progress(self) -> QuorumProgress:
-        return QuorumProgress.of_tally(await service.progress_of(self.row.id))
+    async def progress(self, info: Info) -> QuorumProgress:
+        return QuorumProgress.of_tally(await loaders.ticket_progress(info, self.row.id))
 
     @strawberry.field
     async def assumptions(self) -> list[Assumption]:
@@ -271,10 +272,29 @@ class ClarificationRequestInput:
     panel_size: int = strawberry.field(default=3, description="3 to 5 agents.")
 
 
+@strawberry.type(description="The underspecification estimator's verdict on a task: does it say enough to act on?")
+class UnderspecificationEstimate:
+    score: float = strawberry.field(description="0 to 1: the estimated probability that the task is underspecified.")
+    threshold: float = strawberry.field(description="Scores at or above it flag the task (CLARIFY_ESTIMATOR_THRESHOLD, "
+                                                    "or the one chosen on the validation split).")
+    underspecified: bool
+    reason: str = strawberry.field(description="The verdict in words, with the signals that weighed most.")
+    model: str = strawberry.field(description="The weights used: the configured embedder's, or `lexical` without "
+                                              "the embedding.")
+
+    @classmethod
+    def of(cls, e: ambiguity.Estimate) -> "UnderspecificationEstimate":
+        return cls(score=e.score, threshold=e.threshold, underspecified=e.underspecified, reason=e.reason,
+                   model=e.model)
+
+
 @strawberry.type
 class ClarificationRequestPayload:
-    ambiguous: bool | None = strawberry.field(description="False: nothing to ask, no ticket. Null on error.")
+    ambiguous: bool | None = strawberry.field(
+        description="True when the estimator finds the task underspecified or the rules find a contradiction; "
+                    "then a ticket is open. False: nothing to ask, no ticket. Null on error.")
     reason: str | None = strawberry.field(description="Why there is, or is not, a ticket.")
+    estimate: UnderspecificationEstimate | None = strawberry.field(description="Null on error.")
     ticket: ClarificationTicket | None
     user_errors: list[ClarificationUserError]
 
@@ -384,9 +404,11 @@ class ClarificationMutation:
             )
         )
         if outcome is None:
-            return ClarificationRequestPayload(ambiguous=None, reason=None, ticket=None, user_errors=errors)
+            return ClarificationRequestPayload(ambiguous=None, reason=None, estimate=None, ticket=None,
+                                               user_errors=errors)
         return ClarificationRequestPayload(
             ambiguous=outcome.detection.ambiguous, reason=outcome.detection.reason,
+            estimate=UnderspecificationEstimate.of(outcome.detection.estimate),
             ticket=ClarificationTicket.of(outcome.ticket) if outcome.ticket else None, user_errors=[])
 
     @strawberry.mutation(permission_classes=[IsAuthenticated],
@@ -544,18 +566,21 @@ UPDATE_EVENTS = frozenset({
 class ClarificationSubscription:
     @strawberry.subscription(
         permission_classes=[IsAuthenticated],
-        description="Updates of one ticket (`ticketId`) or of every ticket of a task (`correlationId`). Without "
-        "`after`: live from now; with `after` (an update's cursor, or a ticket's `updatesCursor`): first what came "
-        "after it, then live, with no duplicate and no gap.",
+        description="Updates of one ticket (`ticketId`), of every ticket of a task (`correlationId`), or of every "
+        "ticket (neither). Without `after`: live from now; with `after` (an update's cursor, or a ticket's "
+        "`updatesCursor`): first what came after it, then live, with no duplicate and no gap.",
     )
     async def clarification_updates(
         self, info: Info, ticket_id: strawberry.ID | None = None, correlation_id: str | None = None,
         after: str | None = None,
     ) -> AsyncGenerator[ClarificationUpdate, None]:  # type: ignore[valid-type]
-        if (ticket_id is None) == (correlation_id is None):
-            raise GraphQLError("give exactly one of ticketId and correlationId", extensions={"code": "INVALID"})
+        if ticket_id is not None and correlation_id is not None:
+            raise GraphQLError("give ticketId or correlationId, not both", extensions={"code": "INVALID"})
         start = parse_after(after)
-        if ticket_id is not None:
+        if ticket_id is None and correlation_id is None:
+            def matches(e: BusEvent) -> bool:
+                return e.name in UPDATE_EVENTS
+        elif ticket_id is not None:
             try:
                 pk = global_pk(ticket_id, "ClarificationTicket", "ticketId")
             except DomainError as exc:

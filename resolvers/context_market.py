@@ -1,5 +1,5 @@
 """The context market: `contextAnnounce`, `contextWithdraw`, `contextChunks`, `contextRetrieve`,
-`contextRate`, `contextRetrievals` and `marketStats`."""
+`contextRate`, `contextRetrievals`, `marketStats` and `marketTopPeers`."""
 
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ from resolvers.payload import attempt, user_error_type
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
+from resolvers.search import SearchRanking
 from services import contributors as contributor_service
 from services import errors
 from services.context_market import market as market
+from services.context_market import peers as market_peers
 from services.context_market.rules import kilobytes, saving_percent
+from services.search.vectors import Ranking
 
 ContextMarketUserError = user_error_type(errors.CONTEXT_MARKET)
 
@@ -240,11 +243,18 @@ class ContextRetrieveInput:
     tags: list[str] = strawberry.field(
         default_factory=list, description="Only chunks carrying every one of these tags."
     )
+    ranking: SearchRanking = strawberry.field(default=Ranking.HYBRID, description=(
+        "HYBRID (default): meaning plus exact identifiers; DENSE or SPARSE alone."))
+    idempotency_key: str | None = strawberry.field(default=None, description=(
+        "Yours, unique per retrieval (1-200 printable characters): a retry with it returns the first answer and "
+        "pays nothing more; the same key with another query, budget, minScore or tags is IDEMPOTENCY_CONFLICT."))
 
 
 @strawberry.type
 class ContextRetrievePayload:
     retrieval: ContextRetrieval | None
+    replayed: bool = strawberry.field(description="True when this answers an earlier request with the same "
+                                      "idempotencyKey (nothing was charged this time).")
     user_errors: list[ContextMarketUserError]
 
 
@@ -282,6 +292,19 @@ class MarketStats:
 
 
 
+@strawberry.type(description="What one peer served in a window.")
+class PeerServed:
+    peer_pk: strawberry.Private[int]
+    bytes_served: int
+    chunks_served: int
+    retrievals: int = strawberry.field(description="Retrievals that took at least one of its chunks.")
+    tokens_earned: BigInt = strawberry.field(description="Tokens paid to it for those chunks.")
+
+    @strawberry.field
+    async def peer(self, info: Info) -> ContributorRef:
+        return await _contributor(info, self.peer_pk)
+
+
 @strawberry.type
 class ContextMarketQuery:
     @strawberry.field(description="Chunks on offer, newest first; public (the text only for its peer and ADMIN).")
@@ -315,6 +338,14 @@ class ContextMarketQuery:
                            average_saving_percent=s.average_saving_percent, latency_p50_ms=s.latency_p50_ms,
                            latency_p99_ms=s.latency_p99_ms)
 
+    @strawberry.field(description="The peers that served the most bytes between `from` and `to` (default now), "
+                      "most first, with the chunks, retrievals and tokens it earned them. Public.")
+    async def market_top_peers(self, from_: Annotated[datetime, strawberry.argument(name="from")],
+                               to: datetime | None = None, first: int = 10) -> list[PeerServed]:
+        rows = await market_peers.top_peers(from_, to, first)
+        return [PeerServed(peer_pk=r.peer.id, bytes_served=r.bytes_served, chunks_served=r.chunks_served,
+                           retrievals=r.retrievals, tokens_earned=r.tokens_earned) for r in rows]
+
 
 @strawberry.type
 class ContextMarketMutation:
@@ -343,15 +374,18 @@ class ContextMarketMutation:
                                       user_errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
-        "Find the chunks most similar to `query` and take them by score until `budgetBytes` is spent; in one "
+        "Find the chunks nearest to `query` (in meaning and in exact words, fused: see `ranking`) and take them in "
+        "ranking order until `budgetBytes` is spent; in one "
         "transaction pay tokensPerKb per KB (1,024 bytes, rounded up per chunk) to each serving peer, through "
         "system:market. Your own chunks are free. Cannot pay: a userError, no chunk and no transfer."))
     async def context_retrieve(self, info: Info, input: ContextRetrieveInput) -> ContextRetrievePayload:
         found, errors = await attempt(market.retrieve(info.context.principal, input.query, input.budget_bytes,
-                                                      min_score=input.min_score, tags=list(input.tags)))
+                                                      min_score=input.min_score, tags=list(input.tags),
+                                                      ranking=input.ranking, idempotency_key=input.idempotency_key))
         if found is None:
-            return ContextRetrievePayload(retrieval=None, user_errors=errors)
-        return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served), user_errors=[])
+            return ContextRetrievePayload(retrieval=None, replayed=False, user_errors=errors)
+        return ContextRetrievePayload(retrieval=ContextRetrieval.of(found.retrieval, found.served),
+                                      replayed=found.replayed, user_errors=[])
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
         "Rate one of your retrievals once: each other serving peer's reputation moves by the policy's "

@@ -1,5 +1,6 @@
 """Executions and their LLM calls: `execution`, `executions`, `costSummary`, `executionStart`,
-`executionFinish`, `llmCallsRecord`, `llmCallsReprice`, `otlpChargeAccountSet` (who pays for OTLP calls)."""
+`executionFinish`, `llmCallsRecord`, `llmCallsReprice`, `otlpChargeAccountSet` (who pays for OTLP calls),
+`costSeries`."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
 from services import errors
+from services.executions import cost_series as series_service
 from services.executions import llm_calls as call_service
 from services.executions import otlp as otlp_service
 from services.executions import runs as execution_service
@@ -43,6 +45,27 @@ CostGroupBy = strawberry.enum(
     name="CostGroupBy",
     description="MODEL (provider/model as sent), AGENT, DAY (UTC) or CORRELATION (execution).",
 )
+
+CostSeriesBy = strawberry.enum(series_service.SeriesBy, name="CostSeriesBy",
+                               description="One line per MODEL (provider/model as sent) or per AGENT.")
+TimeBucket = strawberry.enum(series_service.Bucket, name="TimeBucket", description="UTC hours or UTC days.")
+
+
+@strawberry.type(description="One line of a cost chart: a model or agent ('other' for the rest), a value per bucket.")
+class CostSeriesLine:
+    key: str
+    total: Decimal = strawberry.field(description="USD, exact, of the line's priced calls in the window.")
+    calls: list[int] = strawberry.field(description="Calls per bucket, priced or not.")
+    cost: list[Decimal] = strawberry.field(description="USD per bucket.")
+
+
+@strawberry.type(description="LLM spend over time, stacked by model or agent.")
+class CostSeries:
+    bucket: TimeBucket
+    from_: datetime = strawberry.field(name="from")
+    to: datetime
+    starts: list[datetime] = strawberry.field(description="The start of each bucket (UTC), oldest first.")
+    lines: list[CostSeriesLine] = strawberry.field(description="The costliest lines first, then 'other'.")
 
 
 @strawberry.enum(description="How an execution ended.")
@@ -399,6 +422,16 @@ class ExecutionQuery:
         return CostSummary(total=CostGroup.of(summary.total), groups=[CostGroup.of(g) for g in summary.groups],
                            unpriced=[UnpricedModel(provider=u.provider, model=u.model, calls=u.calls, reason=u.reason)
                                      for u in summary.unpriced])
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description=(
+        "USD and calls per hour or day in [from, to), one line per model or agent: the `top` costliest lines "
+        "(at most 20), the rest added up as 'other'. At most 1,000 buckets."))
+    async def cost_series(self, group_by: CostSeriesBy, from_: Annotated[datetime, strawberry.argument(name="from")],
+                          to: datetime | None = None, bucket: TimeBucket = TimeBucket.DAY, top: int = 6) -> CostSeries:
+        s = await series_service.cost_series(by=series_service.SeriesBy(group_by.value),
+                                             bucket=series_service.Bucket(bucket.value), start=from_, end=to, top=top)
+        return CostSeries(bucket=s.bucket, from_=s.start, to=s.end, starts=s.starts,
+                          lines=[CostSeriesLine(key=x.key, total=x.total, calls=x.calls, cost=x.cost) for x in s.lines])
 
 
 @strawberry.input

@@ -11,6 +11,8 @@ from tortoise.models import Model
 
 from models.economy.ledger import Account, Transfer
 from models.economy.rewards import RewardPolicy, RewardRefusal
+from services.clarification import tickets as ticket_service
+from services.clarification.quorum import Tally
 from services.economy import ledger as ledger_service
 from services.economy import rewards as reward_service
 from services.economy.policy import current_policy
@@ -69,3 +71,12 @@ async def reward_by_key(info: Info, key: str) -> Transfer | RewardRefusal | None
         return [found.get(k) for k in keys]
 
     return await _loader(info, "reward.key", load).load(key)
+
+
+async def ticket_progress(info: Info, ticket_id: int) -> Tally:
+    """A ticket's quorum tally; a page of tickets is tallied in two queries."""
+    async def load(ids: Sequence[int]) -> list[Tally]:
+        found = await ticket_service.progress_of_tickets(ids)
+        return [found[i] for i in ids]
+
+    return await _loader(info, "ClarificationTicket.progress", load).load(ticket_id)

@@ -11,7 +11,8 @@ from typing import TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from services.errors import DomainError
+from models.columns import ColumnLimit
+from services.errors import INPUT_FAULTS, DomainError, domain_error
 
 T = TypeVar("T")
 
@@ -38,20 +39,23 @@ def user_error_type(codes: type[Enum]) -> type:
                            description="An expected failure of a mutation: bad input or a broken domain rule.")
 
 
-def user_error(exc: DomainError) -> UserError:
+def user_error(fault: DomainError | ColumnLimit) -> UserError:
+    exc = domain_error(fault)
     return UserError(field=exc.field, message=exc.message, code=exc.code)
 
 
-def graphql_error(exc: DomainError) -> GraphQLError:
+def graphql_error(fault: DomainError | ColumnLimit) -> GraphQLError:
     """A DomainError outside a mutation's payload (a query's argument, a subscription's filter)."""
+    exc = domain_error(fault)
     message = f"{exc.field}: {exc.message}" if exc.field else exc.message
     return GraphQLError(message, extensions={"code": exc.code, "field": exc.field})
 
 
 async def attempt(call: Awaitable[T] | Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    """Await a service call; a DomainError becomes a userError (its transaction already rolled back).
+    """Await a service call; a DomainError (or a value too large for its column) becomes a userError
+    (its transaction already rolled back).
     Pass a callable when converting the input can fail too (`lambda: service.f(global_pk(...))`)."""
     try:
         return await (call() if callable(call) else call), []
-    except DomainError as exc:
+    except INPUT_FAULTS as exc:
         return None, [user_error(exc)]

@@ -39,3 +39,5 @@ def _role_permission(*roles: Role) -> type[BasePermission]:
 IsAdmin = _role_permission(Role.ADMIN)
 IsReviewer = _role_permission(Role.REVIEWER, Role.ADMIN)
 IsAgent = _role_permission(Role.AGENT, Role.ADMIN)
+IsOnlyReviewer = _role_permission(Role.REVIEWER)
+IsAgentOrContributor = _role_permission(Role.AGENT, Role.CONTRIBUTOR)

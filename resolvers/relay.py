@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -15,6 +16,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from services.errors import DomainError
+from services.rows import BadPosition, Rows
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
@@ -30,6 +32,8 @@ def to_global_id(type_name: str, pk: int | str) -> strawberry.ID:
 
 
 MAX_PK = 2**63 - 1
+NO_ROW = 0  # a key no row has: what a well-formed id whose number cannot be a key resolves to
+NUMBER = re.compile(r"-?[0-9]+")
 
 
 def parse_global_id(global_id: str) -> tuple[str, str] | None:
@@ -43,17 +47,26 @@ def parse_global_id(global_id: str) -> tuple[str, str] | None:
 
 def int_pk(pk: str) -> int | None:
     """A primary key as the database holds it (a positive BIGINT); None when `pk` cannot be one."""
-    return int(pk) if pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_PK else None
+    return int(pk) if NUMBER.fullmatch(pk) and len(pk) <= 20 and 0 < int(pk) <= MAX_PK else None
 
 
 def global_pk(global_id: str, expected_type: str, field: str = "id") -> int:
-    """The integer primary key of a global id that must name `expected_type`. A wrong id is a
-    `DomainError` naming `field`: a userError inside `attempt`, a GraphQL error elsewhere."""
+    """The integer primary key of a global id that must name `expected_type`. An id that is not one
+    (undecodable, another type, no number) is a `DomainError` naming `field`: a userError inside
+    `attempt`, a GraphQL error elsewhere. A well-formed id whose number no row can have (0, negative,
+    beyond 64 bits) is simply not found: it resolves to `NO_ROW`, as a deleted one would."""
     parsed = parse_global_id(global_id)
-    pk = int_pk(parsed[1]) if parsed and parsed[0] == expected_type else None
-    if pk is None:
+    if parsed is None or parsed[0] != expected_type or not NUMBER.fullmatch(parsed[1]):
         raise DomainError(field, f"{global_id!r} is not the id of a {expected_type}", "INVALID")
-    return pk
+    return int_pk(parsed[1]) or NO_ROW
+
+
+def build(cls: type[T], values: dict[str, Any]) -> T:
+    """An instance of the strawberry type `cls` with these attribute values, without its generated
+    `__init__` (a keyword argument per field costs more than the rest of a row's conversion)."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
 
 
 @strawberry.type
@@ -66,8 +79,21 @@ class PageInfo:
 
 @strawberry.type
 class Edge(Generic[T]):
+    """Made with `edge(node, key)`: the cursor is encoded from `key` only when a client asks for it
+    (most read `pageInfo.endCursor` alone)."""
+
     cursor: str
     node: T
+    key: strawberry.Private[Sequence[Any]]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "cursor":
+            return _encode(self.key)
+        raise AttributeError(name)
+
+
+def edge(node: T, key: Sequence[Any]) -> Edge[T]:
+    return build(Edge, {"node": node, "key": key})
 
 
 @strawberry.type
@@ -127,7 +153,7 @@ def _after_filter(order: Sequence[str], values: Sequence[Any]) -> Q:
 
 
 async def paginate(
-    query: QuerySet,
+    query: QuerySet | Rows,
     *,
     first: int | None,
     after: str | None,
@@ -135,22 +161,33 @@ async def paginate(
     to_node: Callable[[Any], T],
     max_page_size: int,
 ) -> Connection[T]:
-    """One page of `query` in `order`, which must end in a unique field (usually `id` or `-id`)."""
+    """One page of `query` in `order`, which must end in a unique field (usually `id` or `-id`).
+    `query` is an ORM queryset, or `Rows` (plain SQL, no model objects: the hot read paths)."""
     size = check_first(first, max_page_size)
-    page_query = query
-    if after:
-        page_query = page_query.filter(_after_filter(order, _decode(after, len(order))))
-    rows = list(await page_query.order_by(*order).limit(size + 1)) if size else []
-    has_next = len(rows) > size
-    rows = rows[:size]
-    edges = [Edge(cursor=_encode([getattr(r, o.lstrip("-")) for o in order]), node=to_node(r)) for r in rows]
+    position = _decode(after, len(order)) if after else None
+    if isinstance(query, Rows):
+        rows = await _rows_page(query, order, after, position, size + 1) if size else []
+        keys = [tuple(r[o.lstrip("-")] for o in order) for r in rows[:size]]
+    else:
+        page_query = query if position is None else query.filter(_after_filter(order, position))
+        rows = list(await page_query.order_by(*order).limit(size + 1)) if size else []
+        keys = [tuple(getattr(r, o.lstrip("-")) for o in order) for r in rows[:size]]
+    edges = [edge(to_node(r), k) for r, k in zip(rows, keys)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=has_next,
+            has_next_page=len(rows) > size,
             has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=_encode(keys[0]) if keys else None,
+            end_cursor=_encode(keys[-1]) if keys else None,
         ),
         count=query.count,
     )
+
+
+async def _rows_page(query: Rows, order: Sequence[str], after: str | None, position: list[Any] | None,
+                     limit: int) -> list[Any]:
+    try:
+        return await query.page(order=order, after=position, limit=limit)
+    except BadPosition:
+        raise GraphQLError(f"after: {after!r} is not a cursor of this list", extensions={"code": "INVALID"}) from None

@@ -6,7 +6,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
-from models.auth import Principal
+from models.auth import ApiKey, Principal
+from services.rate_limits import Charge
 from subscriptions.bus import Bus
 
 
@@ -18,6 +19,8 @@ class Context:
     bus: Bus
     max_page_size: int
     principal: Principal | None = None
+    api_key: ApiKey | None = None
+    rate_limit: Charge | None = None  # what this operation was charged, once it was
     request_id: str = ""
     response: Any = None
     connection_params: dict[str, Any] | None = None

@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -62,13 +63,19 @@ async def create_principal_with_key(name: str, role: Role) -> tuple[Principal, s
     return principal, key
 
 
+async def _live_key(conn: BaseDBAsyncClient, prefix: str, revoked: str) -> ApiKey:
+    """The key with this prefix, locked for the change; `revoked` is the message when it is revoked."""
+    key = await ApiKey.filter(prefix=prefix).using_db(conn).select_for_update().first()
+    if key is None:
+        raise NotFound("keyPrefix", f"no API key starts with {prefix!r}")
+    if key.revoked_at is not None:
+        raise DomainError("keyPrefix", revoked, "ALREADY_REVOKED")
+    return key
+
+
 async def revoke_key(prefix: str, by: Principal) -> ApiKey:
     async with in_transaction() as conn:
-        key = await ApiKey.filter(prefix=prefix).using_db(conn).select_for_update().first()
-        if key is None:
-            raise NotFound("keyPrefix", f"no API key starts with {prefix!r}")
-        if key.revoked_at is not None:
-            raise DomainError("keyPrefix", "this key is already revoked", "ALREADY_REVOKED")
+        key = await _live_key(conn, prefix, "this key is already revoked")
         key.revoked_at = clock.now()
         await key.save(using_db=conn, update_fields=["revoked_at"])
         await record_event(
@@ -79,26 +86,27 @@ async def revoke_key(prefix: str, by: Principal) -> ApiKey:
 
 
 class KeyCache:
-    """Recently authenticated keys, so a busy client costs no query per request. A revocation
-    is seen at once by the replica that made it and within `ttl` seconds by the others."""
+    """Recently authenticated keys (with their principals), so a busy client costs no query per
+    request. A revocation or a new rate limit is seen at once by the replica that made it and
+    within `ttl` seconds by the others."""
 
     def __init__(self, ttl: float, size: int = 10_000) -> None:
         self.ttl = ttl
         self.size = size
-        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._entries: dict[str, tuple[float, ApiKey]] = {}
 
-    def get(self, key_hash: str) -> Principal | None:
+    def get(self, key_hash: str) -> ApiKey | None:
         entry = self._entries.get(key_hash)
         if entry is None or entry[0] < time.monotonic():
             return None
         return entry[1]
 
-    def put(self, key_hash: str, principal: Principal) -> None:
+    def put(self, key_hash: str, api_key: ApiKey) -> None:
         if self.ttl <= 0:
             return
         if len(self._entries) >= self.size:
             self._entries.clear()
-        self._entries[key_hash] = (time.monotonic() + self.ttl, principal)
+        self._entries[key_hash] = (time.monotonic() + self.ttl, api_key)
 
     def forget(self, key_hash: str | None = None) -> None:
         if key_hash is None:
@@ -112,6 +120,12 @@ key_cache = KeyCache(ttl=5.0)  # the app sets ttl from AUTH_CACHE_SECONDS
 
 async def authenticate(key: str) -> Principal | None:
     """The principal of a live key, or None for an unknown, malformed or revoked key."""
+    found = await authenticate_key(key)
+    return found.principal if found else None
+
+
+async def authenticate_key(key: str) -> ApiKey | None:
+    """A live key, its principal loaded (`.principal`); None for an unknown, malformed or revoked key."""
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     digest = hash_key(key)
@@ -120,8 +134,26 @@ async def authenticate(key: str) -> Principal | None:
     found = await ApiKey.filter(key_hash=digest, revoked_at__isnull=True).select_related("principal").first()
     if found is None:
         return None
-    key_cache.put(digest, found.principal)
-    return found.principal
+    key_cache.put(digest, found)
+    return found
+
+
+MAX_RATE_LIMIT_POINTS = 2**31 - 1
+
+
+async def set_key_rate_limit(prefix: str, points: int | None, by: Principal) -> ApiKey:
+    """Give the key its own budget of points per window (None: back to the default for keys)."""
+    if points is not None and not 1 <= points <= MAX_RATE_LIMIT_POINTS:
+        raise DomainError("points", f"must be between 1 and {MAX_RATE_LIMIT_POINTS}, or null for the default; "
+                                    f"got {points}")
+    async with in_transaction() as conn:
+        key = await _live_key(conn, prefix, "this key is revoked")
+        key.rate_limit_points = points
+        await key.save(using_db=conn, update_fields=["rate_limit_points"])
+        await record_event("auth.api_key.rate_limit_set.v1",
+                           {"keyPrefix": prefix, "points": points, "by": by.id}, conn)
+    key_cache.forget(key.key_hash)  # after commit, as for a revocation
+    return key
 
 
 async def get_principal(principal_id: int) -> Principal | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from models.columns import ColumnLimit
+
 COMMON_CODES = ("INVALID", "NOT_FOUND", "FORBIDDEN")
 
 
@@ -26,6 +28,18 @@ class DomainError(Exception):
 class NotFound(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(field, message, "NOT_FOUND")
+
+
+# What a unit of work may fail with because of its input: a broken rule, or a value its column cannot hold.
+INPUT_FAULTS = (DomainError, ColumnLimit)
+
+
+def domain_error(exc: DomainError | ColumnLimit) -> DomainError:
+    """The DomainError of an input fault; a column's limit names the field as the API spells it."""
+    if isinstance(exc, ColumnLimit):
+        head, *rest = exc.field.split("_")
+        return DomainError(head + "".join(part.title() for part in rest), exc.message, "INVALID")
+    return exc
 
 
 def error_codes(domain: str, *own: str, includes: tuple[type[Enum], ...] = ()) -> type[Enum]:

@@ -14,9 +14,10 @@ import pytest
 
 from api.app import create_app
 from api.database import close_orm, init_orm, migrate
-from api.settings import Settings, tortoise_config
+from api.settings import Settings
 from models.auth import Role
 from services.auth import create_principal_with_key
+from tests.server_process import connect, database_beside
 from tests.support import GraphQLClient, RunningServer
 
 RUNNING: list[RunningServer] = []
@@ -32,15 +33,11 @@ def _server_url() -> str:
 
 
 def _with_database(url: str, name: str) -> str:
-    from urllib.parse import urlparse, urlunparse
-
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+    return database_beside(url, name)
 
 
 async def _admin_connection(url: str) -> asyncpg.Connection:
-    creds = tortoise_config(url)["connections"]["default"]["credentials"]
-    return await asyncpg.connect(host=creds["host"], port=creds["port"], user=creds["user"],
-                                 password=creds["password"] or None, database="postgres")
+    return await connect(url, "postgres")
 
 
 @pytest.fixture(scope="session")

@@ -51,10 +51,10 @@ class RunningServer:
 
 
 class GraphQLClient:
-    def __init__(self, base_url: str, key: str | None = None) -> None:
+    def __init__(self, base_url: str, key: str | None = None, timeout: float = 30) -> None:
         self.base_url = base_url
         self.key = key
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=30)
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
 
     def headers(self, key: str | None = None) -> dict[str, str]:
         key = key if key is not None else self.key

@@ -14,11 +14,15 @@ from models.auth import Role
 from models.clarification import ClarificationTicket
 from models.contributors import Contributor, ContributorKind
 from models.outbox import OutboxEvent
+from services.clarification.ambiguity import rule_questions
+from services.clarification.tickets import FALLBACK_DEFAULT_MODEL, configure, detector_defaults
 from services.contributors import register
+from services.search.embedding import get_embedder
 from tests.conftest import RUNNING, make_key, start_server, stop_server
 from tests.support import GraphQLClient, GraphQLWebSocket
 
 POSTGRES_TASK = "Connect to Postgres and copy the orders table."  # host, port and credentials, all with defaults
+REFERENT_TASK = "Fix the bug the customer reported yesterday."  # no rule explains it: only the estimator flags it
 BLOCKED_TASK = "Use no database; store the sessions in Postgres."  # a contradiction: blocking, no default
 
 TICKET_FIELDS = """id correlationId status panelSize deadlineAt decidedAt updatesCursor
@@ -28,8 +32,8 @@ TICKET_FIELDS = """id correlationId status panelSize deadlineAt decidedAt update
   progress { votesCast panelSize agreeWeight disagreeWeight agreement quorumReached decision }
   assumptions { id questionId value status }"""
 REQUEST = f"""mutation R($input: ClarificationRequestInput!) {{
-  clarificationRequest(input: $input) {{ ambiguous reason ticket {{ {TICKET_FIELDS} }} userErrors {{ field message
-    code }} }}
+  clarificationRequest(input: $input) {{ ambiguous reason estimate {{ score threshold underspecified reason model }}
+    ticket {{ {TICKET_FIELDS} }} userErrors {{ field message code }} }}
 }}"""
 ANSWER = f"""mutation A($input: ClarificationAnswerInput!) {{
   clarificationAnswer(input: $input) {{ ticket {{ {TICKET_FIELDS} }} userErrors {{ field message code }} }}
@@ -89,13 +93,18 @@ def corr() -> str:
     return f"task-{uuid.uuid4().hex[:10]}"
 
 
-async def open_ticket(client: GraphQLClient, key: str, tags: list[str], prompt: str = POSTGRES_TASK,
-                      panel_size: int = 3, correlation_id: str | None = None, **extra) -> dict:
+async def request_ticket(client: GraphQLClient, key: str, tags: list[str], prompt: str = POSTGRES_TASK,
+                         panel_size: int = 3, correlation_id: str | None = None, **extra) -> dict:
     payload = (await client.execute(REQUEST, {"input": {
         "correlationId": correlation_id or corr(), "prompt": prompt, "domainTags": tags, "panelSize": panel_size,
         **extra}}, key=key))["clarificationRequest"]
     assert payload["userErrors"] == [] and payload["ambiguous"] is True, payload
-    return payload["ticket"]
+    return payload
+
+
+async def open_ticket(client: GraphQLClient, key: str, tags: list[str], prompt: str = POSTGRES_TASK,
+                      panel_size: int = 3, correlation_id: str | None = None, **extra) -> dict:
+    return (await request_ticket(client, key, tags, prompt, panel_size, correlation_id, **extra))["ticket"]
 
 
 async def vote(client: GraphQLClient, agent: Agent, ticket_id: str, choice: str, confidence: str = "1",
@@ -129,6 +138,10 @@ async def test_a_clear_task_opens_no_ticket(client, agent_key):
         key=agent_key))["clarificationRequest"]
     assert payload["ambiguous"] is False and payload["ticket"] is None and payload["userErrors"] == []
     assert "No vague terms, missing parameters or contradictions" in payload["reason"]
+    estimate = payload["estimate"]
+    assert estimate["underspecified"] is False and 0 <= estimate["score"] < estimate["threshold"] <= 1
+    assert estimate["reason"].startswith("The estimator finds the task actionable as written")
+    assert estimate["model"] in {"lexical", get_embedder().name}
 
 
 async def test_an_ambiguous_task_opens_a_ticket_with_questions_and_a_panel(client, agent_key):
@@ -136,7 +149,7 @@ async def test_an_ambiguous_task_opens_a_ticket_with_questions_and_a_panel(clien
     agents = await make_agents(4, [t])
     ticket = await open_ticket(client, agent_key, [t], deadlineSeconds=120)
     assert ticket["status"] == "OPEN" and ticket["panelSize"] == 3
-    assert [q["id"] for q in ticket["questions"]] == ["q1", "q2", "q3"]
+    assert [q["id"] for q in ticket["questions"]] == ["q1", "q2", "q3"]  # the rules explain it: their questions only
     by_kind = {q["kind"]: q for q in ticket["questions"]}
     assert by_kind["MISSING_PORT"]["safeDefault"] == "5432" and by_kind["MISSING_PORT"]["answerType"] == "PORT"
     assert by_kind["MISSING_HOST"]["safeDefault"] == "localhost"
@@ -148,6 +161,51 @@ async def test_an_ambiguous_task_opens_a_ticket_with_questions_and_a_panel(clien
                                   "agreement": None, "quorumReached": False, "decision": "PENDING"}
     created = datetime.fromisoformat(ticket["deadlineAt"])
     assert timedelta(seconds=110) < created - datetime.now(timezone.utc) <= timedelta(seconds=120)
+
+
+async def test_a_task_the_rules_explain_carries_the_estimate_too(client, agent_key):
+    t = tag()
+    await make_agents(3, [t])
+    payload = await request_ticket(client, agent_key, [t])
+    assert payload["estimate"]["underspecified"] is True
+    assert payload["estimate"]["score"] >= payload["estimate"]["threshold"]
+    assert payload["reason"].startswith(payload["estimate"]["reason"]) and "3 missing parameters" in payload["reason"]
+
+
+async def test_a_task_only_the_estimator_flags_asks_by_what_is_missing_and_goes_through_the_flow(client, agent_key):
+    assert rule_questions(REFERENT_TASK, {}, detector_defaults()) == []  # no vague term, parameter or contradiction
+    t = tag()
+    agents = await make_agents(3, [t])
+    payload = await request_ticket(client, agent_key, [t], prompt=REFERENT_TASK)
+    assert payload["estimate"]["underspecified"] is True
+    assert "references the repository cannot resolve" in payload["estimate"]["reason"]
+    ticket = payload["ticket"]
+    assert [(q["id"], q["kind"], q["severity"], q["safeDefault"], q["span"]) for q in ticket["questions"]] == [
+        ("q1", "MISSING_REFERENT", "BLOCKING", None, {"start": 4, "end": 11, "text": "the bug"}),
+        ("q2", "MISSING_REFERENT", "BLOCKING", None, {"start": 12, "end": 24, "text": "the customer"})]
+    answered = (await client.execute(ANSWER, {"input": {"ticketId": ticket["id"], "answers": [
+        {"questionId": "q1", "value": "TICKET-812: CSV export drops the last row"},
+        {"questionId": "q2", "value": "Acme Corp, who reported TICKET-812"}]}}, key=agent_key))["clarificationAnswer"]
+    assert answered["userErrors"] == [] and len(answered["ticket"]["answers"]) == 2
+    for agent in agents[:2]:
+        decided = await vote(client, agent, ticket["id"], "AGREE", "1")
+    assert decided["progress"]["decision"] == "APPROVED" and decided["ticket"]["status"] == "APPROVED"
+    assert decided["ticket"]["assumptions"] == []  # every question answered: nothing assumed
+
+
+async def test_the_estimator_threshold_is_a_setting(db_url, agent_key):
+    strict = await start_server(db_url, clarify_estimator_threshold=0.999999)
+    try:
+        client = GraphQLClient(strict.url)
+        payload = (await client.execute(REQUEST, {"input": {"correlationId": corr(), "prompt": POSTGRES_TASK}},
+                                        key=agent_key))["clarificationRequest"]
+        assert payload["estimate"]["threshold"] == 0.999999 and payload["estimate"]["underspecified"] is False
+        assert payload["ambiguous"] is False and payload["ticket"] is None
+        assert "not enough to hold the task" in payload["reason"]
+    finally:
+        await client.aclose()
+        await stop_server(strict)
+        configure(default_model=FALLBACK_DEFAULT_MODEL, estimator_threshold=None)
 
 
 async def test_panel_choice_overlap_then_open_panels_then_reputation(client, agent_key):
@@ -308,9 +366,12 @@ async def test_vote_rules(client, agent_key):
     t = tag()
     agents = await make_agents(3, [t])
     ticket = await open_ticket(client, agent_key, [t])
-    for confidence in ("0", "1.5", "-0.2", "0.1234567", "NaN"):
+    for confidence in ("0", "1.5", "-0.2", "0.1234567"):
         result = await vote(client, agents[0], ticket["id"], "AGREE", confidence)
         assert result["userErrors"][0]["field"] == "confidence", confidence
+    not_a_number = (await client.post(VOTE, {"input": {"ticketId": ticket["id"], "vote": "AGREE", "confidence": "NaN"}},
+                                      key=agents[0].key)).json()  # refused by the Decimal scalar (docs/api.md)
+    assert not_a_number["data"] is None and "Decimal: must be finite" in not_a_number["errors"][0]["message"]
     outsider = (await make_agents(1, [tag()]))[0]
     assert (await vote(client, outsider, ticket["id"], "AGREE"))["userErrors"][0]["code"] == "NOT_A_PANEL_MEMBER"
     human = await make_key(Role.ADMIN)
@@ -582,12 +643,12 @@ async def test_a_subscriber_that_reconnects_mid_vote_misses_nothing(db_url, redi
         await stop_server(b)
 
 
-async def test_updates_need_exactly_one_of_ticket_and_correlation(server, agent_key):
+async def test_updates_take_ticket_or_correlation_not_both(server, agent_key):
     async with GraphQLWebSocket.connect(server.url, agent_key) as ws:
-        await ws.subscribe(UPDATES, {})
+        await ws.subscribe(UPDATES, {"ticketId": "x", "correlationId": "y"})
         message = await ws.receive()
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
-        assert "exactly one of ticketId and correlationId" in errors[0]["message"]
+        assert "ticketId or correlationId, not both" in errors[0]["message"]
 
 
 @pytest.mark.parametrize("query", ["{ clarificationStats { requests } }",

@@ -1,4 +1,5 @@
-"""The ambiguity detector: the labelled corpus (precision and recall), and its rules one by one."""
+"""The detector's explainable rules: the labelled corpus of rule findings (precision and recall), and the rules
+one by one. The estimator and the questions by what is missing: test_clarification_estimator.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.settings import Settings
-from services.clarification.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect
+from services.clarification.ambiguity import MAX_QUESTIONS, Defaults, QuestionKind, Severity, detect, rule_questions
 from services.clarification.tickets import FALLBACK_DEFAULT_MODEL, configure, detector_defaults
 
 CORPUS = Path(__file__).parent / "data" / "clarification_corpus.json"
@@ -17,8 +18,12 @@ DEFAULTS = Defaults(model="test-model", temp_path="/tmp/omniclaude")
 MIN_SCORE = 0.8
 
 
+def rules(prompt: str, known: dict | None = None, defaults: Defaults = DEFAULTS) -> list:
+    return rule_questions(prompt, known or {}, defaults)
+
+
 def kinds(prompt: str, known: dict | None = None) -> set[str]:
-    return {q.kind.value for q in detect(prompt, known or {}, DEFAULTS).questions}
+    return {q.kind.value for q in rules(prompt, known)}
 
 
 def test_corpus_precision_and_recall():
@@ -40,7 +45,7 @@ def test_corpus_precision_and_recall():
 
 def test_postgres_task_asks_host_port_credentials_with_safe_defaults():
     prompt = "Connect to Postgres and copy the orders table."
-    questions = detect(prompt, {}, DEFAULTS).questions
+    questions = rules(prompt)
     by_kind = {q.kind: q for q in questions}
     port = by_kind[QuestionKind.MISSING_PORT]
     assert port.default == "5432" and port.answer_type.value == "PORT" and port.severity is Severity.BLOCKING
@@ -58,8 +63,7 @@ def test_model_default_comes_from_the_setting(monkeypatch):
     monkeypatch.setenv("CLARIFY_DEFAULT_MODEL", "catalog-default-1")
     configure(default_model=Settings(_env_file=None).clarify_default_model)
     try:
-        [question] = detect("Summarize the tickets with an LLM and print them to stdout.", {},
-                            detector_defaults()).questions
+        [question] = rules("Summarize the tickets with an LLM and print them to stdout.", defaults=detector_defaults())
         assert question.kind is QuestionKind.MISSING_MODEL and question.default == "catalog-default-1"
     finally:
         configure(default_model=FALLBACK_DEFAULT_MODEL)
@@ -68,13 +72,13 @@ def test_model_default_comes_from_the_setting(monkeypatch):
 
 
 def test_path_default_is_a_temp_path():
-    [question] = detect("Back up the uploads folder every night.", {}, DEFAULTS).questions
+    [question] = rules("Back up the uploads folder every night.")
     assert question.kind is QuestionKind.MISSING_PATH and question.default == "/tmp/omniclaude"
 
 
 def test_contradictions_are_blocking_choices_without_default():
     questions = detect("Use no database; store the sessions in Postgres on port 5432. Postgres runs on port 5433.",
-                       {}, DEFAULTS).questions
+                       {}, DEFAULTS).questions  # a contradiction always opens a ticket
     contradictions = [q for q in questions if q.kind is QuestionKind.CONTRADICTION]
     assert len(contradictions) == 2
     assert all(q.severity is Severity.BLOCKING and q.default is None for q in contradictions)
@@ -84,13 +88,13 @@ def test_contradictions_are_blocking_choices_without_default():
 
 
 def test_known_port_that_disagrees_with_the_prompt_is_a_contradiction():
-    [question] = detect("Serve the dashboard over HTTP on port 3000.", {"port": 3001}, DEFAULTS).questions
+    [question] = rules("Serve the dashboard over HTTP on port 3000.", {"port": 3001})
     assert question.kind is QuestionKind.CONTRADICTION and question.choices == ("3000", "3001")
 
 
 def test_vague_terms_each_explained_by_their_span():
     prompt = "Add some retries, maybe a circuit breaker, and log errors etc."
-    questions = detect(prompt, {}, DEFAULTS).questions
+    questions = rules(prompt)
     spans = {q.span.text.lower() for q in questions if q.kind is QuestionKind.VAGUE}
     assert spans == {"some retries", "maybe", "etc."}
     retries = next(q for q in questions if q.span.text == "some retries")

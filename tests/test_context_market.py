@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from models.auth import Role
-from services.context_market.market import config
-from services.search.embedding import get_embedder
-from services.search.vectors import get_store
+from services.context_market.market import KIND
+from services.search import index as search_index
 from tests.conftest import make_key
 from tests.context_corpus import corpus
 from tests.economy_support import (
@@ -347,8 +347,8 @@ async def test_withdrawn_chunks_are_never_served_even_while_qdrant_holds_them(cl
     [row] = await sql(
         'SELECT "id", "sha256", "text", "peer_id" FROM "context_chunks" WHERE "sha256" = $1', chunk["sha256"]
     )
-    await get_store().upsert(config.collection, [(row["id"], get_embedder().embed(row["text"]),
-                                                  {"peer": row["peer_id"], "sha256": row["sha256"], "tags": [t]})])
+    await search_index.write(KIND, [(row["id"], row["text"],
+                                     {"peer": row["peer_id"], "sha256": row["sha256"], "tags": [t]})])
     r = (await retrieve(client, requester, [t], 4096))["retrieval"]
     assert r["chunks"] == [] and r["candidates"] == 0 and r["tokensCharged"] == 0
     listed = (await client.execute(CHUNKS, {"tags": [t], "w": False}))["contextChunks"]
@@ -480,26 +480,45 @@ async def test_reconcile_indexes_what_qdrant_lacks_and_deletes_withdrawn_points(
     [gone_row] = await sql('SELECT "id", "peer_id", "sha256", "text" FROM "context_chunks" WHERE "sha256" = $1',
                            gone["sha256"])
     # as if the announcement's upsert and the withdrawal's delete had both been lost
-    await get_store().delete(config.collection, [live_row["id"]])
-    await get_store().upsert(
-        config.collection,
-        [
-            (
-                gone_row["id"],
-                get_embedder().embed(gone_row["text"]),
-                {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]},
-            )
-        ],
-    )
+    await search_index.delete(KIND, [live_row["id"]])
+    await search_index.write(KIND, [(gone_row["id"], gone_row["text"],
+                              {"peer": gone_row["peer_id"], "sha256": gone_row["sha256"], "tags": [t]})])
     await sql('UPDATE "context_chunks" SET "indexed" = (NOT "indexed") WHERE "id" = ANY($1::bigint[])',
               [live_row["id"], gone_row["id"]])
     assert (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"] == []
 
     assert await reconcile() >= 2
-    hits = await get_store().search(config.collection, get_embedder().embed(gone_row["text"]), 10,
-                                    with_payload=["sha256"])
+    hits = await search_index.search(KIND, gone_row["text"], 10)
     assert gone_row["id"] not in [h.id for h in hits]
     served = (await retrieve(client, requester, [t], 4096))["retrieval"]["chunks"]
     assert [c["chunkId"] for c in served] == [live["id"]]
     rows = await sql('SELECT count(*) AS n FROM "context_chunks" WHERE ("withdrawn_at" IS NULL) <> "indexed"')
     assert rows[0]["n"] == 0
+
+
+async def test_a_retry_with_the_same_key_returns_the_first_answer_and_pays_once(client, admin_key):
+    rate = await tokens_per_kb(client)
+    peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 1000)
+    t = tag()
+    await share(client, peer, [sized(2000, "idem")], [t])
+    request = {"query": " ".join(WORDS), "budgetBytes": 4096, "minScore": -1.0, "tags": [t], "idempotencyKey": tag()}
+    send = "mutation R($input: ContextRetrieveInput!) { contextRetrieve(input: $input) { replayed retrieval { id " \
+           "tokensCharged chunks { chunkId } purchase { id } } userErrors { field message code } } }"
+    before = await balance(client, requester.handle)
+    answers = await asyncio.gather(*[client.execute(send, {"input": request}, key=requester.key) for _ in range(4)])
+    payloads = [a["contextRetrieve"] for a in answers]
+    assert all(p["userErrors"] == [] for p in payloads), payloads
+    assert len({json.dumps(p["retrieval"], sort_keys=True) for p in payloads}) == 1  # one answer, four times
+    assert sorted(p["replayed"] for p in payloads) == [False, True, True, True]
+    assert payloads[0]["retrieval"]["tokensCharged"] == 2 * rate
+    after = await balance(client, requester.handle)
+    assert after["balance"] == before["balance"] - 2 * rate  # paid once
+    mine = (await client.execute("{ contextRetrievals { totalCount } }", key=requester.key))["contextRetrievals"]
+    assert mine["totalCount"] == 1
+
+    other = (await client.execute(send, {"input": request | {"budgetBytes": 8192}}, key=requester.key))
+    assert other["contextRetrieve"]["retrieval"] is None
+    assert other["contextRetrieve"]["userErrors"][0]["field"] == "idempotencyKey"
+    assert other["contextRetrieve"]["userErrors"][0]["code"] == "IDEMPOTENCY_CONFLICT"
+    assert (await balance(client, requester.handle))["balance"] == after["balance"]
+    await assert_ledger_invariants()

@@ -283,9 +283,8 @@ async def test_golden_state_reviewer_rules_and_stats(client, agent_key, admin_ke
     review = """mutation R($input: GoldenStateReviewInput!) { goldenStateReview(input: $input) {
       goldenState { id status reviewedAt reviewComment reviewedBy { role } } userErrors { field message code } } }"""
     reviewer = await make_key(Role.REVIEWER)
-    by_reviewer = (await client.execute(propose, {"input": {"snapshot": snap["id"], "note": "n"}},
-                                        key=reviewer))["goldenStatePropose"]
-    assert by_reviewer["userErrors"][0]["code"] == "FORBIDDEN"
+    by_reviewer = (await client.post(propose, {"input": {"snapshot": snap["id"], "note": "n"}}, key=reviewer)).json()
+    assert by_reviewer["data"] is None and by_reviewer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     empty = (await client.execute(propose, {"input": {"snapshot": snap["id"], "note": "  "}},
                                   key=agent_key))["goldenStatePropose"]
     assert empty["userErrors"][0]["field"] == "note"
@@ -297,9 +296,8 @@ async def test_golden_state_reviewer_rules_and_stats(client, agent_key, admin_ke
     assert twice["userErrors"][0]["code"] == "DUPLICATE"
 
     for key in (agent_key, admin_key, (await contributor_key(client, admin_key, "HUMAN"))[1]):
-        denied = (await client.execute(review, {"input": {"id": golden["id"], "decision": "APPROVE"}},
-                                       key=key))["goldenStateReview"]
-        assert denied["userErrors"][0]["code"] == "FORBIDDEN" and denied["goldenState"] is None
+        denied = (await client.post(review, {"input": {"id": golden["id"], "decision": "APPROVE"}}, key=key)).json()
+        assert denied["data"] is None and denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     approved = (await ok(client, review, {"id": golden["id"], "decision": "APPROVE", "comment": "verified"},
                          reviewer, "goldenStateReview"))["goldenState"]
     assert approved["status"] == "APPROVED" and approved["reviewedBy"]["role"] == "REVIEWER"
@@ -533,7 +531,7 @@ async def test_the_schedule_refreshes_the_view_one_replica_at_a_time(db_url, cli
 
 
 async def test_an_stf_whose_vector_was_lost_is_embedded_again(client, admin_key):
-    from services.search.vectors import get_store
+    from services.search import index
     from services.stf import similar as stf_index
 
     word = uuid.uuid4().hex[:6]
@@ -545,7 +543,7 @@ async def test_an_stf_whose_vector_was_lost_is_embedded_again(client, admin_key)
     assert (await client.execute(query, {"t": text}))["stfsSimilar"][0]["stf"]["id"] == stf["id"]
     pk = int(__import__("base64").urlsafe_b64decode(stf["id"]).decode().split(":")[1])
     # as if Qdrant had failed after the commit: no point, no record of one
-    await get_store().delete(stf_index.COLLECTION, [pk])
+    await index.delete(stf_index.KIND, [pk])
     await connections.get("default").execute_query('DELETE FROM "stf_embeddings" WHERE "stf_id" = $1', [pk])
     assert stf["id"] not in [h["stf"]["id"] for h in (await client.execute(query, {"t": text}))["stfsSimilar"]]
     while await stf_index.embed_pending(batch=500):

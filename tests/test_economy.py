@@ -134,6 +134,8 @@ async def test_ledger_and_reward_events_reach_another_replica_through_redis(db_u
             while len(seen) < 2 or "reward.token.issued.v1" not in seen:
                 data = await ws.next_data()
                 event = data.get("ledgerEvents") or data.get("rewardEvents")
+                if event["payload"].get("kind") == "STARTER_GRANT":
+                    continue  # bob's registration: under load its event can reach b after the subscription began
                 seen.setdefault(event["name"], event)
         posted = seen["ledger.transfer.posted.v1"]
         assert posted["payload"]["amount"] == 7 and posted["payload"]["creditAccount"] == bob.handle

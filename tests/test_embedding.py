@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.search import sparse
 from services.search.embedding import HashingEmbedder
-from services.search.vectors import get_store
+from services.search.vectors import Point, get_store
 
 embedder = HashingEmbedder()
 
@@ -50,9 +51,14 @@ async def test_store_upserts_searches_and_deletes(server):
     collection = f"test_{uuid.uuid4().hex[:8]}"
     await store.ensure_collection(collection, embedder.dimensions)
     texts = {1: "parse JSON with a schema", 2: "retry with exponential backoff", 3: "resize images in bulk"}
-    await store.upsert(collection, [(pid, embedder.embed(t), {"text": t}) for pid, t in texts.items()])
-    hits = await store.search(collection, embedder.embed("backing off and retrying"), limit=2)
+    vectors = embedder.embed_batch(list(texts.values()))
+    await store.upsert(collection, [Point(pid, v, sparse.document(t), {"text": t})
+                                    for (pid, t), v in zip(texts.items(), vectors)])
+    query = "backing off and retrying"
+    [vector] = embedder.embed_batch([query])
+    hits = await store.search(collection, dense=vector, sparse=sparse.query(query), limit=2)
     assert hits[0].id == 2 and hits[0].payload == {"text": texts[2]}
     await store.delete(collection, [2])
-    hits = await store.search(collection, embedder.embed("backing off and retrying"), limit=3)
+    hits = await store.search(collection, dense=vector, sparse=sparse.query(query), limit=3)
     assert 2 not in [hit.id for hit in hits]
+    await store.drop(collection)

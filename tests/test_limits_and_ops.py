@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -124,3 +125,44 @@ def test_log_lines_are_json_with_the_request_id():
         request_id_var.reset(token)
     assert line["msg"] == "outbox lag 3" and line["level"] == "WARNING"
     assert line["request_id"] == "rid-42" and line["component"] == "relay"
+
+
+
+def _graphql_schema(server):
+    endpoint = next(route.endpoint for route in server.app.routes if getattr(route, "path", "") == "/graphql")
+    return endpoint.schema._schema
+
+
+async def test_every_answer_names_its_own_request_id(server, client, monkeypatch, caplog):
+    """The same document failing twice while it is validated (a scalar crashing on a literal): each
+    answer and each log line carry their own request's id. Validated documents are cached with their
+    errors; masking must not rewrite the cached ones."""
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(_graphql_schema(server).type_map["BigInt"], "parse_literal", explode)
+    query = 'mutation { tokenTransfer(input: {to: "a", amount: 5, idempotencyKey: "k"}) { userErrors { code } } }'
+    with caplog.at_level(logging.ERROR, logger="api.errors"):
+        for request_id in ("req-first", "req-second"):
+            response = await client.http.post("/graphql", json={"query": query}, headers={"X-Request-ID": request_id})
+            assert response.headers["x-request-id"] == request_id
+            assert response.json()["errors"][0]["extensions"] == {"code": "INTERNAL", "requestId": request_id}
+            assert "secret internals" not in response.text
+    assert [r.request_id for r in caplog.records if r.exc_info] == ["req-first", "req-second"]
+
+
+async def test_unexpected_errors_over_websocket_are_masked_and_logged(server, admin_key, monkeypatch, caplog):
+    from tests.support import GraphQLWebSocket
+
+    async def explode(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(auth_resolvers.auth_service, "revoke_key", explode)
+    with caplog.at_level(logging.ERROR, logger="api.errors"):
+        async with GraphQLWebSocket.connect(server.url, admin_key) as ws:
+            await ws.subscribe('mutation { apiKeyRevoke(input: {keyPrefix: "omk_x"}) { keyPrefix } }')
+            message = await ws.receive()
+    error = message["payload"]["errors"][0]
+    assert "secret internals" not in json.dumps(message)
+    assert error["extensions"]["code"] == "INTERNAL" and error["extensions"]["requestId"]
+    assert [r.request_id for r in caplog.records if r.exc_info] == [error["extensions"]["requestId"]]

@@ -94,12 +94,18 @@ async def test_missing_cache_and_reasoning_prices_fall_back_and_say_so(client, a
 
 async def test_bad_prices_are_user_errors(client, admin_key):
     cases = [({"inputUsdPerMtok": "-1"}, "inputUsdPerMtok"), ({"outputUsdPerMtok": "0.0000000001"}, "outputUsdPerMtok"),
-             ({"reasoningUsdPerMtok": "NaN"}, "reasoningUsdPerMtok"), ({"model": "has space"}, "model"),
-             ({"source": ""}, "source"), ({"effectiveFrom": "2025-01-01T00:00:00"}, "effectiveFrom")]
+             ({"model": "has space"}, "model"), ({"source": ""}, "source")]
     for overrides, field in cases:
         given = price_input(unique_model(), "1", "2", "2025-01-01T00:00:00Z") | overrides
         payload = (await client.execute(UPSERT, {"input": given}, key=admin_key))["modelPriceUpsert"]
         assert payload["price"] is None and payload["userErrors"][0]["field"] == field, (overrides, payload)
+    # the scalars' own limits come first (docs/api.md): NaN is no Decimal; a date-time without a zone is UTC
+    nan = price_input(unique_model(), "1", "2", "2025-01-01T00:00:00Z") | {"reasoningUsdPerMtok": "NaN"}
+    refused = (await client.post(UPSERT, {"input": nan}, key=admin_key)).json()
+    assert refused["data"] is None and "Decimal: must be finite" in refused["errors"][0]["message"]
+    naive = price_input(unique_model(), "1", "2", "2025-01-01T00:00:00")
+    payload = (await client.execute(UPSERT, {"input": naive}, key=admin_key))["modelPriceUpsert"]
+    assert payload["userErrors"] == [] and payload["price"]["effectiveFrom"] == "2025-01-01T00:00:00+00:00"
 
 
 async def test_only_admin_changes_prices(client, agent_key):

@@ -7,6 +7,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class ReservationState(str, Enum):
     PENDING = "PENDING"
@@ -20,7 +22,7 @@ class Reservation(Model):
     `charged` is what has been posted against it so far; never more than `amount`."""
 
     id = fields.BigIntField(primary_key=True)
-    idempotency_key = fields.CharField(max_length=200, unique=True)
+    idempotency_key = CharField(max_length=200, unique=True)
     account = fields.ForeignKeyField("models.Account", related_name="reservations", on_delete=fields.RESTRICT)
     amount = fields.BigIntField()
     charged = fields.BigIntField(default=0)

@@ -7,6 +7,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class DisputeState(str, Enum):
     OPEN = "OPEN"
@@ -20,11 +22,11 @@ class Dispute(Model):
     id = fields.BigIntField(primary_key=True)
     transfer = fields.ForeignKeyField("models.Transfer", related_name="disputes", on_delete=fields.RESTRICT)
     opened_by = fields.ForeignKeyField("models.Contributor", related_name="disputes", on_delete=fields.RESTRICT)
-    reason = fields.CharField(max_length=1000)
+    reason = CharField(max_length=1000)
     state = fields.CharEnumField(DisputeState, max_length=8, default=DisputeState.OPEN)
     resolved_by = fields.ForeignKeyField("models.Principal", related_name="resolved_disputes", null=True,
                                          on_delete=fields.SET_NULL)
-    note = fields.CharField(max_length=1000, default="")
+    note = CharField(max_length=1000, default="")
     reversal = fields.OneToOneField("models.Transfer", related_name="reversal_of_dispute", null=True,
                                     on_delete=fields.RESTRICT)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -5,6 +5,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class AccountKind(str, Enum):
     SYSTEM = "SYSTEM"
@@ -34,7 +36,7 @@ class Account(Model):
     CHECK constraints (migration 31): user accounts never go below 0, nor below what is reserved."""
 
     id = fields.BigIntField(primary_key=True)
-    name = fields.CharField(max_length=40, unique=True)
+    name = CharField(max_length=40, unique=True)
     kind = fields.CharEnumField(AccountKind, max_length=8)
     contributor = fields.OneToOneField("models.Contributor", related_name="account", null=True,
                                        on_delete=fields.RESTRICT)
@@ -45,7 +47,7 @@ class Account(Model):
     earned_today = fields.BigIntField(default=0)
     earned_day = fields.DateField(null=True)
     frozen = fields.BooleanField(default=False)
-    frozen_reason = fields.CharField(max_length=500, default="")
+    frozen_reason = CharField(max_length=500, default="")
     last_activity_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -58,12 +60,12 @@ class Transfer(Model):
     refuses UPDATE and DELETE); a correction is a REVERSAL that names the transfer it reverses."""
 
     id = fields.BigIntField(primary_key=True)
-    idempotency_key = fields.CharField(max_length=200, unique=True)
+    idempotency_key = CharField(max_length=200, unique=True)
     kind = fields.CharEnumField(TransferKind, max_length=24)
     debit_account = fields.ForeignKeyField("models.Account", related_name="debits", on_delete=fields.RESTRICT)
     credit_account = fields.ForeignKeyField("models.Account", related_name="credits", on_delete=fields.RESTRICT)
     amount = fields.BigIntField()
-    memo = fields.CharField(max_length=500, default="")
+    memo = CharField(max_length=500, default="")
     # the transfer this one reverses (a self reference; its foreign key is declared in migration 31)
     reverses_id = fields.BigIntField(null=True, unique=True)
     reservation = fields.ForeignKeyField("models.Reservation", related_name="transfers", null=True,

@@ -6,6 +6,8 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import CharField
+
 
 class ExpiryMode(str, Enum):
     NONE = "NONE"
@@ -18,7 +20,7 @@ class RewardPolicy(Model):
     change is a new version with a reason. The newest version is the one in force."""
 
     version = fields.IntField(primary_key=True, generated=False)
-    reason = fields.CharField(max_length=500)
+    reason = CharField(max_length=500)
     created_by = fields.ForeignKeyField("models.Principal", related_name="reward_policies", null=True,
                                         on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -53,13 +55,13 @@ class RewardRefusal(Model):
     id = fields.BigIntField(primary_key=True)
     contributor = fields.ForeignKeyField("models.Contributor", related_name="reward_refusals",
                                          on_delete=fields.RESTRICT)
-    kind = fields.CharField(max_length=24)
+    kind = CharField(max_length=24)
     amount = fields.BigIntField()
-    reason = fields.CharField(max_length=16)
-    message = fields.CharField(max_length=500)
+    reason = CharField(max_length=16)
+    message = CharField(max_length=500)
     policy_version = fields.IntField()
     factors = fields.JSONField(null=True)
-    idempotency_key = fields.CharField(max_length=200, db_index=True)  # the reward's: find what became of it
+    idempotency_key = CharField(max_length=200, db_index=True)  # the reward's: find what became of it
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from resolvers.debug.records import Snapshot
 from resolvers.loaders import load_one
 from resolvers.node import register_node
 from resolvers.payload import attempt
-from resolvers.permissions import IsAuthenticated
+from resolvers.permissions import IsAgentOrContributor, IsAuthenticated, IsOnlyReviewer
 from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
 from services.debug import golden_states as golden_service
 
@@ -115,14 +115,14 @@ class GoldenStateQuery:
 
 @strawberry.type
 class GoldenStateMutation:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsAgentOrContributor],
                          description="Propose a snapshot as a golden state (an AGENT or a CONTRIBUTOR).")
     async def golden_state_propose(self, info: Info, input: GoldenStateProposeInput) -> GoldenStateProposePayload:
         row, errors = await attempt(golden_service.propose(
             info.context.principal, global_pk(input.snapshot, "Snapshot", "snapshot"), input.note))
         return GoldenStateProposePayload(golden_state=GoldenState.of(row) if row else None, user_errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description=(
+    @strawberry.mutation(permission_classes=[IsAuthenticated, IsOnlyReviewer], description=(
         "APPROVE or REJECT a proposal: once, by a REVIEWER who is not its proposer. Event "
         "debug.golden_state.reviewed.v1."))
     async def golden_state_review(self, info: Info, input: GoldenStateReviewInput) -> GoldenStateReviewPayload:

@@ -25,18 +25,18 @@ from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
 from resolvers.relay import (
     Connection,
-    Edge,
     Node,
     PageInfo,
     check_first,
     decode_cursor,
+    edge,
     encode_cursor,
     global_pk,
     to_global_id,
 )
 from resolvers.scalars import BigInt
 from resolvers.stf.registry import Stf
-from services.debug import fixes
+from services.debug import fixes, signature_stats
 from services.debug import records as debug_events
 from services.debug import replay as replay_service
 from services.economy import adoption
@@ -317,10 +317,11 @@ class ExecutionReplay:
             await replay_service.timeline(self.execution.pk, size + 1, tuple(key) if key else None) if size else []
         )
         page = entries[:size]
-        edges = [Edge(cursor=encode_cursor(list(e.key)), node=_entry(e, self.execution.correlation_id)) for e in page]
+        edges = [edge(_entry(e, self.execution.correlation_id), list(e.key)) for e in page]
         return Connection(edges=edges, page_info=PageInfo(
             has_next_page=len(entries) > size, has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None),
+            start_cursor=encode_cursor(page[0].key) if page else None,
+            end_cursor=encode_cursor(page[-1].key) if page else None),
             count=lambda: replay_service.timeline_count(self.execution.pk))
 
 
@@ -350,6 +351,23 @@ def _entry(entry: replay_service.Entry, correlation_id: uuid.UUID) -> ReplayEntr
     else:
         made.stf_application = StfApplication.of(entry.row)
     return made
+
+
+@strawberry.type(description="The most confident STF for a signature so far (decided attempts only).")
+class BestFix:
+    stf: Stf
+    attempts: BigInt
+    successes: BigInt
+    confidence: float = strawberry.field(description="Wilson score lower bound (95%) of successes/attempts.")
+
+
+@strawberry.type(description="An error signature with how often it was recorded and its best fix.")
+class ErrorSignatureStat:
+    signature: ErrorSignature
+    occurrences: int = strawberry.field(description="Error events recorded with this signature.")
+    executions: int = strawberry.field(description="Executions that recorded it.")
+    last_seen_at: datetime
+    best_fix: BestFix | None = strawberry.field(description="Null while no STF attempt on it was decided.")
 
 
 @strawberry.type
@@ -385,6 +403,18 @@ class DebugQuery:
         return DebugStats(executions=s.executions, reproducible_share=share(s.reproducible, s.executions),
                           stf_reuse_rate=share(s.executions_with_stf, s.executions), signatures=s.signatures,
                           signatures_with_confidence_share=share(s.signatures_with_confidence, s.signatures))
+
+    @strawberry.field(permission_classes=[IsAuthenticated], description=(
+        "The error signatures recorded most often, most first, each with its most confident fix."))
+    async def error_signature_stats(self, first: int = 10) -> list[ErrorSignatureStat]:
+        found = await signature_stats.top_signatures(first)
+        return [ErrorSignatureStat(
+            signature=ErrorSignature(digest=s.signature.digest, error_type=s.signature.error_type,
+                                     pattern=s.signature.pattern),
+            occurrences=s.occurrences, executions=s.executions, last_seen_at=s.last_seen_at,
+            best_fix=BestFix(stf=Stf.of(s.best_fix.stf), attempts=s.best_fix.attempts, successes=s.best_fix.successes,
+                             confidence=s.best_fix.confidence) if s.best_fix else None,
+        ) for s in found]
 
 
 @strawberry.type

@@ -17,7 +17,7 @@ from resolvers.economy import EconomyUserError
 from resolvers.events import Event, parse_after
 from resolvers.node import register_node
 from resolvers.payload import attempt
-from resolvers.permissions import IsAdmin, IsAuthenticated
+from resolvers.permissions import IsAdmin, IsAuthenticated, IsReviewer
 from resolvers.relay import Connection, Node, paginate, to_global_id
 from resolvers.scalars import BigInt
 from services.economy import ledger as ledger_service
@@ -233,6 +233,14 @@ class LedgerQuery:
         return await paginate(query, first=first, after=after, order=["-id"], to_node=LedgerEntry.of,
                               max_page_size=info.context.max_page_size)
 
+    @strawberry.field(permission_classes=[IsAuthenticated, IsReviewer],
+                      description="Every transfer of the ledger, newest first (REVIEWER).")
+    async def transfers(self, info: Info, kinds: list[TransferKind] | None = None, first: int | None = None,
+                        after: str | None = None) -> Connection[Transfer]:
+        query = ledger_service.transfers_query([m.TransferKind(k.value) for k in kinds] if kinds else None)
+        return await paginate(query, first=first, after=after, order=["-id"], to_node=Transfer.of,
+                              max_page_size=info.context.max_page_size)
+
 
 @strawberry.type
 class LedgerMutation:
@@ -262,7 +270,9 @@ async def _freeze(call) -> ContributorFreezePayload:
     return ContributorFreezePayload(contributor=Contributor.of(row) if row else None, user_errors=errors)
 
 
-def involves(account: str):
+def involves(account: str | None):
+    if account is None:
+        return lambda event: event.name.startswith("ledger.")
     return lambda event: event.name.startswith("ledger.") and account in (event.payload.get("accounts") or [])
 
 
@@ -270,10 +280,18 @@ def involves(account: str):
 class LedgerSubscription:
     @strawberry.subscription(permission_classes=[IsAuthenticated], description=(
         "Every ledger event of an account (transfers posted, reservations, freezes, disputes), live; with "
-        "`after`, first what came after that cursor. The owner, REVIEWER or ADMIN."))
-    async def ledger_events(self, info: Info, account: str, after: str | None = None) -> AsyncGenerator[Event, None]:
-        row = await ledger_service.account_by_name(account)
-        if row is None or not await ledger_service.may_see(info.context.principal, [row.id]):
-            raise GraphQLError(f"account: no account {account!r} that you may see", extensions={"code": "NOT_FOUND"})
+        "`after`, first what came after that cursor. The owner, REVIEWER or ADMIN; without `account`, the events "
+        "of every account (REVIEWER or ADMIN)."))
+    async def ledger_events(self, info: Info, account: str | None = None,
+                            after: str | None = None) -> AsyncGenerator[Event, None]:
+        if account is None:
+            if not await ledger_service.may_see(info.context.principal, []):
+                raise GraphQLError("Forbidden: the events of every account need the role REVIEWER or ADMIN",
+                                   extensions={"code": "FORBIDDEN"})
+        else:
+            row = await ledger_service.account_by_name(account)
+            if row is None or not await ledger_service.may_see(info.context.principal, [row.id]):
+                raise GraphQLError(f"account: no account {account!r} that you may see",
+                                   extensions={"code": "NOT_FOUND"})
         async for event in stream_events(info.context.bus, after=parse_after(after), matches=involves(account)):
             yield Event.of(event)

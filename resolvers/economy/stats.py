@@ -1,16 +1,22 @@
-"""`economyStats(from, to)`."""
+"""`economyStats(from, to)` and `topEarners`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from resolvers.economy.ledger import TransferKind
 from resolvers.scalars import BigInt
+from services.economy import earners as earner_service
 from services.economy import stats as economy_service
+
+if TYPE_CHECKING:
+    from resolvers.contributors import Contributor
+
+ContributorRef = Annotated["Contributor", strawberry.lazy("resolvers.contributors")]
 
 
 @strawberry.type
@@ -60,3 +66,10 @@ class EconomyQuery:
                             average_circulating_supply=s.average_circulating, earned_by_kind=_amounts(s.earned_by_kind),
                             spent_by_kind=_amounts(s.spent_by_kind), spent_per_week=s.spent_per_week,
                             velocity=s.velocity, imbalance_percent=s.imbalance_percent)
+
+    @strawberry.field(description="Contributors who earned the most tokens (rewards net of reversals), most first; "
+                      "public, like their balances.")
+    async def top_earners(self, first: int = 10) -> list[ContributorRef]:
+        from resolvers.contributors import Contributor
+
+        return [Contributor.of(row) for row in await earner_service.top_earners(first)]

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
+import orjson
 import strawberry
 from strawberry.types import Info
 
@@ -15,9 +16,10 @@ from resolvers.loaders import load_one
 from resolvers.node import register_node
 from resolvers.payload import attempt
 from resolvers.permissions import IsAuthenticated
-from resolvers.relay import Connection, Node, global_pk, paginate, to_global_id
+from resolvers.relay import Connection, Node, build, global_pk, paginate, to_global_id
 from resolvers.scalars import BigInt
 from resolvers.stf import StfUserError
+from services.rows import Record
 from services.stf import registry as stf_service
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from resolvers.stf.usage import StfUsage
     from resolvers.stf.verification import StfVerification
 
+STATUSES = {**{s.value: s for s in m.StfStatus}, **{s: s for s in m.StfStatus}}  # a column's text or the enum
 StfStatus = strawberry.enum(
     m.StfStatus, description="DRAFT, ACTIVE, DEPRECATED; VERIFIED is given by stfVerify verdicts."
 )
@@ -68,15 +71,18 @@ class Stf(Node):
     lineage_pk: strawberry.Private[int]
 
     @classmethod
-    def of(cls, row: m.Stf) -> "Stf":
-        return cls(id=to_global_id("Stf", row.id), name=row.name, description=row.description, language=row.language,
-                   tags=list(row.tags), code_pointer=CodePointer(repository=row.repository, commit_sha=row.commit_sha,
-                                                                 file_path=row.file_path, line_start=row.line_start,
-                                                                 line_end=row.line_end),
-                   code_sha256=row.code_sha256, version=row.version, is_latest=row.is_latest, status=row.status,
-                   quality_score=row.quality_score, usage_count=row.usage_count,
-                   deprecation_reason=row.deprecation_reason, created_at=row.created_at, updated_at=row.updated_at,
-                   contributor_pk=row.contributor_id, lineage_pk=row.lineage_id)
+    def of(cls, row: m.Stf | Record) -> "Stf":
+        """From a row of the services' plain reads, or a model instance (what writes return). The
+        row's columns become attributes as they are (most fields are columns of the same name)."""
+        values = dict(row) if isinstance(row, Record) else {c: getattr(row, c) for c in stf_service.STF_COLUMNS}
+        tags = values["tags"]
+        values.update(
+            id=to_global_id("Stf", values["id"]), tags=orjson.loads(tags) if isinstance(tags, str) else list(tags),
+            status=STATUSES[values["status"]], contributor_pk=values["contributor_id"], lineage_pk=values["lineage_id"],
+            code_pointer=build(CodePointer, {"repository": values["repository"], "commit_sha": values["commit_sha"],
+                                             "file_path": values["file_path"], "line_start": values["line_start"],
+                                             "line_end": values["line_end"]}))
+        return build(cls, values)
 
     @strawberry.field(description="The contributor who registered it.")
     async def contributor(self, info: Info) -> Annotated["Contributor", strawberry.lazy("resolvers.contributors")]:

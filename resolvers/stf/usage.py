@@ -12,8 +12,10 @@ from strawberry.types import Info
 
 from resolvers.permissions import IsAdmin, IsAuthenticated
 from resolvers.scalars import BigInt
+from resolvers.search import SearchRanking
 from resolvers.stf import StfUserError
 from resolvers.stf.registry import Stf
+from services.search.vectors import Ranking
 from services.stf import similar as stf_index
 from services.stf import usage as stf_usage
 
@@ -57,7 +59,8 @@ def _usage(row: stf_usage.StfUsage | None, refreshed_at: datetime) -> StfUsage:
 @strawberry.type
 class SimilarStf:
     stf: Stf
-    similarity: float = strawberry.field(description="Cosine similarity of the embeddings, in [-1, 1].")
+    similarity: float = strawberry.field(description=(
+        "Cosine similarity of the dense embeddings, in [-1, 1] (the order comes from `ranking`)."))
 
 
 @strawberry.type
@@ -71,10 +74,11 @@ class StfUsageRefreshPayload:
 @strawberry.type
 class StfUsageQuery:
     @strawberry.field(description=(
-        "Latest, not deprecated STFs nearest in meaning to `text` (name, description, tags and the error "
-        "signatures they fixed), nearest first; public."))
-    async def stfs_similar(self, text: str, first: int = 10) -> list[SimilarStf]:
-        found = await stf_index.similar(text, first)
+        "Latest, not deprecated STFs nearest to `text` (name, description, tags and the error signatures they "
+        "fixed), in meaning and by exact identifiers (see `ranking`), best first; public."))
+    async def stfs_similar(self, text: str, first: int = 10,
+                           ranking: SearchRanking = Ranking.HYBRID) -> list[SimilarStf]:
+        found = await stf_index.similar(text, first, ranking=ranking)
         return [SimilarStf(stf=Stf.of(row), similarity=score) for row, score in found]
 
 

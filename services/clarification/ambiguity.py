@@ -12,84 +12,32 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from services.clarification.gates import gate
+import numpy as np
+
+from services.clarification.estimator import Estimate, embedding_text, estimate, uses_embedding
+from services.clarification.matching import FLAGS, Found, Matcher
+from services.clarification.missing import missing_questions, noun_phrase_after, scope_question_text
+from services.clarification.questions import (
+    PARAM_KIND,
+    AnswerType,
+    Question,
+    QuestionKind,
+    Severity,
+    Span,
+)
+from services.clarification.signals import Signals
+from services.search.embedding import Embedder
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "ambiguity.json"
+MISSING_INFORMATION = frozenset({
+    QuestionKind.MISSING_REFERENT, QuestionKind.MISSING_TARGET, QuestionKind.MISSING_SCOPE,
+    QuestionKind.MISSING_ENVIRONMENT, QuestionKind.MISSING_OUTCOME, QuestionKind.MISSING_CONSTRAINT})
 MAX_QUESTIONS = 10
-FLAGS = re.IGNORECASE
-
-
-class QuestionKind(str, Enum):
-    CONTRADICTION = "CONTRADICTION"
-    MISSING_CREDENTIALS = "MISSING_CREDENTIALS"
-    MISSING_HOST = "MISSING_HOST"
-    MISSING_PORT = "MISSING_PORT"
-    MISSING_VERSION = "MISSING_VERSION"
-    MISSING_PATH = "MISSING_PATH"
-    MISSING_MODEL = "MISSING_MODEL"
-    MISSING_OUTPUT_FORMAT = "MISSING_OUTPUT_FORMAT"
-    VAGUE = "VAGUE"
-
-
-class Severity(str, Enum):
-    BLOCKING = "BLOCKING"
-    OPTIONAL = "OPTIONAL"
-
-
-class AnswerType(str, Enum):
-    FREE_TEXT = "FREE_TEXT"
-    CHOICE = "CHOICE"
-    NUMBER = "NUMBER"
-    PORT = "PORT"
-    PATH = "PATH"
-    MODEL = "MODEL"
-    BOOLEAN = "BOOLEAN"
-
-
-KIND_RANK = {kind: rank for rank, kind in enumerate(QuestionKind)}
-PARAM_KIND = {
-    "port": QuestionKind.MISSING_PORT, "host": QuestionKind.MISSING_HOST,
-    "credentials": QuestionKind.MISSING_CREDENTIALS, "path": QuestionKind.MISSING_PATH,
-    "model": QuestionKind.MISSING_MODEL, "version": QuestionKind.MISSING_VERSION,
-    "output_format": QuestionKind.MISSING_OUTPUT_FORMAT,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    kind: QuestionKind
-    text: str
-    severity: Severity
-    answer_type: AnswerType
-    span: Span
-    default: str | None = None
-    choices: tuple[str, ...] = ()
-    id: str = ""
-
-    def sort_key(self) -> tuple:
-        """Blocking before optional; among those, no default before default (nothing stands in);
-        then by kind (contradictions first) and position in the prompt."""
-        return (self.severity is not Severity.BLOCKING, self.default is not None, KIND_RANK[self.kind],
-                self.span.start, self.text)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind.value, "text": self.text, "severity": self.severity.value,
-                "answerType": self.answer_type.value, "choices": list(self.choices),
-                "span": {"start": self.span.start, "end": self.span.end, "text": self.span.text},
-                "default": self.default}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,102 +50,12 @@ class Defaults:
 
 @dataclass(slots=True)
 class Detection:
-    questions: list[Question] = field(default_factory=list)
-    reason: str = ""
+    """`ambiguous`: the estimator finds the task underspecified, or the rules found a contradiction."""
 
-    @property
-    def ambiguous(self) -> bool:
-        return bool(self.questions)
-
-
-# -- vocabulary ---------------------------------------------------------------------------------
-
-WORD_CHARS = re.compile(r"[\w-]")
-
-
-class Hit:
-    """A phrase found by substring search; quacks like the parts of re.Match the detector uses."""
-
-    __slots__ = ("_start", "_end", "_text")
-
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self._start, self._end, self._text = start, end, text
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-    def group(self, index: int = 0) -> str:
-        return self._text
-
-
-Found = re.Match[str] | Hit
-
-
-class Matcher:
-    """Phrases or regular expressions behind a cheap gate. Python's `re` scans slowly for patterns
-    that start with `\\b`, a lookbehind or a group of alternatives, while a substring test is fast
-    and most of the vocabulary does not occur in most prompts. So each pattern runs only when one of
-    the literals every match must contain is in the lower-cased prompt, and phrases are found by
-    substring search with the word boundaries checked by hand."""
-
-    def __init__(self, parts: list[tuple[frozenset[str] | None, re.Pattern[str]]], phrases: list[str] = ()) -> None:
-        self.parts = parts
-        self.phrase_list = sorted({w.lower() for w in phrases}, key=len, reverse=True)
-
-    @classmethod
-    def phrases(cls, words: list[str]) -> "Matcher":
-        return cls([], words)
-
-    @classmethod
-    def patterns(cls, patterns: list[str]) -> "Matcher":
-        return cls([(gate(p), re.compile(p, FLAGS)) for p in patterns])
-
-    def _phrase_hits(self, prompt: str, lowered: str) -> list[Hit]:
-        if len(lowered) != len(prompt):  # lower() changed the length (rare Unicode): offsets would drift
-            alternatives = "|".join(re.escape(w) for w in self.phrase_list)
-            pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", FLAGS)
-            return [Hit(m.start(), m.end(), m.group(0)) for m in pattern.finditer(prompt)]
-        hits = []
-        for phrase in self.phrase_list:
-            at = lowered.find(phrase)
-            while at != -1:
-                end = at + len(phrase)
-                if (at == 0 or not WORD_CHARS.match(lowered[at - 1])) and (
-                        end == len(lowered) or not WORD_CHARS.match(lowered[end])):
-                    hits.append(Hit(at, end, prompt[at:end]))
-                at = lowered.find(phrase, at + 1)
-        hits.sort(key=lambda h: (h.start(), -h.end()))
-        kept: list[Hit] = []
-        for hit in hits:  # leftmost, then longest; no overlaps, as a regex alternation would give
-            if not kept or hit.start() >= kept[-1].end():
-                kept.append(hit)
-        return kept
-
-    def _live(self, lowered: str) -> list[re.Pattern[str]]:
-        return [pattern for gate, pattern in self.parts if gate is None or any(g in lowered for g in gate)]
-
-    def finditer(self, prompt: str, lowered: str) -> list[Found]:
-        if self.phrase_list:
-            return self._phrase_hits(prompt, lowered)  # type: ignore[return-value]
-        live = self._live(lowered)
-        found = [m for pattern in live for m in pattern.finditer(prompt)]
-        if len(live) > 1:
-            found.sort(key=lambda m: m.start())
-        return found
-
-    def search(self, prompt: str, lowered: str) -> Found | None:
-        if self.phrase_list:
-            hits = self._phrase_hits(prompt, lowered)
-            return hits[0] if hits else None
-        first = None
-        for pattern in self._live(lowered):
-            m = pattern.search(prompt)
-            if m and (first is None or m.start() < first.start()):
-                first = m
-        return first
+    questions: list[Question]
+    reason: str
+    ambiguous: bool
+    estimate: Estimate
 
 
 @dataclass(frozen=True)
@@ -250,7 +108,7 @@ def vocabulary() -> Vocabulary:
 
 SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 CLAUSE_END = re.compile(r"[.,;:!?\n]")
-NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)", FLAGS)
+HEDGED_WORDS = 6  # a hedge question quotes at most this many words of what the hedge qualifies
 
 
 def _span(prompt: str, start: int, end: int) -> Span:
@@ -327,7 +185,16 @@ class Text:
 
 # -- the detector -------------------------------------------------------------------------------
 
-def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> Detection:
+def embed_for_estimator(prompt: str, embedder: Embedder | None) -> tuple[str | None, np.ndarray | None]:
+    """The embedder's name and, when the estimator's weights use it, the prompt's vector: for
+    synchronous callers (scripts, benchmarks, tests). Async code embeds off the event loop."""
+    if embedder is None or not uses_embedding(embedder.name):
+        return (embedder.name if embedder else None), None
+    return embedder.name, embedder.embed_batch([embedding_text(prompt)])[0]
+
+
+def rule_questions(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) -> list[Question]:
+    """Every question the explainable rules raise, most important first, not yet capped or numbered."""
     vocab = vocabulary()
     text = Text(prompt, prompt.lower(), known_parameters, vocab=vocab)
     questions: list[Question] = []
@@ -337,8 +204,24 @@ def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults) ->
     questions += _triggered(text, defaults, questions)
     questions += _vague(text)
     questions.sort(key=Question.sort_key)
+    return questions
+
+
+def detect(prompt: str, known_parameters: dict[str, Any], defaults: Defaults, *, embedder_name: str | None = None,
+           vector: np.ndarray | None = None, threshold: float | None = None) -> Detection:
+    """The rules' findings, the estimator's verdict and, for an underspecified task, questions by
+    what is missing. `embedder_name` names the configured sentence embedder and `vector` is the
+    prompt's embedding by it (`embed_for_estimator`); `threshold` overrides the trained one."""
+    rules = rule_questions(prompt, known_parameters, defaults)
+    signals = Signals(prompt)
+    verdict = estimate(signals, rules, embedder_name=embedder_name, vector=vector, threshold=threshold)
+    contradiction = any(q.kind is QuestionKind.CONTRADICTION for q in rules)
+    if not (verdict.underspecified or contradiction):
+        return Detection([], _reason_clear(rules, verdict), False, verdict)
+    questions = rules + missing_questions(signals, rules) if verdict.underspecified else rules
+    questions.sort(key=Question.sort_key)
     kept = [_with_id(q, i + 1) for i, q in enumerate(questions[:MAX_QUESTIONS])]
-    return Detection(kept, _reason(kept, len(questions)))
+    return Detection(kept, f"{verdict.reason} {_reason(kept, len(questions))}", True, verdict)
 
 
 def _with_id(question: Question, n: int) -> Question:
@@ -346,17 +229,35 @@ def _with_id(question: Question, n: int) -> Question:
                     question.default, question.choices, f"q{n}")
 
 
-def _reason(questions: list[Question], found: int) -> str:
-    if not questions:
-        return "No vague terms, missing parameters or contradictions were found: the task can start as written."
+def _family(question: Question) -> str:
+    if question.kind is QuestionKind.CONTRADICTION:
+        return "contradiction"
+    if question.kind is QuestionKind.VAGUE:
+        return "vague term"
+    if question.kind in MISSING_INFORMATION:
+        return "missing information"
+    return "missing parameter"
+
+
+def _families(questions: list[Question]) -> str:
     counts: dict[str, int] = {}
     for q in questions:
-        family = ("contradiction" if q.kind is QuestionKind.CONTRADICTION
-                  else "vague term" if q.kind is QuestionKind.VAGUE else "missing parameter")
-        counts[family] = counts.get(family, 0) + 1
-    parts = ", ".join(f"{n} {family}{'s' if n > 1 else ''}" for family, n in counts.items())
+        counts[_family(q)] = counts.get(_family(q), 0) + 1
+    return ", ".join(f"{n} {family}{'s' if n > 1 and family != 'missing information' else ''}"
+                     for family, n in counts.items())
+
+
+def _reason(questions: list[Question], found: int) -> str:
     dropped = f"; {found - len(questions)} less important finding(s) left out" if found > len(questions) else ""
-    return f"{len(questions)} question(s): {parts}{dropped}."
+    return f"{len(questions)} question(s): {_families(questions)}{dropped}."
+
+
+def _reason_clear(rules: list[Question], verdict: Estimate) -> str:
+    if not rules:
+        return (f"{verdict.reason} No vague terms, missing parameters or contradictions were found: the task can "
+                "start as written.")
+    return (f"{verdict.reason} The rules noted {_families(rules)}, not enough to hold the task: it can start as "
+            "written, on the safe defaults.")
 
 
 def _contradictions(text: Text) -> list[Question]:
@@ -384,6 +285,7 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
     for service in vocab.services:
         for m in text.find_all(service.pattern):
             mentions.append((m.start(), m.end(), service))
+    mentions = [m for m in mentions if not _configures_a_file(text, m[0])]
     named_families = {s.family for _, _, s in mentions if not s.generic and s.family}
     mentions = [m for m in mentions if not (m[2].generic and m[2].family in named_families)]
     mentions.sort(key=lambda m: m[0])
@@ -427,6 +329,20 @@ def _services(text: Text, defaults: Defaults) -> tuple[list[Question], list[Ques
                 _service_question(prompt, param, service, start=start, end=end, vocab=vocab, defaults=defaults)
             )
     return questions, conflicts
+
+
+CONFIG_EDIT = re.compile(
+    r"\b(?:set|change|raise|lower|increase|decrease|bump|tune|adjust|configure|make)\b[^.\n]{0,80}"
+    r"\b(?:timeout|ttl|limit|size|retries|interval|pool|max\w*|min\w*|setting|option|flag)\b", FLAGS)
+
+
+def _configures_a_file(text: Text, position: int) -> bool:
+    """"Set the Redis timeout to 5 s in settings/redis.py" edits a setting in a named file: it does
+    not connect to Redis, so its host, port and credentials are not the task's to ask."""
+    bounds = _sentence_bounds(text.prompt)
+    i = _sentence_of(bounds, position)
+    sentence = text.prompt[bounds[i]:bounds[i + 1] if i + 1 < len(bounds) else len(text.prompt)]
+    return bool(CONFIG_EDIT.search(sentence)) and text.gives("path")
 
 
 def _port_owner(mentions: list[tuple[int, int, Service]], bounds: list[int], position: int) -> Service | None:
@@ -520,18 +436,29 @@ def _vague(text: Text) -> list[Question]:
 
 
 def _vague_question(prompt: str, start: int, end: int, *, category: str) -> Question:
+    """A vague term's question names the words it qualifies and no more: "some old invoices", not
+    the rest of the clause."""
     said = prompt[start:end]
     if category == "quantity":
-        nxt = NEXT_WORD.match(prompt, end)
-        if nxt and nxt.group(1).lower().endswith("s") and len(nxt.group(1)) > 3:
-            span = _span(prompt, start, nxt.end())
-            return Question(QuestionKind.VAGUE, f'How many exactly: "{span.text}"?', Severity.OPTIONAL,
+        phrase_end, words = noun_phrase_after(prompt, end)
+        if not words:
+            return Question(QuestionKind.VAGUE, f'What exactly is meant by "{said}" here?', Severity.OPTIONAL,
+                            AnswerType.FREE_TEXT, _span(prompt, start, end))
+        span = _span(prompt, start, phrase_end)
+        head = words[-1]
+        scoped = next((text for w in words[:-1] if (text := scope_question_text(w, head))), None)
+        if scoped:
+            return Question(QuestionKind.VAGUE, scoped, Severity.OPTIONAL, AnswerType.FREE_TEXT, span)
+        if head.lower().endswith("s") and len(head) > 3:
+            return Question(QuestionKind.VAGUE, f"How many {' '.join(words)} exactly?", Severity.OPTIONAL,
                             AnswerType.NUMBER, span)
-        return Question(QuestionKind.VAGUE, f'How much or which exactly is meant by "{_clause(prompt, start, 50)}"?',
-                        Severity.OPTIONAL, AnswerType.FREE_TEXT, _span(prompt, start, end))
+        return Question(QuestionKind.VAGUE, f'What exactly is meant by "{span.text}"?', Severity.OPTIONAL,
+                        AnswerType.FREE_TEXT, span)
     if category == "hedge":
-        return Question(QuestionKind.VAGUE, f'Is this required: "{_clause(prompt, start)}"?', Severity.OPTIONAL,
-                        AnswerType.BOOLEAN, _span(prompt, start, end))
+        rest = " ".join(_clause(prompt, end).split()[:HEDGED_WORDS])
+        text = (f'Is "{rest}" required, or only a suggestion?' if rest
+                else f'Is "{_clause(prompt, max(0, start - 60)).strip()}" required, or only a suggestion?')
+        return Question(QuestionKind.VAGUE, text, Severity.OPTIONAL, AnswerType.BOOLEAN, _span(prompt, start, end))
     if category == "open_ended":
         sentence_start = max(prompt.rfind(".", 0, start), prompt.rfind("\n", 0, start), start - 60) + 1
         context = prompt[sentence_start:end].strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -36,9 +37,11 @@ from models.outbox import OutboxEvent
 from services import clock
 from services.clarification.ambiguity import Defaults, Detection, detect
 from services.clarification.answers import BadAnswer, canonical_value
+from services.clarification.estimator import embedding_text, uses_embedding
 from services.clarification.quorum import Ballot, Decision, Tally, tally
 from services.contributors import check_tags
 from services.errors import DomainError, NotFound
+from services.search.embedding import embed_async, get_embedder
 from subscriptions.outbox import record_event
 from subscriptions.stream import current_seq
 
@@ -58,10 +61,15 @@ OPEN = TicketStatus.OPEN
 _defaults = Defaults(model=FALLBACK_DEFAULT_MODEL, temp_path=os.path.join(tempfile.gettempdir(), "omniclaude"))
 
 
-def configure(*, default_model: str) -> None:
-    """Set the safe default offered for MODEL questions (the app passes CLARIFY_DEFAULT_MODEL)."""
-    global _defaults
+_estimator_threshold: float | None = None
+
+
+def configure(*, default_model: str, estimator_threshold: float | None = None) -> None:
+    """Set the safe default offered for MODEL questions (the app passes CLARIFY_DEFAULT_MODEL) and
+    the estimator's threshold (CLARIFY_ESTIMATOR_THRESHOLD; None keeps the one trained with it)."""
+    global _defaults, _estimator_threshold
     _defaults = Defaults(model=default_model.strip() or FALLBACK_DEFAULT_MODEL, temp_path=_defaults.temp_path)
+    _estimator_threshold = estimator_threshold
 
 
 def detector_defaults() -> Defaults:
@@ -100,13 +108,23 @@ def _check_request(correlation_id: str, prompt: str, known: Any, *, tags: list[s
     return check_tags(tags, "domainTags")
 
 
+async def _embedding(prompt: str) -> dict[str, Any]:
+    """The configured embedder's name and the prompt's vector for the estimator, embedded in a
+    worker thread (a sentence model takes milliseconds of CPU); no vector when its weights do not use it."""
+    embedder = get_embedder()
+    if not uses_embedding(embedder.name):
+        return {"embedder_name": embedder.name}
+    vectors = await embed_async([embedding_text(prompt)], embedder=embedder)
+    return {"embedder_name": embedder.name, "vector": vectors[0]}
+
+
 async def request(principal: Principal, correlation_id: str, prompt: str, *, known: Any, domain_tags: list[str],
                   deadline_seconds: int = DEFAULT_DEADLINE, panel_size: int = MIN_PANEL) -> RequestOutcome:
     """Run the detector; when something is ambiguous, open a ticket with its questions and panel."""
     tags = _check_request(
         correlation_id, prompt, known, tags=domain_tags, deadline_seconds=deadline_seconds, panel_size=panel_size
     )
-    detection = detect(prompt, known, detector_defaults())
+    detection = detect(prompt, known, detector_defaults(), **await _embedding(prompt), threshold=_estimator_threshold)
     async with in_transaction() as conn:
         await ClarificationRequestLog.create(correlation_id=correlation_id, requester_id=principal.id,
                                              question_count=len(detection.questions), using_db=conn)
@@ -124,7 +142,9 @@ async def request(principal: Principal, correlation_id: str, prompt: str, *, kno
         event_id = await record_event("clarification.ticket.created.v1", {
             **_ids(ticket), "status": ticket.status, "deadlineAt": ticket.deadline_at, "createdAt": ticket.created_at,
             "panelSize": len(panel), "panel": [row["handle"] for row in panel], "domainTags": tags,
-            "questions": ticket.questions, "reason": detection.reason}, conn)
+            "questions": ticket.questions, "reason": detection.reason,
+            "estimate": {"score": detection.estimate.score, "threshold": detection.estimate.threshold,
+                         "model": detection.estimate.model}}, conn)
         ticket.created_event_id = event_id
         await ticket.save(update_fields=["created_event_id"], using_db=conn)
     return RequestOutcome(ticket, detection)
@@ -373,10 +393,18 @@ async def panel_of(ticket_id: int) -> list[tuple[PanelMember, Contributor, Vote 
 
 
 async def progress_of(ticket_id: int) -> Tally:
-    members = await PanelMember.filter(ticket_id=ticket_id)
-    votes = await Vote.filter(ticket_id=ticket_id)
-    return tally({m.contributor_id: m.weight for m in members},
-                 {v.contributor_id: Ballot(v.choice, v.confidence) for v in votes})
+    return (await progress_of_tickets([ticket_id]))[ticket_id]
+
+
+async def progress_of_tickets(ticket_ids: Sequence[int]) -> dict[int, Tally]:
+    """The tally of each ticket, in two queries whatever the number of tickets (a page of them)."""
+    members: dict[int, dict[int, Decimal]] = {t: {} for t in ticket_ids}
+    votes: dict[int, dict[int, Ballot]] = {t: {} for t in ticket_ids}
+    for m in await PanelMember.filter(ticket_id__in=list(ticket_ids)):
+        members[m.ticket_id][m.contributor_id] = m.weight
+    for v in await Vote.filter(ticket_id__in=list(ticket_ids)):
+        votes[v.ticket_id][v.contributor_id] = Ballot(v.choice, v.confidence)
+    return {t: tally(members[t], votes[t]) for t in ticket_ids}
 
 
 async def updates_start_seq(ticket: ClarificationTicket) -> int:

@@ -27,13 +27,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import numpy as np
 from qdrant_client import models as qmodels
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
+from models.columns import max_length
 from models.context_market import ContextChunk, ContextRetrieval
 from models.economy.ledger import Transfer, TransferKind
 from models.economy.rewards import RewardPolicy
@@ -54,25 +54,22 @@ from services.economy.rewards import Award, adjust_reputation, pay_rewards
 from services.economy.rules import decayed_reputation, flat_quote
 from services.errors import DomainError, NotFound
 from services.rows import from_row
-from services.search.embedding import get_embedder
-from services.search.vectors import get_store
+from services.search import collections, sparse
+from services.search import index as search_index
+from services.search.vectors import Ranking, get_store
 from subscriptions.outbox import record_event
 
 log = logging.getLogger(__name__)
 
 MAX_PER_CALL = 100
-# DOT on vectors scaled to length 1 (see unit()): equal to cosine, and Qdrant local mode does not
-# re-normalise every stored vector on each search as it does for COSINE.
-DISTANCE = qmodels.Distance.DOT
-MAX_SOURCE = 500
+MAX_SOURCE = max_length(ContextChunk, "source")
 MAX_QUERY = 8192
 RECONCILE_BATCH = 256
 
 
 @dataclass
 class MarketConfig:
-    collection: str = "context_chunks"
-    candidates: int = 100  # how many hits the vector search returns: the candidates are drawn from these
+    candidates: int = 100  # how many hits the search returns: the candidates are drawn from these
 
 
 config = MarketConfig()
@@ -104,8 +101,8 @@ SAVE_RETRIEVAL_SQL = """
 WITH r AS (
     INSERT INTO "context_retrievals" ("id", "requester_id", "query", "budget_bytes", "min_score", "tags", "candidates",
         "candidate_bytes", "served_bytes", "tokens_charged", "tokens_paid", "purchase_id", "policy_version",
-        "duration_ms", "created_at")
-    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        "duration_ms", "created_at", "idempotency_key")
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $24)
     RETURNING "id"
 )
 INSERT INTO "context_served" ("retrieval_id", "chunk_id", "peer_id", "rank", "score", "bytes", "kb", "tokens",
@@ -192,6 +189,7 @@ class Payment:
 class Retrieved:
     retrieval: ContextRetrieval
     served: list[ServedRow]
+    replayed: bool = False  # the answer to an earlier request with the same idempotency key
 
 
 @dataclass
@@ -224,15 +222,18 @@ def payments_of(served: list[ServedRow]) -> list[Payment]:
     return list(found.values())
 
 
-# --- start-up -----------------------------------------------------------------------------------
+# --- start-up ---------------------------------------------------------------------------------
 
-async def open_market(collection: str, candidates: int) -> None:
-    """Create the collection when missing and bring Qdrant in line with PostgreSQL."""
-    config.collection, config.candidates = collection, candidates
+KIND = "context"
+
+
+async def open_market(candidates: int) -> None:
+    """Bring Qdrant in line with PostgreSQL (the collections are opened by `search.collections`)."""
+    config.candidates = candidates
     store = get_store()
-    await store.ensure_collection(collection, get_embedder().dimensions, DISTANCE)
-    if not store.where.startswith("local:"):  # local mode has no payload indexes
-        await store.client.create_payload_index(collection, "tags", qmodels.PayloadSchemaType.KEYWORD)
+    if not store.local:  # local mode has no payload indexes
+        for collection, _ in collections.writable(KIND):
+            await store.client.create_payload_index(collection.name, "tags", qmodels.PayloadSchemaType.KEYWORD)
     try:
         fixed = await reconcile()
     except Exception:  # serve anyway: retrieval checks PostgreSQL, and the next start tries again
@@ -258,33 +259,45 @@ def _tags(value: Any) -> list[str]:
     return json.loads(value) if isinstance(value, str) else list(value)
 
 
+def _row(chunk_id: int, peer: int, sha: str, text: str, tags: list[str]) -> search_index.Row:
+    return chunk_id, text, {"peer": peer, "sha256": sha, "tags": tags}
+
+
 async def _index(chunks: list[tuple[int, int, str, str, list[str]]]) -> None:
-    """Upsert (id, peer, sha256, text, tags) points, then mark them indexed. Idempotent.
-    `indexed` says whether Qdrant holds the point, whatever the chunk's state: a chunk withdrawn
-    meanwhile is then withdrawn and indexed, which reconcile() deletes."""
+    """Upsert (id, peer, sha256, text, tags) points into every collection, then mark them indexed.
+    Idempotent. `indexed` says whether Qdrant holds the point, whatever the chunk's state: a chunk
+    withdrawn meanwhile is then withdrawn and indexed, which reconcile() deletes."""
     if not chunks:
         return
-    embedder = get_embedder()
-    await get_store().upsert(config.collection, [
-        (chunk_id, _point_vector(embedder.embed(text)), {"peer": peer, "sha256": sha, "tags": tags})
-        for chunk_id, peer, sha, text, tags in chunks])
+    await search_index.write(KIND, [_row(*chunk) for chunk in chunks])
     await connections.get("default").execute_query(
         'UPDATE "context_chunks" SET "indexed" = true WHERE "id" = ANY($1::bigint[])',
         [[c[0] for c in chunks]])
 
 
-def _point_vector(vector: list[float]) -> list[float]:
-    found = unit(vector)
-    return found.tolist() if found is not None else vector
-
-
 async def _unindex(ids: list[int]) -> None:
     if not ids:
         return
-    await get_store().delete(config.collection, ids)
+    await search_index.delete(KIND, ids)
     await connections.get("default").execute_query(
         'UPDATE "context_chunks" SET "indexed" = false WHERE "id" = ANY($1::bigint[])',
         [ids])
+
+
+async def reembed_batch(cursor: int, size: int) -> collections.Batch:
+    """The next live chunks after `cursor` for a rebuild of the collection, and how many remain."""
+    db = connections.get("default")
+    rows = await db.execute_query_dict(
+        'SELECT "id", "peer_id", "sha256", "text", "tags" FROM "context_chunks" '
+        'WHERE "withdrawn_at" IS NULL AND "id" > $1 ORDER BY "id" LIMIT $2', [cursor, size])
+    remaining = 0
+    if rows:
+        [left] = await db.execute_query_dict(
+            'SELECT count(*) AS "n" FROM "context_chunks" WHERE "withdrawn_at" IS NULL AND "id" > $1',
+            [rows[-1]["id"]])
+        remaining = left["n"]
+    return collections.Batch([_row(r["id"], r["peer_id"], r["sha256"], r["text"], _tags(r["tags"])) for r in rows],
+                             remaining, rows[-1]["id"] if rows else 0)
 
 
 # --- who is calling -----------------------------------------------------------------------------
@@ -407,14 +420,6 @@ def check_retrieval(query: str, budget: int, min_score: float, *, tags: list[str
     return check_tags(tags, "tags")
 
 
-def unit(vector: list[float]) -> np.ndarray | None:
-    """The vector scaled to length 1 (float32), or None for a zero vector. The collection uses DOT on
-    unit vectors, which equals cosine whatever the embedder returns."""
-    array = np.asarray(vector, dtype=np.float32)
-    norm = float(np.linalg.norm(array))
-    return array / norm if norm > 0 else None
-
-
 def _reputations(rows: list[dict[str, Any]], half_life_days: Decimal) -> Callable[[int], Decimal]:
     """peer id -> reputation decayed to now, computed on first use (ranking asks only on ties)."""
     now = clock.now()
@@ -465,28 +470,40 @@ async def _pay(conn: BaseDBAsyncClient, principal: Principal, caller: Caller, *,
     return transfer, {peer: o.transfer.id if o.transfer else None for peer, o in zip(peers, outcomes)}
 
 
-async def retrieve(principal: Principal, query: str, budget: int, *, min_score: float, tags: list[str]) -> Retrieved:
-    """`contextRetrieve`: search, fill the budget by score, and in one transaction charge the requester
-    and pay the serving peers. A requester who cannot pay gets a user error: no chunk, no transfer."""
+async def retrieve(principal: Principal, query: str, budget: int, *, min_score: float, tags: list[str],
+                   ranking: Ranking = Ranking.HYBRID, idempotency_key: str | None = None) -> Retrieved:
+    """`contextRetrieve`: search (meaning and exact identifiers, by default), fill the budget in
+    ranking order, and in one transaction charge the requester and pay the serving peers. A
+    requester who cannot pay gets a user error: no chunk, no transfer. `minScore` applies to the
+    dense cosine similarity, which is also each served chunk's `score`. With an idempotency key, a
+    retry returns the first answer and pays nothing more; the same key with another request is
+    IDEMPOTENCY_CONFLICT."""
     started = time.perf_counter()
     tags = check_retrieval(query, budget, min_score, tags=tags)
+    key = ledger.check_key(idempotency_key) if idempotency_key is not None else None
     caller = await _caller(principal)
-    vector = unit(get_embedder().embed(query))
-    if vector is None:
-        raise DomainError("query", "has nothing to search by (only stop words or punctuation)")
+    asked = Asked(query, budget, min_score, tags)
+    if key is not None and (earlier := await _earlier(connections.get("default"), caller.contributor_id, key, asked)):
+        return earlier
     query_filter = qmodels.Filter(must=[qmodels.FieldCondition(key="tags", match=qmodels.MatchValue(value=tag))
                                         for tag in tags]) if tags else None
-    hits = await get_store().search(
-        config.collection, vector, config.candidates, query_filter=query_filter, with_payload=["sha256"]
-    )
-    scores = {int(hit.id): (hit.score, (hit.payload or {}).get("sha256")) for hit in hits if hit.score >= min_score}
+    if not sparse.query(query):
+        raise DomainError("query", "has nothing to search by (only stop words or punctuation)")
+    hits = await search_index.search(KIND, query, config.candidates, ranking=ranking, query_filter=query_filter)
+    scores = {hit.id: (hit.score, hit.similarity, hit.payload.get("sha256")) for hit in hits
+              if hit.similarity >= min_score}
 
     async with in_transaction() as conn:
+        if key is not None:  # one retrieval per key: a concurrent retry waits here, then finds the first
+            await conn.execute_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                     [f"context-retrieve:{caller.contributor_id}:{key}"])
+            if earlier := await _earlier(conn, caller.contributor_id, key, asked):
+                return earlier
         policy = await current_policy(conn)
         rows = await conn.execute_query_dict(CANDIDATES_SQL, [list(scores), json.dumps(tags)]) if scores else []
-        rows = [r for r in rows if scores[r["id"]][1] == r["sha256"]]  # a stale point of another chunk: skip
-        candidates = [Candidate(chunk_id=r["id"], peer_id=r["peer_id"], score=scores[r["id"]][0], bytes=r["bytes"])
-                      for r in rows]
+        rows = [r for r in rows if scores[r["id"]][2] == r["sha256"]]  # a stale point of another chunk: skip
+        candidates = [Candidate(chunk_id=r["id"], peer_id=r["peer_id"], score=scores[r["id"]][0], bytes=r["bytes"],
+                                similarity=scores[r["id"]][1]) for r in rows]
         picks = fill_budget(candidates, budget, caller.contributor_id, tokens_per_kb=policy.tokens_per_kb,
                             reputation=_reputations(rows, policy.reputation_half_life_days))
         owed = payouts(picks)
@@ -525,8 +542,8 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
             candidate_bytes, served_bytes, total, paid, purchase.id if purchase else None, policy.version,
             duration_ms, served_at,
             [p.candidate.chunk_id for p in picks], [p.candidate.peer_id for p in picks], [p.rank for p in picks],
-            [p.candidate.score for p in picks], [p.candidate.bytes for p in picks], [p.kb for p in picks],
-            [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks]])
+            [p.candidate.similarity for p in picks], [p.candidate.bytes for p in picks], [p.kb for p in picks],
+            [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks], key])
         await record_event("context.retrieval.served.v1", {
             "retrievalId": retrieval_id, "requesterId": caller.contributor_id, "accounts": [caller.account_name],
             "chunkIds": [p.candidate.chunk_id for p in picks], "servedBytes": served_bytes,
@@ -538,8 +555,28 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
         "budget_bytes": budget, "min_score": min_score, "tags": tags, "candidates": len(candidates),
         "candidate_bytes": candidate_bytes, "served_bytes": served_bytes, "tokens_charged": total,
         "tokens_paid": paid, "purchase_id": purchase.id if purchase else None, "policy_version": policy.version,
-        "duration_ms": duration_ms, "useful": None, "rated_at": None})
+        "duration_ms": duration_ms, "useful": None, "rated_at": None, "idempotency_key": key})
     return Retrieved(retrieval, served)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a retrieval asked for: a retry with the same idempotency key must ask the same."""
+
+    query: str
+    budget: int
+    min_score: float
+    tags: list[str]
+
+
+async def _earlier(conn: BaseDBAsyncClient, contributor_id: int, key: str, asked: Asked) -> Retrieved | None:
+    row = await ContextRetrieval.filter(requester_id=contributor_id, idempotency_key=key).using_db(conn).first()
+    if row is None:
+        return None
+    if Asked(row.query, row.budget_bytes, row.min_score, row.tags) != asked:
+        raise DomainError("idempotencyKey", "already used for a retrieval with another query, budgetBytes, minScore "
+                          "or tags; use a new key for a new request", "IDEMPOTENCY_CONFLICT")
+    return Retrieved(row, await served_of(row.id, conn), replayed=True)
 
 
 async def _served_rows(conn: BaseDBAsyncClient, retrieval_id: int, picks: list[Pick]) -> list[ServedRow]:

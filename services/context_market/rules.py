@@ -20,12 +20,14 @@ TIE = 1e-6
 
 @dataclass(frozen=True)
 class Candidate:
-    """A live chunk the search found at or above the minimum score."""
+    """A live chunk the search found at or above the minimum score. `score` orders the ranking (the
+    fused rank score of a hybrid search); `similarity` is the dense cosine shown to the requester."""
 
     chunk_id: int
     peer_id: int
     score: float
     bytes: int
+    similarity: float | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-MAX_TYPE = 200
+from models.columns import max_length
+from models.debug import ErrorSignature
+
+MAX_TYPE = max_length(ErrorSignature, "error_type")
 MAX_PATTERN = 2000
 
 # Order matters: wider tokens first, so a UUID is not read as numbers and a path not as words.

@@ -22,6 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
+from models.columns import max_length
 from models.contributors import Contributor
 from models.economy.ledger import (
     EARNING_KINDS,
@@ -42,8 +43,8 @@ log = logging.getLogger(__name__)
 MINT, COMPUTE, MARKET = "system:mint", "system:compute", "system:market"
 SYSTEM_ACCOUNTS = (MINT, COMPUTE, MARKET)
 MAX_AMOUNT = 2**63 - 1
-MAX_KEY = 200
-MAX_MEMO = 500
+MAX_KEY = max_length(Transfer, "idempotency_key")
+MAX_MEMO = max_length(Transfer, "memo")
 
 LOCK_ACCOUNTS_SQL = (
     'SELECT "id", "name", "kind", "contributor_id", "balance", "reserved", "earned_today", "earned_day", "frozen" '
@@ -235,6 +236,14 @@ async def system_account_id(name: str, conn: BaseDBAsyncClient | None = None) ->
 
 def history_query(account_id: int, kinds: list[TransferKind] | None):
     query = Entry.filter(account_id=account_id)
+    if kinds:
+        query = query.filter(kind__in=list(kinds))
+    return query
+
+
+def transfers_query(kinds: list[TransferKind] | None):
+    """Every transfer, for reviewers' and admins' view of the whole ledger."""
+    query = Transfer.all()
     if kinds:
         query = query.filter(kind__in=list(kinds))
     return query

@@ -19,25 +19,18 @@ from services.errors import DomainError
 
 SECONDS_PER_WEEK = Decimal(7 * 86400)
 
-# Per transfer: its direction relative to circulation (+1 system->user, -1 user->system, 0 user->user).
+# The window's transfers summed by kind, direction relative to circulation (+1 system->user, -1 user->system,
+# 0 otherwise: read from the ids of the few system accounts, no join per transfer) and whether they are after `to`
+# (those carry circulation back from now to `to`). `weighted`: amount x seconds from the transfer to `to`.
 WINDOW_SQL = """
-WITH moves AS (
-    SELECT t."kind", t."amount", t."created_at",
-           CASE WHEN d."kind" = 'SYSTEM' AND c."kind" = 'USER' THEN 1
-                WHEN d."kind" = 'USER' AND c."kind" = 'SYSTEM' THEN -1 ELSE 0 END AS direction
-    FROM "ledger_transfers" t
-    JOIN "ledger_accounts" d ON d."id" = t."debit_account_id"
-    JOIN "ledger_accounts" c ON c."id" = t."credit_account_id"
-    WHERE t."created_at" > $1
-)
-SELECT "kind",
-       coalesce(sum("amount") FILTER (WHERE "created_at" <= $2 AND direction = 1), 0) AS minted,
-       coalesce(sum("amount") FILTER (WHERE "created_at" <= $2 AND direction = -1), 0) AS burned,
-       coalesce(sum("amount") FILTER (WHERE "created_at" <= $2), 0) AS moved,
-       coalesce(sum("amount" * direction) FILTER (WHERE "created_at" > $2), 0) AS net_after,
-       coalesce(sum("amount" * direction * extract(epoch FROM ($2 - "created_at")))
-                FILTER (WHERE "created_at" <= $2), 0) AS weighted
-FROM moves GROUP BY "kind"
+WITH system AS (SELECT array_agg("id") AS ids FROM "ledger_accounts" WHERE "kind" = 'SYSTEM')
+SELECT t."kind", (t."debit_account_id" = ANY(system.ids))::int - (t."credit_account_id" = ANY(system.ids))::int
+           AS direction,
+       t."created_at" > $2 AS after_end, sum(t."amount") AS amount,
+       sum(t."amount" * extract(epoch FROM ($2 - t."created_at"))) AS weighted
+FROM "ledger_transfers" t, system
+WHERE t."created_at" > $1
+GROUP BY 1, 2, 3
 """
 CIRCULATING_SQL = 'SELECT coalesce(sum("balance"), 0) AS total FROM "ledger_accounts" WHERE "kind" = \'USER\''
 
@@ -68,17 +61,21 @@ async def stats(start: datetime, end: datetime | None = None) -> EconomyStats:
         raise DomainError("to", "must be after from")
     rows = await connections.get("default").execute_query_dict(WINDOW_SQL, [start, end])
     circulating_now = int((await connections.get("default").execute_query_dict(CIRCULATING_SQL))[0]["total"])
-    minted = sum(int(r["minted"]) for r in rows)
-    burned = sum(int(r["burned"]) for r in rows)
-    net_after = sum(int(r["net_after"]) for r in rows)
+    inside = [r for r in rows if not r["after_end"]]
+    minted = sum(int(r["amount"]) for r in inside if r["direction"] == 1)
+    burned = sum(int(r["amount"]) for r in inside if r["direction"] == -1)
+    net_after = sum(int(r["amount"]) * r["direction"] for r in rows if r["after_end"])
     circulating_end = circulating_now - net_after
     circulating_start = circulating_end - (minted - burned)
     seconds = Decimal(str((end - start).total_seconds()))
     # time-weighted average: each move counts for the part of the window after it happened
-    weighted = sum(Decimal(str(r["weighted"])) for r in rows)
+    weighted = sum((Decimal(str(r["weighted"])) * r["direction"] for r in inside), Decimal(0))
     average = Decimal(circulating_start) + weighted / seconds
-    earned = {r["kind"]: int(r["moved"]) for r in rows if r["kind"] in EARNING_KINDS and int(r["moved"])}
-    spent = {r["kind"]: int(r["moved"]) for r in rows if r["kind"] in SPENDING_KINDS and int(r["moved"])}
+    moved: dict[str, int] = {}
+    for r in inside:
+        moved[r["kind"]] = moved.get(r["kind"], 0) + int(r["amount"])
+    earned = {kind: amount for kind, amount in moved.items() if kind in EARNING_KINDS and amount}
+    spent = {kind: amount for kind, amount in moved.items() if kind in SPENDING_KINDS and amount}
     spent_per_week = Decimal(sum(spent.values())) * SECONDS_PER_WEEK / seconds
     return EconomyStats(
         start=start, end=end, minted=minted, burned=burned, circulating_start=circulating_start,

@@ -16,6 +16,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
+from models.columns import max_length
 from models.economy.ledger import Account, AccountKind, Transfer
 from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from services import clock
@@ -25,6 +26,9 @@ from services.pricing.catalog import PriceBook, Rates, Tokens, cost_of
 from subscriptions.outbox import record_event
 
 MAX_BATCH = 1000
+PROVIDER_LENGTH = max_length(LlmCall, "provider")
+MODEL_LENGTH = max_length(LlmCall, "model")
+CLIENT_CALL_ID_LENGTH = max_length(LlmCall, "client_call_id")
 MAX_TOKENS = 10**12
 MAX_LATENCY_MS = 24 * 3600 * 1000
 MAX_REPRICE = 100_000
@@ -57,10 +61,10 @@ CAMEL = {"input_tokens": "inputTokens", "output_tokens": "outputTokens", "cache_
 def check_call(i: int, call: CallInput) -> CallInput:
     at = f"calls[{i}]."
     provider, model = call.provider.strip(), call.model.strip()
-    if not provider or len(provider) > 64:
-        raise DomainError(at + "provider", "must be 1-64 characters")
-    if not model or len(model) > 200:
-        raise DomainError(at + "model", "must be 1-200 characters")
+    if not provider or len(provider) > PROVIDER_LENGTH:
+        raise DomainError(at + "provider", f"must be 1-{PROVIDER_LENGTH} characters")
+    if not model or len(model) > MODEL_LENGTH:
+        raise DomainError(at + "model", f"must be 1-{MODEL_LENGTH} characters")
     for name in TOKEN_FIELDS:
         value = getattr(call, name)
         if not 0 <= value <= MAX_TOKENS:
@@ -69,8 +73,8 @@ def check_call(i: int, call: CallInput) -> CallInput:
         raise DomainError(at + "latencyMs", f"must be between 0 and {MAX_LATENCY_MS}")
     if call.started_at.tzinfo is None:
         raise DomainError(at + "startedAt", "must carry a time zone offset (UTC is Z)")
-    if call.client_call_id is not None and not 1 <= len(call.client_call_id) <= 128:
-        raise DomainError(at + "clientCallId", "must be 1-128 characters")
+    if call.client_call_id is not None and not 1 <= len(call.client_call_id) <= CLIENT_CALL_ID_LENGTH:
+        raise DomainError(at + "clientCallId", f"must be 1-{CLIENT_CALL_ID_LENGTH} characters")
     return CallInput(call.correlation_id, provider, model, *(getattr(call, n) for n in TOKEN_FIELDS),
                      call.latency_ms, call.started_at.astimezone(timezone.utc), call.client_call_id)
 

@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal
+from models.columns import max_length
 from models.pricing import ModelPrice
 from services import clock
 from services.errors import DomainError
@@ -339,7 +340,7 @@ async def write_prices(specs: Sequence[PriceSpec], effective_from: datetime, by:
     return plan.outcomes
 
 
-NAME_LIMITS = {"provider": 64, "model": 200, "source": 500}
+NAME_LIMITS = {name: max_length(ModelPrice, name) for name in ("provider", "model", "source")}
 
 
 def check_name(value: str, field_name: str) -> str:
@@ -355,7 +356,8 @@ async def upsert_price(provider: str, model: str, rates: Rates, *, effective_fro
     model = check_name(model, "model")
     source = source.strip()
     if not source or len(source) > NAME_LIMITS["source"]:
-        raise DomainError("source", "must be 1-500 characters: the URL or file the price comes from")
+        raise DomainError("source", f"must be 1-{NAME_LIMITS['source']} characters: the URL or file the price "
+                                    "comes from")
     for component, name in ((Component.INPUT, "inputUsdPerMtok"), (Component.OUTPUT, "outputUsdPerMtok"),
                             (Component.CACHE_READ, "cacheReadUsdPerMtok"),
                             (Component.CACHE_WRITE, "cacheWriteUsdPerMtok"),

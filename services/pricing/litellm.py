@@ -15,7 +15,7 @@ from typing import Any
 from models.auth import Principal
 from services import clock
 from services.errors import DomainError
-from services.pricing.catalog import PRICE_PLACES, Action, PriceSpec, Rates, write_prices
+from services.pricing.catalog import NAME_LIMITS, PRICE_PLACES, Action, PriceSpec, Rates, write_prices
 
 NO_OUTPUT_MODES = {"embedding", "rerank", "moderation"}
 PER_TOKEN = {"input": "input_cost_per_token", "output": "output_cost_per_token",
@@ -130,8 +130,9 @@ async def import_catalog(catalog: Any, source: str, effective_from: datetime | N
     at = effective_from or clock.now()
     if at.tzinfo is None:
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")
-    if not source.strip() or len(source) > 500:
-        raise DomainError("source", "must be 1-500 characters: the URL or file the prices come from")
+    if not source.strip() or len(source) > NAME_LIMITS["source"]:
+        raise DomainError("source", f"must be 1-{NAME_LIMITS['source']} characters: the URL or file the prices "
+                                    "come from")
     parsed = parse(catalog, source.strip())
     if not parsed.specs and not any("documentation" in reason for reason in parsed.skipped):
         raise DomainError("catalog", "no entry with per-token prices: is this LiteLLM's model price file?")

@@ -3,13 +3,13 @@ hash, versioned on update (old versions stay readable), deprecated with a reason
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, fields, replace
 from enum import Enum
 
-from tortoise.expressions import F, Q
-from tortoise.queryset import QuerySet
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
@@ -17,6 +17,7 @@ from models.contributors import Contributor
 from models.stf import Stf, StfStatus
 from services.contributors import check_tags
 from services.errors import DomainError, NotFound
+from services.rows import Record, Rows, like_pattern
 from services.stf import similar as stf_index
 from subscriptions.outbox import record_event
 
@@ -231,26 +232,34 @@ async def deprecate(by: Principal, stf_id: int, reason: str) -> Stf:
     return stf
 
 
-async def get(stf_id: int) -> Stf | None:
-    return await Stf.get_or_none(id=stf_id)
+STF_COLUMNS = ("id", "lineage_id", "version", "is_latest", "name", "description", "language", "tags", "repository",
+               "commit_sha", "file_path", "line_start", "line_end", "code_sha256", "status", "quality_score",
+               "usage_count", "contributor_id", "deprecation_reason", "created_at", "updated_at")
+
+
+async def get(stf_id: int) -> Record | None:
+    """The row of one STF version (any version), or None."""
+    return await Rows("stfs", STF_COLUMNS).where('"id" = ?', stf_id).one()
 
 
 def search(*, status: StfStatus | None = None, tags: list[str] | None = None, contributor_id: int | None = None,
-           text: str | None = None, lineage_id: int | None = None) -> QuerySet[Stf]:
+           text: str | None = None, lineage_id: int | None = None) -> Rows:
     """Latest versions (all versions of one lineage when `lineage_id` is given) matching every filter."""
-    query = Stf.filter(lineage_id=lineage_id) if lineage_id is not None else Stf.filter(is_latest=True)
+    rows = Rows("stfs", STF_COLUMNS)
+    rows = rows.where('"lineage_id" = ?', lineage_id) if lineage_id is not None else rows.where('"is_latest"')
     if status is not None:
-        query = query.filter(status=status)
+        rows = rows.where('"status" = ?', status.value)
     if tags:
-        query = query.filter(tags__contains=check_tags(tags, "filter.tags"))
+        rows = rows.where('"tags" @> ?::jsonb', json.dumps(check_tags(tags, "filter.tags")))
     if contributor_id is not None:
-        query = query.filter(contributor_id=contributor_id)
+        rows = rows.where('"contributor_id" = ?', contributor_id)
     if text is not None and text.strip():
         if len(text) > MAX_SEARCH:
             raise DomainError("filter.search", f"at most {MAX_SEARCH} characters")
-        words = text.strip()
-        query = query.filter(Q(name__icontains=words) | Q(description__icontains=words))
-    return query
+        # the expressions of the trigram indexes stfs_search_name and stfs_search_description
+        rows = rows.where('UPPER("name"::varchar) LIKE UPPER(?) OR UPPER("description"::varchar) LIKE UPPER(?)',
+                          *[like_pattern(text.strip())] * 2)
+    return rows
 
 
 async def count_use(stf_id: int, conn) -> Stf:

@@ -15,12 +15,14 @@ from tortoise import connections
 
 from models.stf import Stf, StfStatus
 from services.errors import DomainError
+from services.search import collections
+from services.search import index as search_index
 from services.search.embedding import get_embedder
-from services.search.vectors import get_store
+from services.search.vectors import Ranking
 
 log = logging.getLogger(__name__)
 
-COLLECTION = "stfs"
+KIND = "stfs"
 MAX_SIMILAR = 100
 
 FIXED_SIGNATURES = """
@@ -38,8 +40,9 @@ WHERE s."is_latest" AND e."stf_id" IS NULL ORDER BY s."id" LIMIT $1
 """
 
 
-async def ensure_collection() -> None:
-    await get_store().ensure_collection(COLLECTION, get_embedder().dimensions)
+LATEST_AFTER = """
+SELECT s."id" FROM "stfs" s WHERE s."is_latest" AND s."id" > $1 ORDER BY s."id" LIMIT $2
+"""
 
 
 def embedded_text(stf: Stf, fixed: list[str]) -> str:
@@ -60,30 +63,48 @@ async def index(stf_ids: list[int], replaced_ids: list[int] = ()) -> int:
         return 0
 
 
-async def _index(stf_ids: list[int], replaced_ids: list[int]) -> int:
-    if replaced_ids:
-        await get_store().delete(COLLECTION, replaced_ids)
-    rows = await Stf.filter(id__in=stf_ids, is_latest=True)
+async def _rows(stf_ids: list[int]) -> list[search_index.Row]:
+    """(id, embedded text, payload) of these STF versions that are still the latest."""
+    rows = await Stf.filter(id__in=stf_ids, is_latest=True).order_by("id")
     if not rows:
-        return 0
+        return []
     _, fixed_rows = await connections.get("default").execute_query(FIXED_SIGNATURES, [[r.id for r in rows]])
     fixed: dict[int, list[str]] = {}
     for f in fixed_rows:
         fixed.setdefault(f["stf_id"], []).append(f"{f['error_type']}: {f['pattern']}")
+    return [(r.id, embedded_text(r, fixed.get(r.id, [])),
+             {"lineageId": r.lineage_id, "version": r.version, "name": r.name}) for r in rows]
+
+
+async def _index(stf_ids: list[int], replaced_ids: list[int]) -> int:
+    if replaced_ids:
+        await search_index.delete(KIND, replaced_ids)
+    rows = await _rows(stf_ids)
+    if not rows:
+        return 0
+    await search_index.write(KIND, rows)
+    texts = {pid: text for pid, text, _ in rows}
     embedder = get_embedder()
-    texts = {r.id: embedded_text(r, fixed.get(r.id, [])) for r in rows}
-    await get_store().upsert(COLLECTION, [
-        (r.id, embedder.embed(texts[r.id]), {"lineageId": r.lineage_id, "version": r.version, "name": r.name})
-        for r in rows])
     conn = connections.get("default")
     await conn.execute_query(
         'INSERT INTO "stf_embeddings" ("stf_id", "text_sha256", "embedder", "embedded_at") '
         'SELECT * , now() FROM unnest($1::bigint[], $2::text[], $3::text[]) '
         'ON CONFLICT ("stf_id") DO UPDATE SET "text_sha256" = EXCLUDED."text_sha256", '
         '"embedder" = EXCLUDED."embedder", "embedded_at" = EXCLUDED."embedded_at"',
-        [[r.id for r in rows], [hashlib.sha256(texts[r.id].encode()).hexdigest() for r in rows],
+        [list(texts), [hashlib.sha256(text.encode()).hexdigest() for text in texts.values()],
          [embedder.name] * len(rows)])
     return len(rows)
+
+
+async def reembed_batch(cursor: int, size: int) -> collections.Batch:
+    """The next latest STF versions after `cursor` for a rebuild of the collection, and how many remain."""
+    db = connections.get("default")
+    ids = [r["id"] for r in await db.execute_query_dict(LATEST_AFTER, [cursor, size])]
+    if not ids:
+        return collections.Batch([], 0)
+    [left] = await db.execute_query_dict('SELECT count(*) AS "n" FROM "stfs" WHERE "is_latest" AND "id" > $1',
+                                         [ids[-1]])
+    return collections.Batch(await _rows(ids), left["n"], ids[-1])
 
 
 async def embed_pending(batch: int = 500) -> int:
@@ -92,14 +113,15 @@ async def embed_pending(batch: int = 500) -> int:
     return await _index([r["id"] for r in rows], []) if rows else 0
 
 
-async def similar(text: str, first: int) -> list[tuple[Stf, float]]:
-    """Latest, not deprecated STFs nearest in meaning to `text`, nearest first, with cosine similarity."""
+async def similar(text: str, first: int, *, ranking: Ranking = Ranking.HYBRID) -> list[tuple[Stf, float]]:
+    """Latest, not deprecated STFs nearest to `text` (meaning and exact terms fused, by default),
+    best first, each with its cosine similarity."""
     if not 1 <= first <= MAX_SIMILAR:
         raise DomainError("first", f"must be between 1 and {MAX_SIMILAR}")
     if not text.strip() or len(text) > 10_000:
         raise DomainError("text", "must be 1-10000 characters")
-    hits = await get_store().search(COLLECTION, get_embedder().embed(text), limit=first * 2 + 10)
-    rows = {s.id: s for s in await Stf.filter(id__in=[int(h.id) for h in hits], is_latest=True)
+    hits = await search_index.search(KIND, text, first * 2 + 10, ranking=ranking)
+    rows = {s.id: s for s in await Stf.filter(id__in=[h.id for h in hits], is_latest=True)
             .exclude(status=StfStatus.DEPRECATED)}
-    return [(rows[int(h.id)], float(h.score)) for h in hits if int(h.id) in rows][:first]
+    return [(rows[h.id], h.similarity) for h in hits if h.id in rows][:first]
 
