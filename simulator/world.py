@@ -19,6 +19,7 @@ import asyncpg
 
 from services import clock
 from services.context_market import market as context_market
+from services.search import collections, embedding
 from services.search.vectors import close_store, open_store
 from services.stf import similar as stf_index
 
@@ -131,8 +132,11 @@ async def run_world(server: Server, start: datetime, candidates: int) -> AsyncIt
     try:
         await open_store(None, None)  # in memory
         try:
-            await stf_index.ensure_collection()
-            await context_market.open_market("context_chunks", candidates)
+            # made-up words need no sentence model: the fast hashing embedder finds the same topics
+            embedding.configure("hashing", Path(tempfile.gettempdir()))
+            await collections.open_collections({context_market.KIND: "context_chunks", stf_index.KIND: "stfs"},
+                                               period_seconds=3600)
+            await context_market.open_market(candidates)
             yield simulated
         finally:
             await close_store()
