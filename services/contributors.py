@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import ApiKey, Principal, Role
 from models.contributors import Contributor, ContributorKind
+from services import clock
 from services.auth import generate_key, hash_key
 from services.economy import ledger, rewards
 from services.errors import DomainError, NotFound
@@ -58,8 +59,9 @@ async def register(
             if key:
                 principal = await Principal.create(name=handle, role=role_for(kind), using_db=conn)
                 await ApiKey.create(principal=principal, key_hash=hash_key(key), prefix=key[:12], using_db=conn)
-            contributor = await Contributor.create(handle=handle, kind=kind, expertise=expertise,
-                                                   principal=principal, using_db=conn)
+            now = clock.now()
+            contributor = await Contributor.create(handle=handle, kind=kind, expertise=expertise, principal=principal,
+                                                   reputation_at=now, created_at=now, using_db=conn)
             account = await ledger.create_account(conn, contributor)
             await rewards.grant_starter(conn, contributor, account.id)
             await record_event("contributor.contributor.registered.v1",

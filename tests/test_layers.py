@@ -1,4 +1,5 @@
-"""The layers import one way only: api -> resolvers -> services -> subscriptions -> models. A module may
+"""The layers import one way only: api -> simulator -> resolvers -> services -> subscriptions -> models
+(the simulator drives services, and nothing but the CLI drives it). A module may
 import from its own layer and the layers below it, never above; services know nothing of GraphQL."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["api", "resolvers", "services", "subscriptions", "models"]  # top to bottom
+LAYERS = ["api", "simulator", "resolvers", "services", "subscriptions", "models"]  # top to bottom
 GRAPHQL_PACKAGES = {"strawberry", "graphql"}
 
 

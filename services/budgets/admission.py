@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -18,6 +18,7 @@ from models.auth import ApiKey, Principal, Role
 from models.budgets import Budget, BudgetPeriodKind, BudgetReservation, BudgetScope, ReservationState
 from models.contributors import Contributor
 from models.executions import Execution
+from services import clock
 from services.budgets.limits import Scope, status_of
 from services.budgets.periods import check_usd, period_of
 from services.errors import DomainError, NotFound
@@ -134,7 +135,7 @@ async def reserve(by: Principal, *, scope: Scope, estimate: Decimal, key: str, t
     The same key again returns the first reservation (whatever its state now), never a second one;
     the same key with another scope or estimate is IDEMPOTENCY_CONFLICT."""
     key = check_reservation(estimate, key, ttl_seconds)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     async with in_transaction() as conn:  # one connection for the lookup and the admission
         budget, period_id = await _find(conn, scope, now)
         if budget is None:
@@ -184,7 +185,7 @@ async def reservation_by_id(reservation_id: int) -> BudgetReservation | None:
 
 async def sweep_expired(limit: int = SWEEP_BATCH, now: datetime | None = None) -> int:
     """Release reservations past their ttl, once each across replicas."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     async with in_transaction() as conn:
         due = await conn.execute_query_dict(DUE, [now, limit])
         if not due:

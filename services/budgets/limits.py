@@ -16,6 +16,7 @@ from models.auth import ApiKey, Principal
 from models.budgets import Budget, BudgetPeriod, BudgetPeriodKind, BudgetScope
 from models.contributors import Contributor
 from models.executions import AGENT_NAME
+from services import clock
 from services.budgets import spending
 from services.budgets.periods import check_thresholds, check_usd, period_of
 from services.errors import DomainError, NotFound
@@ -101,7 +102,7 @@ def _window(budget: Budget) -> tuple[datetime, datetime] | None:
 
 
 async def status_of(budget: Budget, at: datetime | None = None) -> Status:
-    at = at or datetime.now(timezone.utc)
+    at = at or clock.now()
     span = period_of(budget.period, at, _window(budget))
     start, end = span or _window(budget)  # type: ignore[misc]
     row = await BudgetPeriod.get_or_none(budget_id=budget.id, period_start=start, period_end=end)
@@ -191,7 +192,7 @@ def _check_window(period: BudgetPeriodKind, start: datetime | None, end: datetim
 
 async def _count_current(conn: BaseDBAsyncClient, budget: Budget) -> int:
     """Count the current period's calls not counted yet, and announce what the (new) limit makes crossed."""
-    span = period_of(budget.period, datetime.now(timezone.utc), _window(budget))
+    span = period_of(budget.period, clock.now(), _window(budget))
     if span is None:
         return 0
     periods = await spending.lock_periods(conn, [(budget.id, *span)])

@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.auth import Principal, Role
 from models.budgets import BudgetPeriodKind, BudgetScope, ReservationState
+from services import clock
 from services.budgets.periods import crossed, period_of
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
@@ -216,7 +217,7 @@ async def count_calls(conn: BaseDBAsyncClient, calls: Sequence[CallLike], *, sco
         await conn.execute_query(INSERT_CHARGES, [list(col) for col in zip(*charge_rows)])
     if pending:
         await conn.execute_query(SETTLE_RESERVATIONS, [[r.id for r in pending], [r.settled for r in pending],
-                                                       datetime.now(timezone.utc)])
+                                                       clock.now()])
     touched = [p for p in periods.values() if p.add_calls or p.released]
     alerts = await apply(conn, touched, budgets)
     return [BudgetSpend(budgets[p.budget_id], p.start, p.end, p.add_spent, p.add_calls, p.new_spent, p.new_reserved,
@@ -281,7 +282,7 @@ def alert_payload(budget: BudgetRow, period: PeriodState, threshold: int) -> dic
     return {"budgetId": budget.id, "scopeKind": budget.scope_kind, "scopeValue": budget.scope_value,
             "threshold": threshold, "limitUsd": budget.limit_usd, "spentUsd": period.new_spent,
             "reservedUsd": period.new_reserved, "periodStart": period.start, "periodEnd": period.end,
-            "crossedAt": datetime.now(timezone.utc)}
+            "crossedAt": clock.now()}
 
 
 # ---- re-pricing ---------------------------------------------------------------------------------

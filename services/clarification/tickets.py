@@ -34,6 +34,7 @@ from models.clarification import (
 )
 from models.contributors import Contributor
 from models.outbox import OutboxEvent
+from services import clock
 from services.clarification.ambiguity import Defaults, Detection, detect
 from services.clarification.answers import BadAnswer, canonical_value
 from services.clarification.estimator import embedding_text, uses_embedding
@@ -76,7 +77,7 @@ def detector_defaults() -> Defaults:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 # -- requests -----------------------------------------------------------------------------------

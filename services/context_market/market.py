@@ -22,7 +22,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -37,6 +37,7 @@ from models.columns import max_length
 from models.context_market import ContextChunk, ContextRetrieval
 from models.economy.ledger import Transfer, TransferKind
 from models.economy.rewards import RewardPolicy
+from services import clock
 from services.context_market.rules import (
     MAX_BUDGET,
     MAX_CHUNK_BYTES,
@@ -80,7 +81,7 @@ CALLER_SQL = (
 )
 ANNOUNCE_SQL = """
 INSERT INTO "context_chunks" ("peer_id", "sha256", "text", "bytes", "source", "tags", "indexed", "created_at")
-SELECT $1::bigint, v.sha, v.body, v.size, v.source, v.tags::jsonb, false, now()
+SELECT $1::bigint, v.sha, v.body, v.size, v.source, v.tags::jsonb, false, $7::timestamptz
 FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) AS v(sha, body, size, source, tags)
 ON CONFLICT ("peer_id", "sha256") DO UPDATE SET "withdrawn_at" = NULL
 RETURNING "id", "sha256", (xmax = 0) AS "inserted"
@@ -95,7 +96,7 @@ WHERE c."id" = ANY($1::bigint[]) AND c."withdrawn_at" IS NULL AND NOT a."frozen"
 FOR SHARE OF c
 """
 PEER_ACCOUNTS_SQL = 'SELECT "id", "contributor_id" FROM "ledger_accounts" WHERE "contributor_id" = ANY($1::bigint[])'
-NEXT_RETRIEVAL_SQL = "SELECT nextval(pg_get_serial_sequence('context_retrievals', 'id')) AS \"id\", now() AS \"now\""
+NEXT_RETRIEVAL_SQL = "SELECT nextval(pg_get_serial_sequence('context_retrievals', 'id')) AS \"id\""
 SAVE_RETRIEVAL_SQL = """
 WITH r AS (
     INSERT INTO "context_retrievals" ("id", "requester_id", "query", "budget_bytes", "min_score", "tags", "candidates",
@@ -347,7 +348,7 @@ async def announce(principal: Principal, chunks: list[ChunkInput]) -> Announced:
     async with in_transaction() as conn:
         rows = await conn.execute_query_dict(ANNOUNCE_SQL, [
             caller.contributor_id, list(checked), [v[0] for v in checked.values()], [v[1] for v in checked.values()],
-            [v[2] for v in checked.values()], [json.dumps(v[3]) for v in checked.values()]])
+            [v[2] for v in checked.values()], [json.dumps(v[3]) for v in checked.values()], clock.now()])
         ids = [r["id"] for r in rows]
         created = sum(1 for r in rows if r["inserted"])
         await record_event("context.chunk.announced.v1", {
@@ -375,7 +376,7 @@ async def withdraw(principal: Principal, chunk_ids: list[int]) -> list[ContextCh
             chunk = found.get(chunk_id)
             if chunk is None or (owner is not None and chunk.peer_id != owner):
                 raise NotFound(f"chunks[{index}]", "no such chunk of yours")
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         newly = [c.id for c in found.values() if c.withdrawn_at is None]
         if newly:
             await ContextChunk.filter(id__in=newly).using_db(conn).update(withdrawn_at=now)
@@ -421,7 +422,7 @@ def check_retrieval(query: str, budget: int, min_score: float, *, tags: list[str
 
 def _reputations(rows: list[dict[str, Any]], half_life_days: Decimal) -> Callable[[int], Decimal]:
     """peer id -> reputation decayed to now, computed on first use (ranking asks only on ties)."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     stored = {r["peer_id"]: (r["reputation"], r["reputation_at"]) for r in rows}
 
     @cache
@@ -521,7 +522,7 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
                                   f"tokens and {requester.name} has {requester.available} available; nothing was "
                                   "served or charged (a smaller budget costs less)", "INSUFFICIENT_FUNDS")
         [next_row] = await conn.execute_query_dict(NEXT_RETRIEVAL_SQL)
-        retrieval_id = next_row["id"]
+        retrieval_id, served_at = next_row["id"], clock.now()
         purchase, rewards = await _pay(
             conn,
             principal,
@@ -539,7 +540,7 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
         await conn.execute_query(SAVE_RETRIEVAL_SQL, [
             retrieval_id, caller.contributor_id, query, budget, min_score, json.dumps(tags), len(candidates),
             candidate_bytes, served_bytes, total, paid, purchase.id if purchase else None, policy.version,
-            duration_ms, next_row["now"],
+            duration_ms, served_at,
             [p.candidate.chunk_id for p in picks], [p.candidate.peer_id for p in picks], [p.rank for p in picks],
             [p.candidate.similarity for p in picks], [p.candidate.bytes for p in picks], [p.kb for p in picks],
             [p.tokens for p in picks], [rewards.get(p.candidate.peer_id) if p.tokens else None for p in picks], key])
@@ -550,7 +551,7 @@ async def retrieve(principal: Principal, query: str, budget: int, *, min_score: 
             "payments": {accounts[peer_accounts[p]].name: owed[p][0] for p in sorted(owed)}}, conn)
         served = await _served_rows(conn, retrieval_id, picks)
     retrieval = from_row(ContextRetrieval, {
-        "id": retrieval_id, "created_at": next_row["now"], "requester_id": caller.contributor_id, "query": query,
+        "id": retrieval_id, "created_at": served_at, "requester_id": caller.contributor_id, "query": query,
         "budget_bytes": budget, "min_score": min_score, "tags": tags, "candidates": len(candidates),
         "candidate_bytes": candidate_bytes, "served_bytes": served_bytes, "tokens_charged": total,
         "tokens_paid": paid, "purchase_id": purchase.id if purchase else None, "policy_version": policy.version,
@@ -616,7 +617,7 @@ async def rate(principal: Principal, retrieval_id: int, useful: bool) -> Context
         if retrieval.useful is not None:
             raise DomainError("retrieval", f"already rated {'useful' if retrieval.useful else 'not useful'} at "
                               f"{retrieval.rated_at.isoformat()}", "ALREADY_RATED")
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         await ContextRetrieval.filter(id=retrieval_id).using_db(conn).update(useful=useful, rated_at=now)
         retrieval.useful, retrieval.rated_at = useful, now
         served = await conn.execute_query_dict(
@@ -638,7 +639,7 @@ def retrievals_query(requester_id: int):
 
 async def stats(start: datetime, end: datetime | None = None) -> MarketStats:
     """`marketStats`: the live market now, and the retrievals of the window (start, end]."""
-    end = end or datetime.now(timezone.utc)
+    end = end or clock.now()
     if end <= start:
         raise DomainError("to", "must be after from")
     db = connections.get("default")

@@ -6,11 +6,12 @@ Joins the window's retrievals (index on `created_at`) to the chunks they served.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tortoise import connections
 
 from models.contributors import Contributor
+from services import clock
 from services.errors import DomainError
 
 MAX_PEERS = 100
@@ -34,7 +35,7 @@ class PeerServed:
 
 
 async def top_peers(start: datetime, end: datetime | None, limit: int) -> list[PeerServed]:
-    end = end or datetime.now(timezone.utc)
+    end = end or clock.now()
     if end <= start:
         raise DomainError("to", "must be after from")
     if not 1 <= limit <= MAX_PEERS:

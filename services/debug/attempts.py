@@ -9,11 +9,12 @@ upserted row by row in (signature, STF) order, so concurrent executions never lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.debug import AttemptOutcome
+from services import clock
 from services.debug.confidence import wilson_lower_bound
 from services.economy import adoption
 from subscriptions.outbox import record_events
@@ -106,7 +107,7 @@ async def _announce(conn: BaseDBAsyncClient, decided: list[Decided]) -> None:
 async def after_success(
     conn: BaseDBAsyncClient, execution_id: int, step: int, *, success_event_id: int
 ) -> list[Decided]:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     decided = [await attempt_succeeded(conn, a, success_event_id, now=now)
                for a in _ordered(await _pending(conn, execution_id, step))]
     # Rewards lock `system:mint` and the authors' accounts; they come after every counter row is
@@ -118,7 +119,7 @@ async def after_success(
 
 
 async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, *, error_event_id: int) -> list[Decided]:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     decided = [await attempt_failed(conn, a, error_event_id, now=now)
                for a in _ordered(await _pending(conn, execution_id, step))]
     await _announce(conn, decided)
@@ -126,7 +127,7 @@ async def after_error(conn: BaseDBAsyncClient, execution_id: int, step: int, *, 
 
 
 async def after_failed_finish(conn: BaseDBAsyncClient, execution_id: int) -> list[Decided]:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     decided = [await attempt_failed(conn, a, None, now=now)
                for a in _ordered(await _pending(conn, execution_id, 2**31 - 1))]
     await _announce(conn, decided)

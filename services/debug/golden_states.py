@@ -5,7 +5,6 @@ the retention sweeper."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from enum import Enum
 
 from tortoise import connections
@@ -15,6 +14,7 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal
 from models.debug import GoldenState, GoldenStatus, Snapshot
 from models.executions import Execution
+from services import clock
 from services.errors import DomainError, NotFound
 from subscriptions.outbox import record_event
 
@@ -63,7 +63,7 @@ async def review(by: Principal, golden_id: int, decision: Decision, *, comment: 
             raise DomainError("id", f"already reviewed: {golden.status.value}", "ALREADY_REVIEWED")
         golden.status = GoldenStatus.APPROVED if decision is Decision.APPROVE else GoldenStatus.REJECTED
         golden.reviewed_by_id = by.id
-        golden.reviewed_at = datetime.now(timezone.utc)
+        golden.reviewed_at = clock.now()
         golden.review_comment = comment.strip() if comment and comment.strip() else None
         await golden.save(using_db=conn, update_fields=["status", "reviewed_by_id", "reviewed_at", "review_comment"])
         execution = await Execution.get(id=golden.execution_id).using_db(conn)

@@ -4,9 +4,11 @@ reports its snapshots as pruned rather than never recorded."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
+
+from services import clock
 
 # Executions are claimed with SKIP LOCKED, so replicas sweeping at once split the work. A snapshot
 # proposed as golden while the sweep runs is safe too: the proposal locks the snapshot row, the
@@ -40,7 +42,7 @@ SELECT (SELECT count(*) FROM gone) AS deleted, (SELECT count(*) FROM noted) AS e
 async def sweep_snapshots(retention_days: float, batch: int = 200, now: datetime | None = None) -> int:
     """Prune up to `batch` executions' old snapshots per transaction until none are left; how many
     snapshots were deleted."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     cutoff = now - timedelta(days=retention_days)
     deleted = 0
     while True:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal, Role
 from models.economy.compute import Reservation, ReservationState
 from models.economy.ledger import Transfer, TransferKind
+from services import clock
 from services.economy import ledger
 from services.economy.policy import current_policy
 from services.economy.rules import tokens_for_usd
@@ -108,10 +109,10 @@ async def reserve(principal: Principal, amount: int, ttl_seconds: int, *, key: s
                 raise DomainError("amount", f"insufficient funds: {account.available} tokens available "
                                   f"({account.balance} balance, {account.reserved} reserved), needs {amount}",
                                   "INSUFFICIENT_FUNDS")
-            now = datetime.now(timezone.utc)
+            now = clock.now()
             reservation = await Reservation.create(idempotency_key=key, account_id=account_id, amount=amount,
                                                    expires_at=now + timedelta(seconds=ttl_seconds),
-                                                   created_by_id=principal.id, using_db=conn)
+                                                   created_by_id=principal.id, created_at=now, using_db=conn)
             await conn.execute_query('UPDATE "ledger_accounts" SET "reserved" = "reserved" + $2 WHERE "id" = $1',
                                      [account_id, amount])
             account.reserved += amount
@@ -188,7 +189,7 @@ async def settle(principal: Principal, reservation_id: int, actual: int) -> Rese
 def _require_pending(reservation: Reservation) -> None:
     if reservation.state is not ReservationState.PENDING:
         raise DomainError("reservation", f"this reservation is {reservation.state.value}", "RESERVATION_CLOSED")
-    if reservation.expires_at <= datetime.now(timezone.utc):
+    if reservation.expires_at <= clock.now():
         raise DomainError("reservation", "this reservation has expired; its tokens are being released",
                           "RESERVATION_EXPIRED")
 
@@ -196,7 +197,7 @@ def _require_pending(reservation: Reservation) -> None:
 async def _close(conn: BaseDBAsyncClient, reservation: Reservation, state: ReservationState,
                  *, charged: int | None = None) -> Reservation:
     reservation.state = state
-    reservation.closed_at = datetime.now(timezone.utc)
+    reservation.closed_at = clock.now()
     if charged is not None:
         reservation.charged = charged
     await Reservation.filter(id=reservation.id).using_db(conn).update(
@@ -249,7 +250,7 @@ async def charge_usd(account_id: int, usd: Decimal, key: str, *, reservation_id:
     release = 0
     if reservation is not None:
         held = reservation.amount - reservation.charged
-        if reservation.state is not ReservationState.PENDING or reservation.expires_at <= datetime.now(timezone.utc):
+        if reservation.state is not ReservationState.PENDING or reservation.expires_at <= clock.now():
             return Charge(tokens, False, None, f"the reservation is {reservation.state.value.lower()} or expired",
                           tokens)
         if tokens > held:
@@ -274,7 +275,7 @@ async def charge_usd(account_id: int, usd: Decimal, key: str, *, reservation_id:
 async def sweep_expired_reservations(now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     """Void reservations past their timeout, once each: SKIP LOCKED hands every due row to exactly
     one replica's sweeper, and the PENDING filter means a voided row is never voided again."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     async with in_transaction() as conn:
         due = await conn.execute_query_dict(DUE_RESERVATIONS_SQL, [now, limit])
         if not due:
@@ -284,7 +285,7 @@ async def sweep_expired_reservations(now: datetime | None = None, limit: int = S
         for row in due:
             held[row["account_id"]] = held.get(row["account_id"], 0) + row["amount"] - row["charged"]
         await _release(conn, held, accounts)
-        closed_at = datetime.now(timezone.utc)
+        closed_at = clock.now()
         await conn.execute_query(
             'UPDATE "ledger_reservations" SET "state" = \'EXPIRED\', "closed_at" = $2 WHERE "id" = ANY($1::bigint[])',
             [[row["id"] for row in due], closed_at])

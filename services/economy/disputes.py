@@ -4,7 +4,6 @@ of the contributor who had received the tokens."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from enum import Enum
 
 from tortoise.transactions import in_transaction
@@ -13,6 +12,7 @@ from models.auth import Principal
 from models.contributors import Contributor
 from models.economy.disputes import Dispute, DisputeState
 from models.economy.ledger import Account, Transfer, TransferKind
+from services import clock
 from services.economy import ledger
 from services.economy.policy import current_policy
 from services.economy.rewards import adjust_reputation
@@ -98,7 +98,7 @@ async def resolve_dispute(
         dispute.resolved_by_id = principal.id
         dispute.note = note
         dispute.reversal_id = reversal.id if reversal else None
-        dispute.resolved_at = datetime.now(timezone.utc)
+        dispute.resolved_at = clock.now()
         await dispute.save(
             using_db=conn, update_fields=["state", "resolved_by_id", "note", "reversal_id", "resolved_at"]
         )

@@ -9,12 +9,13 @@ accounts with SKIP LOCKED: replicas sweeping at once share the work without wait
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from models.economy.ledger import TransferKind
 from models.economy.rewards import ExpiryMode
+from services import clock
 from services.economy import ledger
 from services.economy.policy import current_policy
 from services.economy.rules import activity_expiry, months_before, rolling_expiry
@@ -34,7 +35,7 @@ LAST_ENTRY_SQL = 'SELECT max("id") AS last_entry FROM "ledger_entries" WHERE "ac
 
 async def sweep_expired_tokens(now: datetime | None = None) -> int:
     """One pass over every account; returns how many EXPIRY transfers were posted."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     policy = await current_policy()
     if policy.expiry_mode is ExpiryMode.NONE or not policy.expiry_months:
         return 0

@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -33,7 +33,7 @@ from models.economy.ledger import (
     Transfer,
     TransferKind,
 )
-from services import contributors
+from services import clock, contributors
 from services.errors import DomainError, NotFound
 from services.rows import from_row
 from subscriptions.outbox import record_event, record_events
@@ -70,7 +70,7 @@ WITH t AS (
     INSERT INTO "ledger_transfers" ("idempotency_key", "kind", "debit_account_id", "credit_account_id", "amount",
         "memo", "reverses_id", "reservation_id", "policy_version", "factors", "created_by_id", "created_at")
     VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6, $7::bigint, $8::bigint, $9::int, $10::jsonb, $11::bigint,
-      now())
+      $20::timestamptz)
     RETURNING "id", "created_at"
 ), a AS (
     UPDATE "ledger_accounts" AS a SET
@@ -100,7 +100,8 @@ POST_MANY_SQL = """
 WITH t AS (
     INSERT INTO "ledger_transfers" ("idempotency_key", "kind", "debit_account_id", "credit_account_id", "amount",
         "memo", "policy_version", "factors", "created_by_id", "created_at")
-    SELECT v.k, v.kind, v.debit, v.credit, v.amount, v.memo, v.policy_version, v.factors::jsonb, v.created_by, now()
+    SELECT v.k, v.kind, v.debit, v.credit, v.amount, v.memo, v.policy_version, v.factors::jsonb, v.created_by,
+           $23::timestamptz
     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::int[], $8::text[],
                 $9::bigint[]) AS v(k, kind, debit, credit, amount, memo, policy_version, factors, created_by)
     RETURNING "id", "idempotency_key", "created_at"
@@ -111,7 +112,7 @@ WITH t AS (
         "spent" = a."spent" + v.spent,
         "earned_today" = coalesce(v.earned_today, a."earned_today"),
         "earned_day" = coalesce(v.earned_day, a."earned_day"),
-        "last_activity_at" = CASE WHEN v.active THEN now() ELSE a."last_activity_at" END
+        "last_activity_at" = CASE WHEN v.active THEN $23::timestamptz ELSE a."last_activity_at" END
     FROM unnest($10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::date[], $16::bool[])
         AS v(id, delta, earned, spent, earned_today, earned_day, active)
     WHERE a."id" = v.id
@@ -289,7 +290,7 @@ def _same(existing: Transfer, posting: Posting) -> Transfer:
 
 
 def _utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return clock.today()
 
 
 def _side_arrays(posting: Posting, accounts: dict[int, LockedAccount]) -> list[list[Any]]:
@@ -338,7 +339,7 @@ async def post(conn: BaseDBAsyncClient, posting: Posting, accounts: dict[int, Lo
         posting.idempotency_key, posting.kind.value, posting.debit, posting.credit, posting.amount, posting.memo,
         posting.reverses_id, posting.reservation_id, posting.policy_version,
         json.dumps(posting.factors) if posting.factors is not None else None, posting.created_by,
-        *_side_arrays(posting, accounts),
+        *_side_arrays(posting, accounts), clock.now(),
     ])
     for row in rows:
         accounts[row["account_id"]].balance = row["balance"]
@@ -420,7 +421,7 @@ async def post_many(conn: BaseDBAsyncClient, postings: list[Posting],
         [p.policy_version for p in postings],
         [json.dumps(p.factors) if p.factors is not None else None for p in postings],
         [p.created_by for p in postings],
-        ids, *([totals[i][n] for i in ids] for n in range(6)), *entries,
+        ids, *([totals[i][n] for i in ids] for n in range(6)), *entries, clock.now(),
     ])
     found = {row["idempotency_key"]: row for row in rows}
     transfers = []
@@ -524,7 +525,7 @@ async def transfer(principal: Principal, to: str, amount: int, *, memo: str, key
 
 async def create_account(conn: BaseDBAsyncClient, contributor: Contributor) -> Account:
     return await Account.create(name=contributor.handle, kind=AccountKind.USER, contributor=contributor,
-                                using_db=conn)
+                                created_at=clock.now(), using_db=conn)
 
 
 async def set_frozen(handle: str, frozen: bool, reason: str, *, by: Principal) -> Contributor:

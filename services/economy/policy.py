@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal
 from models.economy.rewards import ExpiryMode, RewardPolicy
+from services import clock
 from services.errors import DomainError
 from subscriptions.outbox import record_event
 
@@ -41,8 +42,8 @@ async def current_policy(conn: BaseDBAsyncClient | None = None) -> RewardPolicy:
     if found is not None:
         return found
     # concurrent first uses race to create version 1: ON CONFLICT DO NOTHING lets one win quietly
-    await RewardPolicy.bulk_create([RewardPolicy(version=1, reason=INITIAL_REASON)], ignore_conflicts=True,
-                                   using_db=conn)
+    await RewardPolicy.bulk_create([RewardPolicy(version=1, reason=INITIAL_REASON, created_at=clock.now())],
+                                   ignore_conflicts=True, using_db=conn)
     return await current_policy(conn)
 
 
@@ -54,7 +55,8 @@ def policies_query():
     return RewardPolicy.all()
 
 
-def _check(values: dict[str, Any]) -> None:
+def check_coefficients(values: dict[str, Any]) -> None:
+    """Every coefficient of a would-be version in range (a user error naming the first that is not)."""
     for name, value in values.items():
         field = COEFFICIENTS[name]
         if name in ("expiry_mode", "expiry_months"):
@@ -100,11 +102,11 @@ async def update_policy(changes: dict[str, Any], reason: str, by: Principal) -> 
         values = {name: getattr(previous, name) for name in COEFFICIENTS} | changes
         if values.get("expiry_mode") is ExpiryMode.NONE and "expiry_months" not in changes:
             values["expiry_months"] = None
-        _check(values)
+        check_coefficients(values)
         if all(values[name] == getattr(previous, name) for name in COEFFICIENTS):
             raise DomainError(None, "nothing changes: every value equals the current version", "UNCHANGED")
         policy = await RewardPolicy.create(version=previous.version + 1, reason=reason, created_by=by,
-                                           using_db=conn, **values)
+                                           created_at=clock.now(), using_db=conn, **values)
         await record_event("reward.policy.updated.v1",
                            {"version": policy.version, "previousVersion": previous.version, "reason": reason,
                             "by": by.id, "changes": {COEFFICIENTS[n]: values[n] for n in COEFFICIENTS

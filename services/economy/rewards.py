@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from models.contributors import Contributor
 from models.economy.ledger import EARNING_KINDS, Transfer, TransferKind
 from models.economy.rewards import RewardPolicy, RewardRefusal
+from services import clock
 from services.economy import ledger
 from services.economy.policy import current_policy
 from services.economy.rules import (
@@ -49,7 +50,7 @@ class RewardOutcome:
 
 
 def reputation_now(contributor: Contributor, policy: RewardPolicy, now: datetime | None = None) -> Decimal:
-    return decayed_reputation(contributor.reputation, contributor.reputation_at, now or datetime.now(timezone.utc),
+    return decayed_reputation(contributor.reputation, contributor.reputation_at, now or clock.now(),
                               half_life_days=policy.reputation_half_life_days)
 
 
@@ -58,7 +59,7 @@ async def adjust_reputation(
 ) -> Decimal:
     """Decay the stored reputation to now, add `delta`, store it as of now."""
     contributor = await Contributor.filter(id=contributor_id).using_db(conn).select_for_update().get()
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     value = adjusted_reputation(contributor.reputation, contributor.reputation_at, now,
                                 half_life_days=policy.reputation_half_life_days, delta=delta)
     await Contributor.filter(id=contributor_id).using_db(conn).update(reputation=value, reputation_at=now)
@@ -93,7 +94,7 @@ async def issue(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKind
 
 def _refusal(account: ledger.LockedAccount, amount: int, policy: RewardPolicy) -> tuple[str, str] | None:
     """(reason, message) when the account may not earn `amount` now: frozen, or past the daily cap."""
-    today = datetime.now(timezone.utc).date()
+    today = clock.today()
     earned_today = account.earned_today if account.earned_day == today else 0
     if account.frozen:
         return "FROZEN", f"account {account.name} is frozen"
@@ -235,7 +236,8 @@ async def _refuse(conn: BaseDBAsyncClient, contributor_id: int, kind: TransferKi
                   reason: str, message: str) -> RewardRefusal:
     refusal = await RewardRefusal.create(contributor_id=contributor_id, kind=kind.value, amount=quote.amount,
                                          reason=reason, message=message, policy_version=quote.policy_version,
-                                         factors=quote.factors, idempotency_key=key, using_db=conn)
+                                         factors=quote.factors, idempotency_key=key, created_at=clock.now(),
+                                         using_db=conn)
     log.warning("reward refused", extra={"contributorId": contributor_id, "kind": kind.value, "amount": quote.amount,
                                          "reason": reason, "detail": message})
     await record_event("reward.token.refused.v1", {

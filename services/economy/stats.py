@@ -8,12 +8,13 @@ circulating(to) = circulating(from) + minted - burned, and circulating now is th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from tortoise import connections
 
 from models.economy.ledger import EARNING_KINDS, SPENDING_KINDS
+from services import clock
 from services.errors import DomainError
 
 SECONDS_PER_WEEK = Decimal(7 * 86400)
@@ -55,7 +56,7 @@ def _q(value: Decimal, places: str = "0.0001") -> Decimal:
 
 
 async def stats(start: datetime, end: datetime | None = None) -> EconomyStats:
-    end = end or datetime.now(timezone.utc)
+    end = end or clock.now()
     if end <= start:
         raise DomainError("to", "must be after from")
     rows = await connections.get("default").execute_query_dict(WINDOW_SQL, [start, end])

@@ -15,6 +15,7 @@ from enum import Enum
 
 from tortoise import connections
 
+from services import clock
 from services.errors import DomainError
 
 MAX_BUCKETS = 1000
@@ -97,7 +98,7 @@ def fold_lines(rows: list[dict], starts: list[datetime], top: int) -> list[Serie
 
 
 async def cost_series(*, by: SeriesBy, bucket: Bucket, start: datetime, end: datetime | None, top: int) -> CostSeries:
-    end = end or datetime.now(timezone.utc)
+    end = end or clock.now()
     if start >= end:
         raise DomainError("to", "must be after from")
     if not 1 <= top <= MAX_LINES:

@@ -20,6 +20,7 @@ from models.columns import max_length
 from models.economy.ledger import Account, AccountKind, Transfer
 from models.executions import Execution, LlmCall, LlmCallRepricing, PaymentStatus
 from models.pricing import CostAuthority
+from services import clock
 from services.auth import key_prefix_of
 from services.budgets import spending
 from services.budgets.periods import check_usd
@@ -336,7 +337,7 @@ async def _assign_ids(rows: list[CallRow], conn: BaseDBAsyncClient) -> None:
         return
     _, ids = await conn.execute_query(
         "SELECT nextval(pg_get_serial_sequence('llm_calls', 'id')) AS id FROM generate_series(1, $1)", [len(rows)])
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     for row, new in zip(rows, ids):
         row.id, row.recorded_at = new["id"], now
 

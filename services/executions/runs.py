@@ -10,7 +10,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import Principal, Role
 from models.executions import AGENT_NAME, Execution, ExecutionStatus
+from services import clock
 from services.debug import attempts
 from services.errors import DomainError, NotFound
 from services.stf import registry as stf_service
@@ -125,7 +126,7 @@ async def finish(
             raise DomainError("status", f"already finished as {execution.status.value}", "ALREADY_FINISHED")
         execution.status = status
         execution.summary = summary
-        execution.finished_at = datetime.now(timezone.utc)
+        execution.finished_at = clock.now()
         await execution.save(using_db=conn, update_fields=["status", "summary", "finished_at"])
         if status is ExecutionStatus.FAILED:
             await attempts.after_failed_finish(conn, execution.id)  # its pending STF attempts failed

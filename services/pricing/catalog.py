@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal
 from models.columns import max_length
 from models.pricing import ModelPrice
+from services import clock
 from services.errors import DomainError
 from services.pricing.tiers import (
     COMPONENTS,
@@ -341,7 +342,7 @@ async def _apply(plan: _Plan, conn: BaseDBAsyncClient) -> None:
     _, ids = await conn.execute_query(
         "SELECT nextval(pg_get_serial_sequence('model_prices', 'id')) AS id FROM generate_series(1, $1)",
         [len(plan.inserts)])
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     for row, new_id in zip(plan.inserts, ids):
         row.id = new_id["id"]
         row.created_at = now
@@ -423,7 +424,7 @@ async def upsert_price(provider: str, model: str, rates: Rates, *, effective_fro
                             (Component.REASONING, "reasoningUsdPerMtok")):
         check_price(rates.given(component), name)
     rates = replace(rates, tiers=check_tiers(rates.tiers))
-    at = effective_from or datetime.now(timezone.utc)
+    at = effective_from or clock.now()
     if at.tzinfo is None:
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")
     [outcome] = await write_prices([PriceSpec(provider, model, rates, source)], at, by)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from models.auth import Principal
+from services import clock
 from services.errors import DomainError
 from services.pricing.catalog import NAME_LIMITS, PRICE_PLACES, Action, PriceSpec, Rates, write_prices
 from services.pricing.tiers import MAX_THRESHOLD, ServiceTier, TierPrice, canonical
@@ -184,7 +185,7 @@ async def import_catalog(catalog: Any, source: str, effective_from: datetime | N
                          only_missing: bool = False) -> ImportReport:
     """Import a LiteLLM catalog in one transaction. `only_missing` (the seed) adds only provider+model
     pairs the catalog does not have yet, so reseeding never closes or duplicates a period."""
-    at = effective_from or datetime.now(timezone.utc)
+    at = effective_from or clock.now()
     if at.tzinfo is None:
         raise DomainError("effectiveFrom", "must carry a time zone offset (UTC is Z)")
     if not source.strip() or len(source) > NAME_LIMITS["source"]:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from services import clock
 from services.search import sparse
 from services.search.embedding import Embedder, embedder_named, get_embedder
 from services.search.vectors import get_store
@@ -75,7 +76,7 @@ class Catalog:
     building: dict[str, Collection] | None = None
 
 
-_catalog = Catalog(bases={}, started_at=datetime.now(timezone.utc))
+_catalog = Catalog(bases={}, started_at=clock.now())
 
 
 def collection_name(base: str, embedder: str) -> str:
@@ -99,7 +100,7 @@ async def open_collections(bases: dict[str, str], *, period_seconds: float) -> N
     """At start-up: make sure every kind has an active collection, and register a rebuild towards the
     configured embedder when the active one was written by another and this replica is the newest word."""
     _catalog.bases, _catalog.period_seconds = dict(bases), period_seconds
-    _catalog.started_at = datetime.now(timezone.utc)
+    _catalog.started_at = clock.now()
     embedder = get_embedder()
     store = get_store()
     async with in_transaction() as conn:
@@ -230,7 +231,7 @@ async def _advance(conn: Any, building: Collection, embedder: Embedder, batch: B
 
 async def _switch(conn: Any, building: Collection) -> bool:
     """Make the complete collection ACTIVE and retire the old one; False while it is too young."""
-    age = datetime.now(timezone.utc) - building.requested_at
+    age = clock.now() - building.requested_at
     if age < timedelta(seconds=MIN_BUILD_AGE_PERIODS * _catalog.period_seconds):
         return False
     await conn.execute_query(
@@ -249,7 +250,7 @@ async def drop_retired() -> int:
     db = connections.get("default")
     rows = await db.execute_query_dict(
         'SELECT "name" FROM "search_collections" WHERE "state" = \'RETIRED\' AND "retired_at" < $1',
-        [datetime.now(timezone.utc) - RETIRE_GRACE])
+        [clock.now() - RETIRE_GRACE])
     for row in rows:
         await get_store().drop(row["name"])
         await db.execute_query('UPDATE "search_collections" SET "state" = \'DROPPED\' WHERE "name" = $1',

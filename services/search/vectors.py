@@ -255,13 +255,17 @@ _store: VectorStore | None = None
 _users = 0
 
 
-async def open_store(url: str | None, data_dir: Path) -> VectorStore:
-    """Open the process's store once; later calls return the same one (each must be closed)."""
+async def open_store(url: str | None, data_dir: Path | None) -> VectorStore:
+    """Open the process's store once; later calls return the same one (each must be closed).
+    Without a URL it is local mode under `data_dir`, or in memory only when `data_dir` is None
+    (a throwaway store: nothing is written to disk)."""
     global _store, _users
     _users += 1
     if _store is None:
         if url:
             _store = VectorStore(AsyncQdrantClient(url=url), url)
+        elif data_dir is None:
+            _store = VectorStore(AsyncQdrantClient(location=":memory:"), "local::memory:")
         else:
             path = data_dir / "qdrant"
             path.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ VERIFIED at the last PASS needed, and a FAIL afterwards takes it back to ACTIVE.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -15,6 +14,7 @@ from tortoise.transactions import in_transaction
 from models.auth import Principal
 from models.contributors import Contributor
 from models.stf import Stf, StfStatus, StfVerification, Verdict
+from services import clock
 from services.economy import rewards
 from services.economy.policy import current_policy
 from services.errors import DomainError, NotFound
@@ -97,7 +97,7 @@ def _already() -> DomainError:
 
 async def _set_status(conn, stf: Stf, status: StfStatus, *, event: str, verification: StfVerification) -> None:
     stf.status = status
-    stf.updated_at = datetime.now(timezone.utc)
+    stf.updated_at = clock.now()
     await Stf.filter(id=stf.id).using_db(conn).update(status=status, updated_at=stf.updated_at)
     await record_event(event, _event_payload(stf, verification), conn)
 
