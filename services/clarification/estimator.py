@@ -27,7 +27,7 @@ LEXICAL = "lexical"
 # A sentence model's cost grows with the text (all-MiniLM-L6-v2: ~100 ms of CPU for 2,000
 # characters on this class of machine), so the estimator embeds at most this much: the start of the
 # task and its last sentence, where a request usually says what it wants.
-EMBEDDED_CHARS = 400
+EMBEDDED_CHARS = 256
 REASONS_SHOWN = 3
 QUOTES_SHOWN = 2
 
