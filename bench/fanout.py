@@ -80,7 +80,6 @@ async def run(db_url: str, subscribers: int, events: int, bus: str, redis_url: s
     from services.auth import create_principal_with_key
 
     env = {"REDIS_URL": redis_url if bus == "redis" else "", "EVENTS_CHANNEL": f"bench:fanout:{uuid.uuid4().hex}",
-           "RATE_LIMIT_POINTS": str(10**12),
            "OMNICLAUDE_DATA_DIR": f"/tmp/omniclaude-bench-fanout-{uuid.uuid4().hex[:8]}"}
     server = await AppServer(db_url, **env).ready()
     process = psutil.Process(server.process.pid)
