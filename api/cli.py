@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import fcntl
 import os
+import signal
 import socket
 import sys
 import warnings
@@ -15,9 +16,9 @@ from typing import IO
 from api.settings import Settings, get_settings
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 1) -> int:
     print(f"omniclaude: {message}", file=sys.stderr)
-    return 1
+    return code
 
 
 def _take_serve_lock(data_dir: Path) -> IO[str] | None:
@@ -195,6 +196,12 @@ def export_schema(output: str | None) -> int:
     return 0
 
 
+def _cancel_on_sigterm() -> None:
+    """SIGTERM cancels the running command, as Ctrl-C does, so that its clean-up runs (the embedded
+    PostgreSQL it started is stopped, its temporary folder removed) instead of being left behind."""
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+
+
 def simulate(scenario_path: str, database_url: str | None, *, out: str, sweeps: list[str], days: int | None,
              quiet: bool) -> int:
     """Run a scenario (or a sweep of it) against the real services on a throwaway database."""
@@ -219,6 +226,7 @@ def simulate(scenario_path: str, database_url: str | None, *, out: str, sweeps: 
     folder = Path(out)
 
     async def run() -> list[Path]:
+        _cancel_on_sigterm()
         async with Server(database_url, database) as server:
             if knobs:
                 grid = await sweep.run_sweep(scenario, knobs, server, out=folder, progress=progress)
@@ -235,6 +243,8 @@ def simulate(scenario_path: str, database_url: str | None, *, out: str, sweeps: 
         written = asyncio.run(run())
     except ScenarioError as exc:
         return _fail(f"simulate: {exc}")
+    except asyncio.CancelledError:
+        return _fail("simulate: stopped; the throwaway databases were dropped", code=128 + signal.SIGTERM)
     print(f"omniclaude: wrote {', '.join(str(p) for p in written[:3])}", file=sys.stderr)
     return 0
 

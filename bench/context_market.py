@@ -126,15 +126,13 @@ def _embed(docs: list, mode: str) -> tuple[np.ndarray, float]:
 async def _load_qdrant(path: Path, docs: list, vectors: np.ndarray, peers: list[int], batch: int) -> tuple[float, str]:
     """Upsert the points in batches into local mode at `path` (the server opens it afterwards), as the
     server's collections hold them (named dense and sparse vectors)."""
-    from qdrant_client import AsyncQdrantClient
-
     from services.search import sparse
     from services.search.collections import collection_name
     from services.search.embedding import get_embedder
     from services.search.vectors import Point, VectorStore
 
     name = collection_name(BASE, get_embedder().name)
-    store = VectorStore(AsyncQdrantClient(path=str(path)), f"local:{path}")
+    store = await VectorStore.open_local(path)
     try:
         await store.ensure_collection(name, vectors.shape[1])
         started = time.monotonic()

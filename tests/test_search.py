@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from services.search.embedding import get_embedder, set_embedder
+from services.search.vectors import get_store
 from tests.debug_support import contributor_key
 from tests.economy_support import register, register_funded
 from tests.test_context_market import RETRIEVE, share, tag
@@ -131,3 +132,26 @@ async def test_embedding_runs_in_worker_threads_never_on_the_event_loop(client, 
         set_embedder(inner)
     assert threads and all(name.startswith(("embed-bulk", "embed-query")) for name in threads), threads
     assert {name.split("_")[0] for name in threads} == {"embed-bulk", "embed-query"}
+
+
+async def test_the_local_vector_store_works_in_its_own_thread_never_on_the_event_loop(client, admin_key,
+                                                                                      monkeypatch):
+    store = get_store()
+    assert store.local
+    threads: list[tuple[str, str]] = []
+
+    def recorded(what: str, fn):
+        def call(*args, **kwargs):
+            threads.append((what, threading.current_thread().name))
+            return fn(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(store.client, "upsert", recorded("upsert", store.client.upsert))
+    monkeypatch.setattr(store, "_search_local", recorded("search", store._search_local))
+    peer, requester = await register(client, admin_key), await register_funded(client, admin_key, 10_000)
+    t = tag()
+    await share(client, peer, [p["chunk"] for p in PAIRS[:3]], [t])
+    retrieval = await _retrieve(client, requester, PAIRS[0]["request"], [t])
+    assert retrieval["chunks"], retrieval
+    assert {what for what, _ in threads} == {"upsert", "search"}, threads
+    assert all(name.startswith("qdrant-local") for _, name in threads), threads

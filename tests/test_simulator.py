@@ -170,3 +170,33 @@ def test_a_bad_sweep_is_refused(tmp_path: Path) -> None:
     done = subprocess.run(_command(path, tmp_path / "out", "--sweep", "grantStarter=1,2"), cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "simulate: --sweep grantStarter: not a policy coefficient" in done.stderr
+
+
+def test_sigterm_stops_a_run_and_its_embedded_postgresql(tmp_path: Path) -> None:
+    """A run stopped with SIGTERM (a process manager, `kill`) cleans up as Ctrl-C does: the embedded
+    PostgreSQL it started is stopped and its temporary folder removed."""
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump({**MIXED, "name": "long", "days": 200}))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "api.cli", "simulate", str(path), "--out", str(tmp_path / "out")]
+    job = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=os.environ | {"TMPDIR": str(scratch)})
+    try:
+        for line in job.stderr:  # the first progress line: the server is up and days are running
+            if line.startswith("long day "):
+                break
+        else:
+            raise AssertionError(f"no progress line; exit {job.wait(60)}")
+        postmaster = next(scratch.glob("omniclaude-sim-*/pgdata/postmaster.pid"))
+        pid = int(postmaster.read_text().split()[0])
+        job.terminate()
+        _, err = job.communicate(timeout=120)
+    finally:
+        if job.poll() is None:
+            job.kill()
+    assert job.returncode == 143 and "simulate: stopped" in err, err[-2000:]
+    assert "Traceback" not in err, err[-2000:]
+    assert not list(scratch.glob("omniclaude-sim-*")), list(scratch.iterdir())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -231,9 +231,8 @@ async def open_market(candidates: int) -> None:
     """Bring Qdrant in line with PostgreSQL (the collections are opened by `search.collections`)."""
     config.candidates = candidates
     store = get_store()
-    if not store.local:  # local mode has no payload indexes
-        for collection, _ in collections.writable(KIND):
-            await store.client.create_payload_index(collection.name, "tags", qmodels.PayloadSchemaType.KEYWORD)
+    for collection, _ in collections.writable(KIND):
+        await store.create_keyword_index(collection.name, "tags")
     try:
         fixed = await reconcile()
     except Exception:  # serve anyway: retrieval checks PostgreSQL, and the next start tries again

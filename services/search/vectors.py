@@ -17,19 +17,25 @@ and leaves requests without identifiers to the dense ranking. `bench/search_qual
 three rankings side by side on the frozen split.
 
 Local mode lets one client open a path, so a process holds one store that every app in it shares;
-several worker processes need a Qdrant server.
+several worker processes need a Qdrant server. Local mode's work (numpy over every point, SQLite
+writes, thousands of points upserted while a collection is re-embedded) runs in one thread of its
+own, never on the event loop, so requests go on meanwhile; a server is plain async I/O.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import functools
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from qdrant_client import AsyncQdrantClient, models
+from qdrant_client import AsyncQdrantClient, QdrantClient, models
 
 from services.search.local_sparse import LocalSparseIndex
 from services.search.sparse import Sparse
@@ -76,33 +82,64 @@ def fuse(cosines: dict[int, float], coverages: dict[int, float]) -> list[tuple[i
 
 
 class VectorStore:
-    def __init__(self, client: AsyncQdrantClient, where: str) -> None:
+    def __init__(self, client: AsyncQdrantClient | QdrantClient, where: str,
+                 thread: ThreadPoolExecutor | None = None) -> None:
         self.client = client
         self.where = where
+        self._thread = thread  # local mode: the one thread that owns the client
         self._sparse_indexes: dict[str, LocalSparseIndex] = {}
+
+    @classmethod
+    def server(cls, url: str) -> "VectorStore":
+        return cls(AsyncQdrantClient(url=url), url)
+
+    @classmethod
+    async def open_local(cls, path: Path | None) -> "VectorStore":
+        """Local mode at `path` (in memory when None), its client made and always used in one thread
+        (SQLite's connection belongs to the thread that opened it)."""
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qdrant-local")
+        location = {"path": str(path)} if path is not None else {"location": ":memory:"}
+        client = await asyncio.get_running_loop().run_in_executor(thread, functools.partial(QdrantClient, **location))
+        return cls(client, f"local:{path if path is not None else ':memory:'}", thread)
 
     @property
     def local(self) -> bool:
         return self.where.startswith("local:")
 
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """The client's `method`: awaited on a server, run in the store's thread in local mode."""
+        if self._thread is None:
+            return await getattr(self.client, method)(*args, **kwargs)
+        return await self._in_thread(getattr(self.client, method), *args, **kwargs)
+
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, functools.partial(fn, *args, **kwargs))
+
     async def ensure_collection(self, name: str, dimensions: int, *, hybrid: bool = True) -> None:
-        if await self.client.collection_exists(name):
+        if await self._call("collection_exists", name):
             return
         if hybrid:
-            await self.client.create_collection(
+            await self._call(
+                "create_collection",
                 name, vectors_config={DENSE: models.VectorParams(size=dimensions, distance=models.Distance.DOT)},
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
         else:
-            await self.client.create_collection(
+            await self._call(
+                "create_collection",
                 name, vectors_config=models.VectorParams(size=dimensions, distance=models.Distance.DOT))
 
+    async def create_keyword_index(self, name: str, field_name: str) -> None:
+        """A payload index for filters on `field_name` (a server only: local mode has no indexes)."""
+        if not self.local:
+            await self._call("create_payload_index", name, field_name, models.PayloadSchemaType.KEYWORD)
+
     async def drop(self, name: str) -> None:
-        if await self.client.collection_exists(name):
-            await self.client.delete_collection(name)
+        if await self._call("collection_exists", name):
+            await self._call("delete_collection", name)
         self._sparse_indexes.pop(name, None)
 
     async def count(self, name: str) -> int:
-        return (await self.client.count(name, exact=True)).count
+        return (await self._call("count", name, exact=True)).count
 
     async def upsert(self, collection: str, points: list[Point], *, hybrid: bool = True) -> None:
         if not points:
@@ -116,13 +153,26 @@ class VectorStore:
                 if p.sparse:
                     vector[SPARSE] = models.SparseVector(indices=p.sparse.indices, values=p.sparse.values)
             structs.append(models.PointStruct(id=p.id, vector=vector, payload=p.payload))
-        await self.client.upsert(collection, points=structs)
-        self._touch(collection, [p.id for p in points])
+        if self._thread is None:
+            await self.client.upsert(collection, points=structs)
+        else:
+            await self._in_thread(self._upsert_local, collection, structs)
+
+    def _upsert_local(self, collection: str, structs: list[models.PointStruct]) -> None:
+        self.client.upsert(collection, points=structs)
+        self._touch(collection, [p.id for p in structs])
 
     async def delete(self, collection: str, ids: list[int]) -> None:
-        if ids:
+        if not ids:
+            return
+        if self._thread is None:
             await self.client.delete(collection, points_selector=models.PointIdsList(points=ids))
-            self._touch(collection, ids)
+        else:
+            await self._in_thread(self._delete_local, collection, ids)
+
+    def _delete_local(self, collection: str, ids: list[int]) -> None:
+        self.client.delete(collection, points_selector=models.PointIdsList(points=ids))
+        self._touch(collection, ids)
 
     def _touch(self, collection: str, ids: list[int]) -> None:
         index = self._sparse_indexes.get(collection)
@@ -141,9 +191,9 @@ class VectorStore:
             if ranking is Ranking.SPARSE:
                 return []
             ranking = Ranking.DENSE
-        local = self._local_collection(collection)
-        if local is not None:
-            return self._search_local(local, collection, dense, sparse, limit, ranking, hybrid, query_filter)
+        if self._thread is not None:
+            return await self._in_thread(self._search_local, collection, dense, sparse, limit, ranking, hybrid,
+                                         query_filter)
         return await self._search_server(collection, dense, sparse, limit, ranking, hybrid, query_filter)
 
     async def _search_server(self, collection: str, dense: np.ndarray, sparse: Sparse | None, limit: int,
@@ -179,10 +229,12 @@ class VectorStore:
             ordered = lists[0]
         return [Hit(pid, score, similarity.get(pid, 0.0), payloads.get(pid, {})) for pid, score in ordered[:limit]]
 
-    def _search_local(self, local: Any, collection: str, dense: np.ndarray, sparse: Sparse | None, limit: int,
+    def _search_local(self, collection: str, dense: np.ndarray, sparse: Sparse | None, limit: int,
                       ranking: Ranking, hybrid: bool, query_filter: models.Filter | None) -> list[Hit]:
         """The same rankings on local mode's arrays: float32 dense scores for every point, the
-        inverted index for sparse scores (local mode's own search does both in float64 and Python)."""
+        inverted index for sparse scores (local mode's own search does both in float64 and Python).
+        Runs in the store's thread."""
+        local = self._local_collection(collection)
         name = DENSE if hybrid else ""
         size = len(local.payload)
         mask = local._payload_and_non_deleted_mask(query_filter, vector_name=name or None)[:size]
@@ -231,13 +283,15 @@ class VectorStore:
 
     async def ping(self) -> bool:
         try:
-            await self.client.get_collections()
+            await self._call("get_collections")
             return True
         except Exception:
             return False
 
     async def close(self) -> None:
-        await self.client.close()
+        await self._call("close")
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
 
 
 def _top(scores: np.ndarray, limit: int, ids_inv: list[Any]) -> list[tuple[int, float]]:
@@ -263,13 +317,13 @@ async def open_store(url: str | None, data_dir: Path | None) -> VectorStore:
     _users += 1
     if _store is None:
         if url:
-            _store = VectorStore(AsyncQdrantClient(url=url), url)
+            _store = VectorStore.server(url)
         elif data_dir is None:
-            _store = VectorStore(AsyncQdrantClient(location=":memory:"), "local::memory:")
+            _store = await VectorStore.open_local(None)
         else:
             path = data_dir / "qdrant"
             path.mkdir(parents=True, exist_ok=True)
-            _store = VectorStore(AsyncQdrantClient(path=str(path)), f"local:{path}")
+            _store = await VectorStore.open_local(path)
         log.debug("vector store open", extra={"qdrant": _store.where})
     return _store
 
