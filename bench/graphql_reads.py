@@ -8,7 +8,7 @@ Rounds alternate the servers; figures are medians over the rounds.
 
     python -m bench.graphql_reads [--stfs 100000] [--seconds 10] [--rounds 3] [--workers 1]
                                   [--connections 1,10,50] [--reads stf,stfs20,stfs100]
-                                  [--postgraphile-dir DIR]
+                                  [--postgraphile-dir DIR] [--while-indexing]
 
 `--workers N` serves from N uvicorn processes sharing one listening socket (what uvicorn's
 --workers does); without QDRANT_URL each gets its own local-mode data folder, since Qdrant's
@@ -246,6 +246,17 @@ def verdicts(name: str, connections: int, ours: dict, theirs: dict | None) -> di
     return checks
 
 
+async def while_indexing(ours: OurServer, admin: asyncpg.Connection, database: str,
+                         args: argparse.Namespace) -> dict:
+    """The STF-by-id read at 10 connections while the server's search upkeep indexes the seeded STFs
+    (a first start on existing data, or a change of embedder), to show whether requests wait for it."""
+    read = reads(args.stfs)["stf"]
+    run = await load(ours.url, bodies(read.ours, 1), 10, args.seconds, ours.cpu, admin, database)
+    kinds = httpx.get(f"{ours.url}/readyz", timeout=10).json()["components"]["vectors"]["collections"]
+    under_way = any("reembedding" in kind for kind in kinds.values())
+    return {"10 connections": run, "indexing_still_under_way_at_the_end": under_way}
+
+
 async def main(args: argparse.Namespace) -> dict:
     started_on = machine()  # the load average before the run
     anchor = postgraphile.find(args.postgraphile_dir)
@@ -259,7 +270,10 @@ async def main(args: argparse.Namespace) -> dict:
         await seed(db_url, args.stfs)
         if anchor:
             await postgraphile.expose_only(db_url, ["stfs"], ["stfs.tags"])
-        ours = OurServer(db_url, args.workers).ready().indexed()
+        ours = OurServer(db_url, args.workers).ready()
+        if args.while_indexing:
+            results["while the server indexes the seeded STFs"] = await while_indexing(ours, admin, database, args)
+        ours.indexed()
         theirs = postgraphile.PostGraphileServer(*anchor, db_url).ready() if anchor else None
         try:
             chosen = {k: v for k, v in reads(args.stfs).items() if k in args.reads}
@@ -320,4 +334,6 @@ if __name__ == "__main__":
     parser.add_argument("--connections", type=lambda v: [int(c) for c in _csv(v)], default=[1, 10, 50])
     parser.add_argument("--reads", type=_csv, default=["stf", "stfs20", "stfs100"])
     parser.add_argument("--postgraphile-dir", default=None)
+    parser.add_argument("--while-indexing", action="store_true",
+                        help="first measure the by-id read while the server indexes the seeded STFs")
     print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2))
