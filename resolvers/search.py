@@ -11,8 +11,9 @@ from services.search import collections
 from services.search.vectors import Ranking
 
 SearchRanking = strawberry.enum(Ranking, name="SearchRanking", description=(
-    "How a search ranks: HYBRID (default) fuses the dense (meaning) and sparse (exact words and identifiers) "
-    "rankings by reciprocal rank fusion; DENSE or SPARSE use one of them alone."))
+    "How a search ranks: HYBRID (default) scores the candidates of the dense (meaning) and sparse (exact words "
+    "and identifiers) rankings by cosine similarity plus a bonus for the query's identifiers they hold; DENSE "
+    "or SPARSE use one of them alone."))
 
 
 @strawberry.type(description="A Qdrant collection of vectors.")
