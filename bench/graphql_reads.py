@@ -119,12 +119,16 @@ class OurServer:
             time.sleep(0.3)
         raise RuntimeError("the server did not start")
 
+    def collections(self) -> dict[str, dict]:
+        """What /readyz says of the vector collections: per kind, the active one and any rebuild."""
+        return httpx.get(f"{self.url}/readyz", timeout=10).json()["components"]["vectors"]["collections"]
+
     def indexed(self, timeout: float = 3600) -> "OurServer":
         """Wait until the one-time indexing of the seeded STFs (the search upkeep) is over, so that it does
         not run during the measured reads."""
         deadline, shown = time.monotonic() + timeout, None
         while time.monotonic() < deadline:
-            kinds = httpx.get(f"{self.url}/readyz", timeout=10).json()["components"]["vectors"]["collections"]
+            kinds = self.collections()
             building = {kind: entry["reembedding"]["percent"]
                         for kind, entry in kinds.items() if "reembedding" in entry}
             if kinds and all(entry["active"] for entry in kinds.values()) and not building:
@@ -252,8 +256,7 @@ async def while_indexing(ours: OurServer, admin: asyncpg.Connection, database: s
     (a first start on existing data, or a change of embedder), to show whether requests wait for it."""
     read = reads(args.stfs)["stf"]
     run = await load(ours.url, bodies(read.ours, 1), 10, args.seconds, ours.cpu, admin, database)
-    kinds = httpx.get(f"{ours.url}/readyz", timeout=10).json()["components"]["vectors"]["collections"]
-    under_way = any("reembedding" in kind for kind in kinds.values())
+    under_way = any("reembedding" in entry for entry in ours.collections().values())
     return {"10 connections": run, "indexing_still_under_way_at_the_end": under_way}
 
 

@@ -104,13 +104,26 @@ class VectorStore:
 
     @property
     def local(self) -> bool:
-        return self.where.startswith("local:")
+        return self._thread is not None
 
     async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """The client's `method`: awaited on a server, run in the store's thread in local mode."""
-        if self._thread is None:
+        if not self.local:
             return await getattr(self.client, method)(*args, **kwargs)
         return await self._in_thread(getattr(self.client, method), *args, **kwargs)
+
+    async def _write(self, method: str, collection: str, ids: list[int], **kwargs: Any) -> None:
+        """A write of the points `ids`; in local mode the sparse index then learns which points changed,
+        in the same thread."""
+        if not self.local:
+            await getattr(self.client, method)(collection, **kwargs)
+            return
+
+        def write_and_touch() -> None:
+            getattr(self.client, method)(collection, **kwargs)
+            self._touch(collection, ids)
+
+        await self._in_thread(write_and_touch)
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._thread, functools.partial(fn, *args, **kwargs))
@@ -153,26 +166,11 @@ class VectorStore:
                 if p.sparse:
                     vector[SPARSE] = models.SparseVector(indices=p.sparse.indices, values=p.sparse.values)
             structs.append(models.PointStruct(id=p.id, vector=vector, payload=p.payload))
-        if self._thread is None:
-            await self.client.upsert(collection, points=structs)
-        else:
-            await self._in_thread(self._upsert_local, collection, structs)
-
-    def _upsert_local(self, collection: str, structs: list[models.PointStruct]) -> None:
-        self.client.upsert(collection, points=structs)
-        self._touch(collection, [p.id for p in structs])
+        await self._write("upsert", collection, [p.id for p in points], points=structs)
 
     async def delete(self, collection: str, ids: list[int]) -> None:
-        if not ids:
-            return
-        if self._thread is None:
-            await self.client.delete(collection, points_selector=models.PointIdsList(points=ids))
-        else:
-            await self._in_thread(self._delete_local, collection, ids)
-
-    def _delete_local(self, collection: str, ids: list[int]) -> None:
-        self.client.delete(collection, points_selector=models.PointIdsList(points=ids))
-        self._touch(collection, ids)
+        if ids:
+            await self._write("delete", collection, ids, points_selector=models.PointIdsList(points=ids))
 
     def _touch(self, collection: str, ids: list[int]) -> None:
         index = self._sparse_indexes.get(collection)
@@ -191,7 +189,7 @@ class VectorStore:
             if ranking is Ranking.SPARSE:
                 return []
             ranking = Ranking.DENSE
-        if self._thread is not None:
+        if self.local:
             return await self._in_thread(self._search_local, collection, dense, sparse, limit, ranking, hybrid,
                                          query_filter)
         return await self._search_server(collection, dense, sparse, limit, ranking, hybrid, query_filter)
@@ -290,7 +288,7 @@ class VectorStore:
 
     async def close(self) -> None:
         await self._call("close")
-        if self._thread is not None:
+        if self._thread is not None:  # local mode
             self._thread.shutdown(wait=True)
 
 
