@@ -9,6 +9,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from graphql import (
+    GraphQLDefaultInput,
+    GraphQLSchema,
+    Undefined,
+    get_nullable_type,
+    is_input_object_type,
+    is_object_type,
+)
+from graphql.utilities.value_to_literal import default_scalar_value_to_literal
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -73,8 +82,28 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(extensions: Sequence[Any] = ()) -> Schema:
-    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions),
-                  config=StrawberryConfig(scalar_map=SCALAR_MAP), execution_context_class=PlainFieldsExecutor)
+    built = Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions),
+                   config=StrawberryConfig(scalar_map=SCALAR_MAP), execution_context_class=PlainFieldsExecutor)
+    _json_defaults_as_literals(built._schema)
+    return built
+
+
+def _json_defaults_as_literals(schema: GraphQLSchema) -> None:
+    """Introspection writes a default through graphql-core's `ast_from_value`, which cannot write a JSON
+    object (`parameters: JSON! = {}` made every introspection query, GraphiQL's included, fail on that
+    field). JSON defaults are given as literals instead, which introspection uses as they are."""
+    json_type = schema.get_type("JSON")
+    for type_ in schema.type_map.values():
+        if is_input_object_type(type_):
+            holders = list(type_.fields.values())
+        elif is_object_type(type_):
+            holders = [arg for field in type_.fields.values() for arg in field.args.values()]
+        else:
+            continue
+        for holder in holders:
+            if get_nullable_type(holder.type) is json_type and holder.default_value is not Undefined \
+                    and holder.default is None:
+                holder.default = GraphQLDefaultInput(literal=default_scalar_value_to_literal(holder.default_value))
 
 
 schema = build_schema()

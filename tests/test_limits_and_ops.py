@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import httpx
+from graphql import get_introspection_query
 
 from api.app import create_app
 from api.schema import schema
@@ -104,6 +105,16 @@ async def test_metrics_count_operations_by_name(client):
 def test_schema_graphql_matches_the_code():
     committed = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
     assert committed == schema.as_str() + "\n", "schema.graphql drifted: run `make schema` and commit it"
+
+
+async def test_the_full_introspection_query_answers_without_errors(client):
+    """What GraphiQL and code generators send; a JSON object default (`parameters: JSON! = {}`) once
+    failed it with INTERNAL."""
+    data = await client.execute(get_introspection_query())
+    inputs = {t["name"]: {f["name"]: f["defaultValue"] for f in t["inputFields"] or []}
+              for t in data["__schema"]["types"]}
+    assert inputs["ExecutionStartInput"]["parameters"] == "{  }"
+    assert inputs["ClarificationRequestInput"]["knownParameters"] == "{  }"
 
 
 async def test_graphiql_is_served_to_browsers(client):
