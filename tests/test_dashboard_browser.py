@@ -154,6 +154,7 @@ async def test_the_costs_chart_shows_calls_recorded_through_the_api(server, clie
     await page.wait_for_selector(row, timeout=5000)
     cells = await page.locator(f"{row} td").all_text_contents()
     assert cells[1:] == ["3", "$2,700.00"]  # 3 calls x 1,000 input tokens at $900,000 per million
+    await page.wait_for_selector("#cost-chart canvas", timeout=5000)  # uPlot draws in the next animation frame
     assert await page.locator("#cost-chart canvas").count() == 1
     assert await page.text_content("#costs-executions") and cid in await page.text_content("#costs-executions")
     await shot(page, "costs")
